@@ -1,0 +1,121 @@
+"""The people every permission test is built around.
+
+Two townships. In township A, community A1 has grids G1 and G2 (a building with a unit in
+each); community A2 is a village whose households hang off village groups. Township B has one
+community. One staff user per role sits in grid G1 / community A1 / township A, plus a grid
+worker of G2, a leader of A2 and a township admin of B: "same grid", "other grid of the same
+community", "other community" and "other township" for every assertion.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from fangkong.core.models import Building, Community, Grid, Township, Unit, User
+from fangkong.core.roles import Role
+from fangkong.core.tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    GridFactory,
+    TownshipFactory,
+    UnitFactory,
+    UserFactory,
+)
+from fangkong.people.models import Household, Resident
+from fangkong.people.tests.factories import HouseholdFactory, ResidentFactory
+
+PASSWORD = "correct-horse-42"
+
+
+@dataclass
+class World:
+    township_a: Township
+    township_b: Township
+    community_a1: Community
+    community_a2: Community
+    community_b1: Community
+    grid_g1: Grid
+    grid_g2: Grid
+    village_group: Grid
+    grid_b: Grid
+    building_g1: Building
+    unit_g1: Unit
+    building_g2: Building
+    household_g1: Household
+    household_g2: Household
+    household_village: Household
+    household_b: Household
+    resident_g1: Resident
+    resident_g1_spouse: Resident
+    resident_g2: Resident
+    resident_village: Resident
+    resident_b: Resident
+    users: dict[str, User] = field(default_factory=dict)
+
+    def user(self, key: str) -> User:
+        return self.users[key]
+
+
+def _user(key: str, role: str, **where) -> User:
+    return UserFactory(username=key, display_name=key, role=role, **where)
+
+
+@pytest.fixture
+def world(db) -> World:
+    ta = TownshipFactory(name="江汉街道", code="420103001")
+    tb = TownshipFactory(name="外镇", code="420104002")
+    a1 = CommunityFactory(township=ta, name="民族社区", code="420103001001")
+    a2 = CommunityFactory(township=ta, name="新河村", code="420103001201", kind="village")
+    b1 = CommunityFactory(township=tb, name="外镇社区", code="420104002001")
+    g1 = GridFactory(community=a1, name="第一网格")
+    g2 = GridFactory(community=a1, name="第二网格")
+    vg = GridFactory(community=a2, name="一组")
+    gb = GridFactory(community=b1, name="外网格")
+    bg1 = BuildingFactory(grid=g1, name="1栋")
+    ug1 = UnitFactory(building=bg1, name="1单元")
+    bg2 = BuildingFactory(grid=g2, name="2栋")
+    bb = BuildingFactory(grid=gb, name="9栋")
+    h1 = HouseholdFactory(
+        grid=g1, building=bg1, unit=ug1, number="101", address="民族社区 第一网格 1栋 1单元 101"
+    )
+    h2 = HouseholdFactory(grid=g2, building=bg2, number="202", address="民族社区 第二网格 2栋 202")
+    hv = HouseholdFactory(grid=vg, number="8号", address="新河村 一组 8号")
+    hb = HouseholdFactory(grid=gb, building=bb, number="909", address="外镇社区 外网格 9栋 909")
+    w = World(
+        township_a=ta,
+        township_b=tb,
+        community_a1=a1,
+        community_a2=a2,
+        community_b1=b1,
+        grid_g1=g1,
+        grid_g2=g2,
+        village_group=vg,
+        grid_b=gb,
+        building_g1=bg1,
+        unit_g1=ug1,
+        building_g2=bg2,
+        household_g1=h1,
+        household_g2=h2,
+        household_village=hv,
+        household_b=hb,
+        resident_g1=ResidentFactory(household=h1, name="张三丰"),
+        resident_g1_spouse=ResidentFactory(
+            household=h1, name="李秀英", relation="spouse", gender="F"
+        ),
+        resident_g2=ResidentFactory(household=h2, name="王二小"),
+        resident_village=ResidentFactory(household=hv, name="赵大山"),
+        resident_b=ResidentFactory(household=hb, name="孙外人"),
+    )
+    u = w.users
+    u["admin_a"] = _user("admin_a", Role.TOWNSHIP_ADMIN, township=ta)
+    u["admin_b"] = _user("admin_b", Role.TOWNSHIP_ADMIN, township=tb)
+    u["leader_a1"] = _user("leader_a1", Role.COMMUNITY_LEADER, township=ta, community=a1)
+    u["leader_a2"] = _user("leader_a2", Role.COMMUNITY_LEADER, township=ta, community=a2)
+    u["office_a1"] = _user("office_a1", Role.OFFICE_STAFF, township=ta, community=a1)
+    u["grid_g1"] = _user("grid_g1", Role.GRID_WORKER, township=ta, community=a1, grid=g1)
+    u["grid_g2"] = _user("grid_g2", Role.GRID_WORKER, township=ta, community=a1, grid=g2)
+    u["medic_a1"] = _user("medic_a1", Role.MEDICAL_WORKER, township=ta, community=a1)
+    u["guard_a1"] = _user("guard_a1", Role.CHECKPOINT_GUARD, township=ta, community=a1)
+    u["volunteer_a1"] = _user("volunteer_a1", Role.VOLUNTEER, township=ta, community=a1)
+    u["police_a1"] = _user("police_a1", Role.POLICE_OFFICER, township=ta, community=a1)
+    return w

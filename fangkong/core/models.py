@@ -1,0 +1,363 @@
+"""Jurisdictions (township → community → grid → building → unit), staff users and the audit log.
+
+Households and residents live in `fangkong.people`; a household hangs off a unit, or directly
+off a grid in a village without buildings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import ROLE_LEVEL, Capability, Role, capabilities_of
+from .scoping import ScopedQuerySet
+
+township_code_validator = RegexValidator(
+    r"^\d{9}$", _("A township division code has 9 digits (GB/T 2260 county code + 3).")
+)
+community_code_validator = RegexValidator(
+    r"^\d{12}$", _("A community division code has 12 digits (statistical division code).")
+)
+
+
+class TownshipQuerySet(ScopedQuerySet):
+    scope_paths = {"township": "id", "community": "communities", "grid": "communities__grids"}
+    view_capability = None
+
+
+class Township(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("division code"), max_length=9, unique=True, validators=[township_code_validator]
+    )
+    county = models.CharField(_("county / district"), max_length=100, blank=True)
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityKind(models.TextChoices):
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+
+
+class CommunityQuerySet(ScopedQuerySet):
+    scope_paths = {"township": "township_id", "community": "id", "grid": "grids"}
+    view_capability = None
+
+
+class Community(models.Model):
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="communities", verbose_name=_("township")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("division code"), max_length=12, unique=True, validators=[community_code_validator]
+    )
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=CommunityKind.choices, default=CommunityKind.COMMUNITY
+    )
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="community_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GridQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "community__township_id",
+        "community": "community_id",
+        "grid": "id",
+    }
+    view_capability = None
+
+
+class Grid(models.Model):
+    """A grid (网格) in a community, or a village group (村民组) in a village."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="grids", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = GridQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid")
+        verbose_name_plural = _("grids")
+        ordering = ["community_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="grid_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community.name} {self.name}"
+
+
+class BuildingQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "grid__community__township_id",
+        "community": "grid__community_id",
+        "grid": "grid_id",
+    }
+    view_capability = Capability.VIEW_JURISDICTIONS
+
+
+class Building(models.Model):
+    grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("grid")
+    )
+    name = models.CharField(_("name"), max_length=50, help_text=_("e.g. 3栋"))
+    cadre = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cadre_buildings",
+        verbose_name=_("assigned cadre"),
+    )
+    medic = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="medic_buildings",
+        verbose_name=_("assigned medical worker"),
+    )
+
+    objects = BuildingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["grid_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "name"], name="building_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "building__grid__community__township_id",
+        "community": "building__grid__community_id",
+        "grid": "building__grid_id",
+    }
+    view_capability = Capability.VIEW_JURISDICTIONS
+
+
+class Unit(models.Model):
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
+    )
+    name = models.CharField(_("name"), max_length=50, help_text=_("e.g. 1单元"))
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["building_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "name"], name="unit_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.name}"
+
+
+class UserQuerySet(ScopedQuerySet):
+    scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
+    view_capability = Capability.VIEW_STAFF
+
+
+class StaffManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A staff member: one role, bound to one jurisdiction."""
+
+    display_name = models.CharField(_("name"), max_length=50, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    phone = models.CharField(_("work phone"), max_length=20, blank=True)
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("township"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("community"),
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("grid"),
+    )
+
+    objects = StaffManager()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["township_id", "community_id", "grid_id", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def scope(self) -> tuple[str | None, int | None]:
+        """The narrowest jurisdiction the user is bound to, as (level, id)."""
+        if self.grid_id is not None:
+            return "grid", self.grid_id
+        if self.community_id is not None:
+            return "community", self.community_id
+        if self.township_id is not None:
+            return "township", self.township_id
+        return None, None
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        if self.is_superuser:
+            return frozenset(Capability)
+        return capabilities_of(self.role)
+
+    def can(self, capability: Capability) -> bool:
+        return self.is_active and capability in self.capabilities
+
+    @property
+    def expected_level(self) -> str | None:
+        return ROLE_LEVEL.get(self.role)
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    REVEAL = "reveal", _("Revealed sensitive data")
+    IMPORT = "import", _("Imported")
+    EXPORT = "export", _("Exported")
+    MERGE = "merge", _("Merged")
+
+
+class AuditEntryQuerySet(ScopedQuerySet):
+    scope_paths = {"township": "township_id"}
+    view_capability = Capability.VIEW_AUDIT
+
+
+class AuditEntry(models.Model):
+    """Who did what to which record, when, and why. Never edited, never deleted by the app."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=16, choices=AuditAction.choices)
+    target_type = models.CharField(_("record type"), max_length=64)
+    target_id = models.CharField(_("record id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
+    )
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["township", "-at"], name="audit_township_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def authenticate(self, raw: str) -> User | None:
+        token = (
+            self.filter(digest=ApiToken.digest_of(raw), user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, **kwargs: Any) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.digest_of(raw), **kwargs)
+        return raw

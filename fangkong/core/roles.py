@@ -1,0 +1,106 @@
+"""Staff roles and what each may do.
+
+This table is the single source of truth for role permissions; views, the API, exports and
+the admin ask `can(user, capability)`. Jurisdiction (which rows) is decided separately by
+each model's `visible_to(user)` queryset.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_ADMIN = "township_admin", _("Township administrator")
+    COMMUNITY_LEADER = "community_leader", _("Community leader")
+    OFFICE_STAFF = "office_staff", _("Office staff")
+    GRID_WORKER = "grid_worker", _("Grid worker / cadre")
+    MEDICAL_WORKER = "medical_worker", _("Medical worker")
+    CHECKPOINT_GUARD = "checkpoint_guard", _("Checkpoint guard")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    POLICE_OFFICER = "police_officer", _("Police officer")
+
+
+class Capability(StrEnum):
+    VIEW_PEOPLE = "view_people"
+    EDIT_PEOPLE = "edit_people"
+    REVEAL_SENSITIVE = "reveal_sensitive"
+    IMPORT_PEOPLE = "import_people"
+    EXPORT_PEOPLE = "export_people"
+    MERGE_PEOPLE = "merge_people"
+    VIEW_JURISDICTIONS = "view_jurisdictions"
+    MANAGE_JURISDICTIONS = "manage_jurisdictions"
+    VIEW_STAFF = "view_staff"
+    MANAGE_STAFF = "manage_staff"
+    VIEW_AUDIT = "view_audit"
+    USE_ADMIN = "use_admin"
+
+
+_PEOPLE_DESK = {
+    Capability.VIEW_PEOPLE,
+    Capability.EDIT_PEOPLE,
+    Capability.REVEAL_SENSITIVE,
+    Capability.EXPORT_PEOPLE,
+    Capability.VIEW_JURISDICTIONS,
+    Capability.VIEW_STAFF,
+}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.TOWNSHIP_ADMIN: frozenset(Capability),
+    Role.COMMUNITY_LEADER: frozenset(
+        _PEOPLE_DESK
+        | {
+            Capability.IMPORT_PEOPLE,
+            Capability.MERGE_PEOPLE,
+            Capability.MANAGE_JURISDICTIONS,
+            Capability.MANAGE_STAFF,
+        }
+    ),
+    Role.OFFICE_STAFF: frozenset(
+        _PEOPLE_DESK | {Capability.IMPORT_PEOPLE, Capability.MERGE_PEOPLE}
+    ),
+    Role.GRID_WORKER: frozenset(_PEOPLE_DESK),
+    # The clinic sees the people it cares for, reveals contacts to call them, but does not
+    # maintain the registry.
+    Role.MEDICAL_WORKER: frozenset(
+        {
+            Capability.VIEW_PEOPLE,
+            Capability.REVEAL_SENSITIVE,
+            Capability.VIEW_JURISDICTIONS,
+            Capability.VIEW_STAFF,
+        }
+    ),
+    # The police officer identifies people referred to them; read-only, masked by default.
+    Role.POLICE_OFFICER: frozenset(
+        {Capability.VIEW_PEOPLE, Capability.REVEAL_SENSITIVE, Capability.VIEW_JURISDICTIONS}
+    ),
+    # Guards see only what the gate needs (the checkpoint pages); volunteers only their
+    # assignments. Neither browses the registry.
+    Role.CHECKPOINT_GUARD: frozenset(),
+    Role.VOLUNTEER: frozenset(),
+}
+
+# The jurisdiction level a role is bound to. Township admins hold a township, grid workers a
+# grid, everyone else a community (a medical worker or guard may also be narrowed to a grid).
+ROLE_LEVEL: dict[str, str] = {
+    Role.TOWNSHIP_ADMIN: "township",
+    Role.COMMUNITY_LEADER: "community",
+    Role.OFFICE_STAFF: "community",
+    Role.GRID_WORKER: "grid",
+    Role.MEDICAL_WORKER: "community",
+    Role.CHECKPOINT_GUARD: "community",
+    Role.VOLUNTEER: "community",
+    Role.POLICE_OFFICER: "community",
+}
+
+# Roles a manager may create: a community leader staffs their own community, never a
+# township admin.
+ASSIGNABLE_BY: dict[str, frozenset[str]] = {
+    Role.TOWNSHIP_ADMIN: frozenset(Role.values),
+    Role.COMMUNITY_LEADER: frozenset(set(Role.values) - {Role.TOWNSHIP_ADMIN}),
+}
+
+
+def capabilities_of(role: str) -> frozenset[Capability]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

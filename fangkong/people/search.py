@@ -1,0 +1,99 @@
+"""Finding residents: one search box and a few filters, shared by the list page, the export
+and the API so that "export this list" exports exactly what the list shows.
+
+The search box decides by the shape of what was typed, so each shape hits one index:
+- digits (and X): document number or phone, by prefix (exact when complete);
+- latin letters: pinyin initials or full pinyin, by prefix (lower-cased, as stored);
+- Chinese characters with a digit or an address word (栋, 单元, 室, 号, 组, …): the address;
+- other Chinese text: the name, by prefix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import Building, Grid, User
+
+from .models import ResidenceType, Resident, VulnerableTag
+
+_DIGITS = re.compile(r"^[0-9]+[0-9Xx]?$")
+_LATIN = re.compile(r"^[A-Za-z]+$")
+_ADDRESS_HINT = re.compile(r"[0-9０-９]|栋|幢|楼|单元|室|号|组|村|路|街|巷|弄")
+
+
+def search_query(q: str) -> Q:
+    """The condition for one search-box string (empty Q for an empty string)."""
+    q = "".join(q.split())
+    if not q:
+        return Q()
+    if _DIGITS.match(q):
+        upper = q.upper()
+        if len(upper) in (15, 18):
+            return Q(doc_number=upper) | Q(doc_number__startswith=upper)
+        return Q(doc_number__startswith=upper) | Q(phone__startswith=q)
+    if _LATIN.match(q):
+        lower = q.lower()
+        return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
+    if _ADDRESS_HINT.search(q):
+        return Q(household__address__contains=q)
+    return Q(name__startswith=q)
+
+
+class ResidentFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, pinyin initials, ID number, phone or address")}
+        ),
+    )
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=Building.objects.none(), required=False
+    )
+    tag = forms.ChoiceField(
+        label=_("Vulnerable group"),
+        choices=[("", "---------"), *VulnerableTag.choices],
+        required=False,
+    )
+    residence_type = forms.ChoiceField(
+        label=_("Residence type"),
+        choices=[("", "---------"), *ResidenceType.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("community")  # type: ignore[attr-defined]
+        self.fields["building"].queryset = Building.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def apply(self, qs: QuerySet[Resident]) -> QuerySet[Resident]:
+        """Narrow `qs` (already scoped to the user) by the valid filters."""
+        if not self.is_valid():
+            return qs.none()
+        data = self.cleaned_data
+        qs = qs.filter(search_query(data["q"] or ""))
+        if data["grid"]:
+            qs = qs.filter(grid=data["grid"])
+        if data["building"]:
+            qs = qs.filter(household__building=data["building"])
+        if data["tag"]:
+            qs = qs.filter(tags__tag=data["tag"])
+        if data["residence_type"]:
+            qs = qs.filter(residence_type=data["residence_type"])
+        return qs
+
+
+def filtered_residents(user: User, params: Any) -> tuple[ResidentFilterForm, QuerySet[Resident]]:
+    """The user's residents narrowed by request parameters, newest merges excluded."""
+    form = ResidentFilterForm(params or None, user=user)
+    qs = Resident.objects.visible_to(user).active()
+    if params:
+        qs = form.apply(qs)
+    return form, qs

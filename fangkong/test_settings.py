@@ -1,0 +1,10 @@
+"""Settings for the test suite: the real settings with a throwaway key and inline tasks."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "pytest-only-secret-key-not-for-production")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+from fangkong.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
