@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+]

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.resident_list, name="resident_list"),
+]
