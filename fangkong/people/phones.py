@@ -69,14 +69,17 @@ def normalise_phone(raw: str) -> str:
     if parsed.country_code != 86:
         raise InvalidPhone(str(_("Only mainland China numbers are accepted.")))
     national = str(parsed.national_number)
-    return national if national.startswith("1") else "0" + national
+    if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE:
+        return national
+    return "0" + national
 
 
 def format_phone(digits: str) -> str:
     """For display: landlines as 010-12345678, mobiles unchanged."""
-    if not digits or digits.startswith("1"):
+    if not digits.startswith("0"):
         return digits
     parsed = phonenumbers.parse(digits, "CN")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL).replace(
-        " ", "-"
-    )
+    area = phonenumbers.length_of_geographical_area_code(parsed)
+    if not area:
+        return digits
+    return f"{digits[: area + 1]}-{digits[area + 1 :]}"
