@@ -24,7 +24,8 @@ def numbers(count: int, seed: int = 0) -> list[str]:
     out = []
     for _ in range(count):
         born = dt.date.fromordinal(start + rng.randrange(span))
-        first17 = f"{rng.choice(['110105', '420103', '440305', '510104'])}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        region = rng.choice(["110105", "420103", "440305", "510104"])
+        first17 = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
         out.append(first17 + check_digit(first17))
     return out
 

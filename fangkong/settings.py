@@ -24,7 +24,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fangkong.core.admin_app.FangkongAdminConfig",  # django.contrib.admin, our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,9 +35,12 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # Listed so the API docs page uses Ninja's bundled Swagger UI files, never a CDN.
+    "ninja",
     "fangkong.core",
     "fangkong.people",
     "fangkong.imports",
+    "fangkong.demo",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +144,12 @@ TASKS = {
 }
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# API: attempts at `POST /api/v1/auth/token` per client address (against password guessing),
+# and how many reverse proxies in front of the app append to X-Forwarded-For (0: use the
+# connection's address, so a client cannot pick its own by sending the header).
+FANGKONG_TOKEN_RATE = env.str("FANGKONG_TOKEN_RATE", default="10/min")
+NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 LOGGING = {
     "version": 1,

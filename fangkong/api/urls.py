@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from .api import api
+
+urlpatterns, _app, app_name = api.urls

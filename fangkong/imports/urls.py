@@ -5,4 +5,10 @@ from . import views
 app_name = "imports"
 urlpatterns = [
     path("", views.job_list, name="job_list"),
+    path("upload/", views.upload, name="upload"),
+    path("template/", views.template_download, name="template"),
+    path("<int:pk>/", views.job_detail, name="job_detail"),
+    path("<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+    path("<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
+    path("<int:pk>/problems.xlsx", views.problems_download, name="problems_download"),
 ]

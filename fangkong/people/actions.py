@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit
+from fangkong.core.actions import check_assignee
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Building, Grid, Unit, User
 
@@ -81,6 +82,8 @@ def create_household(
     if not number:
         raise DomainError(_("The room or house number is required."), field="number")
     grid, building, unit = _place_household(grid, building, unit)
+    check_assignee("cadre", cadre, grid)
+    check_assignee("medic", medic, grid)
     if building is not None and unit is None and building.units.exists():
         raise DomainError(_("Choose the unit within the building."), field="unit")
     dup = Household.objects.filter(grid=grid, building=building, unit=unit, number=number).first()
@@ -112,8 +115,27 @@ def update_household(by: User | None, household: Household, **changes: Any) -> H
     for key, value in changes.items():
         if key not in ("number", "cadre", "medic"):
             raise DomainError(_("This field cannot be changed here."), field=key)
+        if key in ("cadre", "medic"):
+            check_assignee(key, value, household.grid)
         setattr(household, key, value)
     household.number = household.number.strip()
+    if not household.number:
+        raise DomainError(_("The room or house number is required."), field="number")
+    dup = (
+        Household.objects.filter(
+            grid=household.grid_id,
+            building=household.building_id,
+            unit=household.unit_id,
+            number=household.number,
+        )
+        .exclude(pk=household.pk)
+        .first()
+    )
+    if dup is not None:
+        raise DomainError(
+            _("This household already exists: %(address)s.") % {"address": dup.address},
+            field="number",
+        )
     household.address = household_address(
         household.grid, household.building, household.unit, household.number
     )

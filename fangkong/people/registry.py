@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import DomainError
@@ -114,3 +114,19 @@ def likely_duplicates(resident: Resident) -> list[Resident]:
     if resident.doc_number:
         qs = qs.filter(doc_number="")
     return list(qs.select_related("grid")[:20])
+
+
+def with_likely_duplicates(qs: QuerySet[Resident]) -> QuerySet[Resident]:
+    """The records of `qs` lacking a document number that share name and birth date, or name
+    and phone, with another active record of `qs`: the worklist of duplicates to review.
+
+    Both sides come from `qs`, so a user is only shown pairs they may see and merge.
+    """
+    others = (
+        qs.filter(
+            township_id=OuterRef("township_id"), name=OuterRef("name"), merged_into__isnull=True
+        )
+        .exclude(pk=OuterRef("pk"))
+        .filter(Q(birth_date=OuterRef("birth_date")) | (Q(phone=OuterRef("phone")) & ~Q(phone="")))
+    )
+    return qs.filter(doc_number="", merged_into__isnull=True).filter(Exists(others))
