@@ -1,0 +1,34 @@
+"""The JSON API, version 1, under /api/v1/ (OpenAPI document at /api/v1/openapi.json).
+
+Each app brings its own router (`<app>/api.py`); this module mounts them. Every endpoint needs
+a bearer token or the app's session unless it says otherwise (`auth=None`).
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from fangkong.core.api import router as core_router
+from fangkong.people.api import router as people_router
+
+from . import errors
+from .auth import SessionAuth, TokenAuth
+
+api = NinjaAPI(
+    title="Fangkong API",
+    version="1",
+    description=(
+        "Residents and households of your jurisdiction. Get a token with "
+        "`POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`. "
+        "Sensitive fields are masked; `POST /api/v1/residents/{id}/reveal` shows one, with a "
+        "reason, and is audited."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    # Ninja's bundled Swagger UI (served by the app, "ninja" is in INSTALLED_APPS); the
+    # validator badge would call validator.swagger.io, so it is off.
+    docs=Swagger(settings={"validatorUrl": None}),
+)
+errors.install(api)
+api.add_router("", core_router)
+api.add_router("", people_router)

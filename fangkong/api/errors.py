@@ -1,0 +1,122 @@
+"""One error body for the whole API: `{"detail": "<sentence>", "errors": {field: [messages]}}`.
+
+`errors` is present for 422 only, keyed by the request field ('' for the whole record), with
+the same messages the forms show. Every other refusal carries one translated sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from fangkong.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+
+def unprocessable(api: NinjaAPI, request: HttpRequest, errors: Mapping[str, list[str]]) -> Any:
+    return api.create_response(
+        request,
+        {
+            "detail": _("The request was not accepted; see the message of each field."),
+            "errors": dict(errors),
+        },
+        status=422,
+    )
+
+
+def _field_of(loc: Sequence[Any]) -> str:
+    """The request field an error is about: ('body', 'payload', 'tags', 1) → 'tags'."""
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    if parts[:1] == ["body"]:
+        parts = parts[2:]  # "body", then the name of the body parameter
+    elif parts[:1] and parts[0] in ("query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return parts[0] if parts else ""
+
+
+def _message_of(error: Mapping[str, Any]) -> str:
+    """A sentence a person can act on, for the usual kinds of pydantic error."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "string_too_long":
+        return _("Enter at most %(max)s characters.") % {"max": ctx.get("max_length")}
+    if kind in ("enum", "literal_error"):
+        values = str(ctx.get("expected", "")).replace("' or '", "', '")
+        return _("Choose one of these codes: %(values)s.") % {"values": values}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Enter a number of at least %(min)s.") % {"min": ctx.get("ge", ctx.get("gt"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Enter a number of at most %(max)s.") % {"max": ctx.get("le", ctx.get("lt"))}
+    if kind.startswith("date"):
+        return _("Enter a date as YYYY-MM-DD (ISO 8601).")
+    if kind.startswith("bool"):
+        return _("Enter true or false.")
+    if kind in ("string_type", "list_type", "model_type", "dict_type"):
+        return _("This value has the wrong type.")
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    if kind == "extra_forbidden":
+        return _("This field is not known.")
+    return str(error.get("msg", _("This value is not valid.")))
+
+
+def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for error in exc.errors:
+        out.setdefault(_field_of(error.get("loc", ())), []).append(_message_of(error))
+    return out
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that turn refusals into the API's error body."""
+
+    def detail(request: HttpRequest, message: str, status: int) -> HttpResponse:
+        return api.create_response(request, {"detail": message}, status=status)
+
+    def on_domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        return unprocessable(api, request, exc.errors)  # type: ignore[no-any-return]
+
+    def on_validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        return unprocessable(api, request, validation_errors(exc))  # type: ignore[no-any-return]
+
+    def on_unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = detail(
+            request,
+            _("Authentication is required: send a valid API token or log in."),
+            401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    def on_forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
+        return detail(request, _("Your role does not allow this."), 403)
+
+    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        return detail(request, _("Not found, or not in your jurisdiction."), 404)
+
+    def on_throttled(request: HttpRequest, exc: Any) -> HttpResponse:
+        return detail(request, _("Too many attempts. Wait a minute and try again."), 429)
+
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+            return detail(request, _("The request body is not valid JSON."), 400)
+        return detail(request, exc.message, exc.status_code)
+
+    api.add_exception_handler(DomainError, on_domain_error)
+    api.add_exception_handler(ValidationError, on_validation_error)
+    api.add_exception_handler(AuthenticationError, on_unauthenticated)
+    api.add_exception_handler(PermissionDenied, on_forbidden)
+    api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(Throttled, on_throttled)
+    api.add_exception_handler(HttpError, on_http_error)

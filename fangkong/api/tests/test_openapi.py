@@ -1,0 +1,65 @@
+import re
+
+import pytest
+
+from fangkong.api.tests.client import ApiClient
+
+EXPECTED = {
+    "/api/v1/auth/token": {"post", "delete"},
+    "/api/v1/me": {"get"},
+    "/api/v1/residents": {"get", "post"},
+    "/api/v1/residents/{resident_id}": {"get", "patch"},
+    "/api/v1/residents/{resident_id}/reveal": {"post"},
+    "/api/v1/households": {"get", "post"},
+    "/api/v1/households/{household_id}": {"get", "patch"},
+}
+
+
+@pytest.fixture
+def local_static(settings):
+    """Pages render `{% static %}` without a collected manifest in tests."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def test_the_openapi_document_is_served_and_lists_every_path_and_method(db):
+    response = ApiClient().get("/openapi.json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {path: set(ops) for path, ops in paths.items()} == EXPECTED
+
+
+def test_the_openapi_document_declares_bearer_and_session_auth(db):
+    doc = ApiClient().get("/openapi.json").json()
+
+    schemes = doc["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"}.items() <= schemes["TokenAuth"].items()
+    assert schemes["SessionAuth"]["in"] == "cookie"
+    token_op = doc["paths"]["/api/v1/auth/token"]["post"]
+    assert "security" not in token_op  # the only endpoint open without credentials
+
+
+def test_the_openapi_document_shows_masked_fields_and_enum_codes(db):
+    schemas = ApiClient().get("/openapi.json").json()["components"]["schemas"]
+
+    resident = schemas["ResidentOut"]["properties"]
+    assert "masked_doc_number" in resident
+    assert "masked_phone" in resident
+    assert "doc_number" not in resident
+    assert "phone" not in resident
+    assert "elderly_alone" in schemas["VulnerableTag"]["enum"]
+
+
+def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn(db, local_static):
+    response = ApiClient().get("/docs")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert any(s.endswith("swagger-ui-bundle.js") for s in sources)
+    assert all(s.startswith("/static/") for s in sources), sources
+    assert "https://" not in html
+    assert '"validatorUrl": null' in html  # no call to validator.swagger.io

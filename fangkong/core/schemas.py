@@ -1,0 +1,45 @@
+"""Shapes of the core API: tokens and the calling staff member (`/auth/token`, `/me`).
+
+These names and shapes are what township systems integrate on; change them only in a new
+API version.
+"""
+
+from __future__ import annotations
+
+from ninja import Field, Schema
+
+
+class Credentials(Schema):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=128)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class PlaceOut(Schema):
+    id: int
+    name: str
+    code: str | None = None
+
+
+class JurisdictionOut(Schema):
+    level: str | None = Field(description="township, community or grid: the narrowest binding")
+    township: PlaceOut | None
+    community: PlaceOut | None
+    grid: PlaceOut | None
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str | None = Field(description="Role code, e.g. grid_worker; null when none")
+    role_label: str
+    jurisdiction: JurisdictionOut
+    capabilities: list[str]
+
+
+class DetailOut(Schema):
+    detail: str
