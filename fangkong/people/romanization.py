@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
@@ -44,7 +45,8 @@ SURNAME_READINGS = {
 }
 
 
-def _letters(text: str) -> list[str]:
+def _letters(text: str) -> Any:
+    """Characters without pinyin become their letters (pypinyin accepts a list here)."""
     return list(text.lower())
 
 

@@ -1,0 +1,117 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against Django's live server.
+
+Tests marked `browser` use the `phone` fixture: a fresh browser context the size of a phone
+(375 × 812) whose relative URLs go to pytest-django's `live_server`. Playwright cannot
+download browsers here, so it launches `/usr/bin/chromium`; when that is missing the tests
+are skipped with the reason, unless FANGKONG_REQUIRE_BROWSER=1 (`make test-browser`, CI),
+which makes them fail instead.
+
+Playwright's sync API runs an asyncio loop in the test's thread, and Django refuses database
+calls from a thread with a running loop; the fixtures therefore set
+DJANGO_ALLOW_ASYNC_UNSAFE for the duration (the live server answers in its own thread).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 812}
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+def browser_required() -> bool:
+    return os.environ.get("FANGKONG_REQUIRE_BROWSER") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the test, or fail it when browser tests are required."""
+    if browser_required():
+        pytest.fail(f"{reason} (FANGKONG_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium fonts-wqy-microhei)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - dev dependency
+        skip_or_fail("the playwright package is not installed (pip install -e '.[dev]')")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def phone(chromium: Browser, live_server: Any) -> Iterator[Page]:
+    """A page in a phone-sized context, in Chinese, pointed at the live server."""
+    context = chromium.new_context(
+        viewport=PHONE,  # type: ignore[arg-type]
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/<name>.png (git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def phone_problems(page: Page) -> list[str]:
+    """What makes the page unusable on the phone: files the page asked for that failed to
+    load (the stylesheet, scripts; not the browser's own favicon request) and content wider
+    than the screen."""
+    failed = page.evaluate(
+        "performance.getEntriesByType('resource')"
+        ".filter(e => e.responseStatus >= 400 && !e.name.endsWith('/favicon.ico'))"
+        ".map(e => e.name)"
+    )
+    problems = [f"{url} failed to load" for url in failed]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        problems.append(f"the page is {width}px wide on a {PHONE['width']}px screen")
+    return problems

@@ -1,0 +1,124 @@
+"""`fangkong demo`: load the demo township and print its logins (in Chinese, for the people
+who will try it). `make run` calls it with `--if-empty` on every start."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from fangkong.core.models import Township
+from fangkong.core.roles import Role
+from fangkong.demo.township import (
+    DEFAULT_RESIDENTS,
+    DEFAULT_SEED,
+    MIN_RESIDENTS,
+    DemoExists,
+    DemoSummary,
+    build_demo_township,
+)
+from fangkong.people.models import VulnerableTag
+
+ROLE_NAMES = {
+    Role.TOWNSHIP_ADMIN: "街道管理员",
+    Role.COMMUNITY_LEADER: "社区书记/主任",
+    Role.OFFICE_STAFF: "社区办公室",
+    Role.GRID_WORKER: "网格员/包保干部",
+    Role.MEDICAL_WORKER: "包保医务人员",
+    Role.CHECKPOINT_GUARD: "卡口值守",
+    Role.VOLUNTEER: "志愿者",
+    Role.POLICE_OFFICER: "驻片民警",
+}
+TAG_NAMES = {
+    VulnerableTag.ELDERLY_ALONE: "独居老人",
+    VulnerableTag.EMPTY_NEST: "空巢老人",
+    VulnerableTag.LEFT_BEHIND: "留守老人",
+    VulnerableTag.DISABLED_CARE: "失能",
+    VulnerableTag.CHRONIC: "多种慢病",
+    VulnerableTag.INFANT: "婴幼儿",
+    VulnerableTag.PREGNANT: "孕产妇",
+    VulnerableTag.DISABILITY: "残疾",
+}
+
+
+class Command(BaseCommand):
+    help = _("Load the demo township (invented residents and one account per role).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help=_("Do nothing when any township exists already."),
+        )
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=DEFAULT_RESIDENTS,
+            help=_("How many residents to create (default %(default)s)."),
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=_("Random seed."))
+
+    def handle(self, *args: Any, if_empty: bool, residents: int, seed: int, **opts: Any) -> None:
+        if if_empty and Township.objects.exists():
+            self.stdout.write("数据库中已有街道，跳过演示数据。")
+            return
+        if residents < MIN_RESIDENTS:
+            raise CommandError(_("The demo needs at least %(n)s residents.") % {"n": MIN_RESIDENTS})
+        started = time.perf_counter()
+        try:
+            summary = build_demo_township(residents=residents, seed=seed)
+        except DemoExists as exc:
+            raise CommandError(
+                _("The demo township is already loaded (%(what)s).") % {"what": exc}
+            ) from exc
+        self.print_summary(summary, time.perf_counter() - started)
+
+    def print_summary(self, s: DemoSummary, seconds: float) -> None:
+        t = s.township
+        out = self.stdout.write
+        out(
+            self.style.SUCCESS(
+                f"已生成演示街道：{t.name}（区划代码 {t.code}，{t.county}），用时 {seconds:.1f} 秒"
+            )
+        )
+        out(
+            f"  社区/村 {s.communities} 个，网格/村民组 {s.grids} 个，楼栋 {s.buildings} 栋，"
+            f"单元 {s.units} 个，住户 {s.households} 户，居民 {s.residents} 人"
+        )
+        groups = "，".join(f"{name} {s.tag_counts.get(tag, 0)}" for tag, name in TAG_NAMES.items())
+        out(f"  重点人群：{groups}")
+        out(
+            f"  在外务工 {s.works_away} 人，党员 {s.party_members} 人，"
+            f"无证件登记 {s.without_document} 人（含 2 条疑似重复记录，供工作台合并）"
+        )
+        out("")
+        out(self.style.SUCCESS(f"演示账号（密码均为 {s.password}）："))
+        rows = [("用户名", "姓名", "角色", "辖区")] + [
+            (
+                login.username,
+                login.display_name,
+                ROLE_NAMES.get(Role(login.role), login.role),
+                login.jurisdiction,
+            )
+            for login in s.logins
+        ]
+        widths = [max(_display_width(row[i]) for row in rows) + 2 for i in range(3)]
+        for row in rows:
+            cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
+            out("  " + "".join(cells) + row[3])
+        if s.other_logins:
+            others = "、".join(f"{o.username}（{o.jurisdiction}）" for o in s.other_logins)
+            out(f"  其他账号（密码相同）：{others}")
+        out("  以上人员与数据均为虚构，仅供演示。")
+
+
+def _display_width(text: str) -> int:
+    """Columns the text takes in a terminal: Chinese characters are two wide."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
