@@ -57,30 +57,30 @@ class World:
 
 
 def _user(key: str, role: str, **where) -> User:
-    return UserFactory(username=key, display_name=key, role=role, **where)
+    return UserFactory.create(username=key, display_name=key, role=role, **where)
 
 
 @pytest.fixture
 def world(db) -> World:
-    ta = TownshipFactory(name="江汉街道", code="420103001")
-    tb = TownshipFactory(name="外镇", code="420104002")
-    a1 = CommunityFactory(township=ta, name="民族社区", code="420103001001")
-    a2 = CommunityFactory(township=ta, name="新河村", code="420103001201", kind="village")
-    b1 = CommunityFactory(township=tb, name="外镇社区", code="420104002001")
-    g1 = GridFactory(community=a1, name="第一网格")
-    g2 = GridFactory(community=a1, name="第二网格")
-    vg = GridFactory(community=a2, name="一组")
-    gb = GridFactory(community=b1, name="外网格")
-    bg1 = BuildingFactory(grid=g1, name="1栋")
-    ug1 = UnitFactory(building=bg1, name="1单元")
-    bg2 = BuildingFactory(grid=g2, name="2栋")
-    bb = BuildingFactory(grid=gb, name="9栋")
-    h1 = HouseholdFactory(
+    ta = TownshipFactory.create(name="江汉街道", code="420103001")
+    tb = TownshipFactory.create(name="外镇", code="420104002")
+    a1 = CommunityFactory.create(township=ta, name="民族社区", code="420103001001")
+    a2 = CommunityFactory.create(township=ta, name="新河村", code="420103001201", kind="village")
+    b1 = CommunityFactory.create(township=tb, name="外镇社区", code="420104002001")
+    g1 = GridFactory.create(community=a1, name="第一网格")
+    g2 = GridFactory.create(community=a1, name="第二网格")
+    vg = GridFactory.create(community=a2, name="一组")
+    gb = GridFactory.create(community=b1, name="外网格")
+    bg1 = BuildingFactory.create(grid=g1, name="1栋")
+    ug1 = UnitFactory.create(building=bg1, name="1单元")
+    bg2 = BuildingFactory.create(grid=g2, name="2栋")
+    bb = BuildingFactory.create(grid=gb, name="9栋")
+    h1 = HouseholdFactory.create(
         grid=g1, building=bg1, unit=ug1, number="101", address="民族社区 第一网格 1栋 1单元 101"
     )
-    h2 = HouseholdFactory(grid=g2, building=bg2, number="202", address="民族社区 第二网格 2栋 202")
-    hv = HouseholdFactory(grid=vg, number="8号", address="新河村 一组 8号")
-    hb = HouseholdFactory(grid=gb, building=bb, number="909", address="外镇社区 外网格 9栋 909")
+    h2 = HouseholdFactory.create(grid=g2, building=bg2, number="202", address="民族社区 第二网格 2栋 202")
+    hv = HouseholdFactory.create(grid=vg, number="8号", address="新河村 一组 8号")
+    hb = HouseholdFactory.create(grid=gb, building=bb, number="909", address="外镇社区 外网格 9栋 909")
     w = World(
         township_a=ta,
         township_b=tb,
@@ -98,13 +98,13 @@ def world(db) -> World:
         household_g2=h2,
         household_village=hv,
         household_b=hb,
-        resident_g1=ResidentFactory(household=h1, name="张三丰"),
-        resident_g1_spouse=ResidentFactory(
+        resident_g1=ResidentFactory.create(household=h1, name="张三丰"),
+        resident_g1_spouse=ResidentFactory.create(
             household=h1, name="李秀英", relation="spouse", gender="F"
         ),
-        resident_g2=ResidentFactory(household=h2, name="王二小"),
-        resident_village=ResidentFactory(household=hv, name="赵大山"),
-        resident_b=ResidentFactory(household=hb, name="孙外人"),
+        resident_g2=ResidentFactory.create(household=h2, name="王二小"),
+        resident_village=ResidentFactory.create(household=hv, name="赵大山"),
+        resident_b=ResidentFactory.create(household=hb, name="孙外人"),
     )
     u = w.users
     u["admin_a"] = _user("admin_a", Role.TOWNSHIP_ADMIN, township=ta)

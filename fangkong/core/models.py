@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
@@ -231,7 +231,7 @@ class User(AbstractUser):
         verbose_name=_("grid"),
     )
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("staff member")

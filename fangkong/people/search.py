@@ -93,7 +93,7 @@ class ResidentFilterForm(forms.Form):
 def filtered_residents(user: User, params: Any) -> tuple[ResidentFilterForm, QuerySet[Resident]]:
     """The user's residents narrowed by request parameters, newest merges excluded."""
     form = ResidentFilterForm(params or None, user=user)
-    qs = Resident.objects.visible_to(user).active()
+    qs: QuerySet[Resident] = Resident.objects.visible_to(user).active()
     if params:
         qs = form.apply(qs)
     return form, qs

@@ -4,7 +4,7 @@ from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Role
 
 
-class TownshipFactory(factory.django.DjangoModelFactory):
+class TownshipFactory(factory.django.DjangoModelFactory[Township]):
     class Meta:
         model = Township
 
@@ -12,7 +12,7 @@ class TownshipFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"{420103001 + n:09d}")
 
 
-class CommunityFactory(factory.django.DjangoModelFactory):
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
     class Meta:
         model = Community
 
@@ -21,7 +21,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"{420103001001 + n:012d}")
 
 
-class GridFactory(factory.django.DjangoModelFactory):
+class GridFactory(factory.django.DjangoModelFactory[Grid]):
     class Meta:
         model = Grid
 
@@ -29,7 +29,7 @@ class GridFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}网格")
 
 
-class BuildingFactory(factory.django.DjangoModelFactory):
+class BuildingFactory(factory.django.DjangoModelFactory[Building]):
     class Meta:
         model = Building
 
@@ -37,7 +37,7 @@ class BuildingFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"{n}栋")
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
+class UnitFactory(factory.django.DjangoModelFactory[Unit]):
     class Meta:
         model = Unit
 
@@ -45,7 +45,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"{n}单元")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -56,6 +56,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-42")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()

@@ -14,7 +14,7 @@ def id_number(n: int, born: dt.date = dt.date(1980, 5, 17), female: bool = False
     return first17 + check_digit(first17)
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
     class Meta:
         model = Household
 
@@ -25,7 +25,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     address = factory.LazyAttribute(lambda o: f"{o.grid} {o.number}")
 
 
-class ResidentFactory(factory.django.DjangoModelFactory):
+class ResidentFactory(factory.django.DjangoModelFactory[Resident]):
     class Meta:
         model = Resident
 
