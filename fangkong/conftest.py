@@ -78,9 +78,13 @@ def world(db) -> World:
     h1 = HouseholdFactory.create(
         grid=g1, building=bg1, unit=ug1, number="101", address="民族社区 第一网格 1栋 1单元 101"
     )
-    h2 = HouseholdFactory.create(grid=g2, building=bg2, number="202", address="民族社区 第二网格 2栋 202")
+    h2 = HouseholdFactory.create(
+        grid=g2, building=bg2, number="202", address="民族社区 第二网格 2栋 202"
+    )
     hv = HouseholdFactory.create(grid=vg, number="8号", address="新河村 一组 8号")
-    hb = HouseholdFactory.create(grid=gb, building=bb, number="909", address="外镇社区 外网格 9栋 909")
+    hb = HouseholdFactory.create(
+        grid=gb, building=bb, number="909", address="外镇社区 外网格 9栋 909"
+    )
     w = World(
         township_a=ta,
         township_b=tb,

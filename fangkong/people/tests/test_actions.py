@@ -20,12 +20,22 @@ def test_creating_a_resident_derives_birth_date_gender_and_pinyin_and_is_audited
     by = world.user("grid_g1")
     number = id_number(7, dt.date(1990, 3, 7), female=True)
     r = actions.create_resident(
-        by, name="欧阳娜娜", doc_type="id_card", doc_number=number,
-        phone="138 0013 8000", household=world.household_g1, relation="child", tags=["infant"],
+        by,
+        name="欧阳娜娜",
+        doc_type="id_card",
+        doc_number=number,
+        phone="138 0013 8000",
+        household=world.household_g1,
+        relation="child",
+        tags=["infant"],
     )
     assert (r.birth_date, r.gender, r.phone) == (dt.date(1990, 3, 7), "F", "13800138000")
     assert (r.name_pinyin, r.name_initials) == ("ouyangnana", "oynn")
-    assert (r.grid, r.community_id, r.township_id) == (world.grid_g1, world.community_a1.pk, world.township_a.pk)
+    assert (r.grid, r.community_id, r.township_id) == (
+        world.grid_g1,
+        world.community_a1.pk,
+        world.township_a.pk,
+    )
     entry = audit_rows(r, AuditAction.CREATE).get()
     assert entry.actor == by and entry.township == world.township_a
     assert entry.changes["doc_number"] == number and entry.changes["tags"] == ["infant"]
@@ -35,7 +45,9 @@ def test_a_document_number_cannot_exist_twice_in_a_township_and_the_error_names_
     existing = world.resident_g1
     with pytest.raises(DomainError) as exc:
         actions.create_resident(
-            world.user("grid_g2"), name="冒名", doc_number=existing.doc_number,
+            world.user("grid_g2"),
+            name="冒名",
+            doc_number=existing.doc_number,
             household=world.household_g2,
         )
     assert existing.name in exc.value.errors["doc_number"][0]
@@ -45,7 +57,9 @@ def test_a_document_number_cannot_exist_twice_in_a_township_and_the_error_names_
 
 def test_the_same_document_number_may_exist_in_another_township(world):
     r = actions.create_resident(
-        world.user("admin_b"), name="同号", doc_number=world.resident_g1.doc_number,
+        world.user("admin_b"),
+        name="同号",
+        doc_number=world.resident_g1.doc_number,
         household=world.household_b,
     )
     assert r.township == world.township_b
@@ -102,8 +116,13 @@ def test_reveal_without_a_reason_is_refused_and_not_recorded(world):
 def test_likely_duplicates_without_document_are_found_and_merged_keeping_history(world):
     keep = world.resident_g1
     dup = actions.create_resident(
-        world.user("grid_g1"), name=keep.name, doc_type="none", no_doc_reason="证件遗失",
-        birth_date=keep.birth_date, household=world.household_g1, tags=["chronic"],
+        world.user("grid_g1"),
+        name=keep.name,
+        doc_type="none",
+        no_doc_reason="证件遗失",
+        birth_date=keep.birth_date,
+        household=world.household_g1,
+        tags=["chronic"],
     )
     assert keep in likely_duplicates(dup)
     actions.merge_residents(world.user("office_a1"), keep=keep, duplicate=dup, reason="同一人")
@@ -111,13 +130,17 @@ def test_likely_duplicates_without_document_are_found_and_merged_keeping_history
     assert dup.merged_into == keep
     assert "chronic" in keep.tag_values
     assert not Resident.objects.active().filter(pk=dup.pk).exists()
-    assert audit_rows(keep, AuditAction.MERGE).exists() and audit_rows(dup, AuditAction.MERGE).exists()
+    assert (
+        audit_rows(keep, AuditAction.MERGE).exists() and audit_rows(dup, AuditAction.MERGE).exists()
+    )
 
 
 def test_two_different_document_numbers_are_never_merged(world):
     with pytest.raises(DomainError):
         actions.merge_residents(
-            world.user("office_a1"), keep=world.resident_g1, duplicate=world.resident_g1_spouse,
+            world.user("office_a1"),
+            keep=world.resident_g1,
+            duplicate=world.resident_g1_spouse,
             reason="x",
         )
 

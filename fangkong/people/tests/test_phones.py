@@ -20,7 +20,9 @@ def test_valid_numbers_are_stored_as_digits(raw, stored):
     assert normalise_phone(raw) == stored
 
 
-@pytest.mark.parametrize("raw", ["12345", "1381234567", "23812345678", "abc", "010-1234", "+1 212 555 0100"])
+@pytest.mark.parametrize(
+    "raw", ["12345", "1381234567", "23812345678", "abc", "010-1234", "+1 212 555 0100"]
+)
 def test_malformed_numbers_are_refused_with_a_reason(raw):
     with pytest.raises(InvalidPhone) as exc:
         normalise_phone(raw)
