@@ -10,38 +10,20 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from fangkong.core.models import Township
+from fangkong.core.models import Township, User
 from fangkong.core.roles import Role
 from fangkong.demo.township import (
     DEFAULT_RESIDENTS,
     DEFAULT_SEED,
+    DEMO_PASSWORD,
     MIN_RESIDENTS,
+    TOWNSHIP_CODE,
     DemoExists,
+    DemoLogin,
     DemoSummary,
     build_demo_township,
 )
 from fangkong.people.models import VulnerableTag
-
-ROLE_NAMES = {
-    Role.TOWNSHIP_ADMIN: "街道管理员",
-    Role.COMMUNITY_LEADER: "社区书记/主任",
-    Role.OFFICE_STAFF: "社区办公室",
-    Role.GRID_WORKER: "网格员/包保干部",
-    Role.MEDICAL_WORKER: "包保医务人员",
-    Role.CHECKPOINT_GUARD: "卡口值守",
-    Role.VOLUNTEER: "志愿者",
-    Role.POLICE_OFFICER: "驻片民警",
-}
-TAG_NAMES = {
-    VulnerableTag.ELDERLY_ALONE: "独居老人",
-    VulnerableTag.EMPTY_NEST: "空巢老人",
-    VulnerableTag.LEFT_BEHIND: "留守老人",
-    VulnerableTag.DISABLED_CARE: "失能",
-    VulnerableTag.CHRONIC: "多种慢病",
-    VulnerableTag.INFANT: "婴幼儿",
-    VulnerableTag.PREGNANT: "孕产妇",
-    VulnerableTag.DISABILITY: "残疾",
-}
 
 
 class Command(BaseCommand):
@@ -64,6 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, if_empty: bool, residents: int, seed: int, **opts: Any) -> None:
         if if_empty and Township.objects.exists():
             self.stdout.write("数据库中已有街道，跳过演示数据。")
+            self.print_existing_logins()
             return
         if residents < MIN_RESIDENTS:
             raise CommandError(_("The demo needs at least %(n)s residents.") % {"n": MIN_RESIDENTS})
@@ -88,31 +71,50 @@ class Command(BaseCommand):
             f"  社区/村 {s.communities} 个，网格/村民组 {s.grids} 个，楼栋 {s.buildings} 栋，"
             f"单元 {s.units} 个，住户 {s.households} 户，居民 {s.residents} 人"
         )
-        groups = "，".join(f"{name} {s.tag_counts.get(tag, 0)}" for tag, name in TAG_NAMES.items())
+        groups = "，".join(f"{tag.label} {s.tag_counts.get(tag, 0)}" for tag in VulnerableTag)
         out(f"  重点人群：{groups}")
         out(
             f"  在外务工 {s.works_away} 人，党员 {s.party_members} 人，"
             f"无证件登记 {s.without_document} 人（含 2 条疑似重复记录，供工作台合并）"
         )
         out("")
-        out(self.style.SUCCESS(f"演示账号（密码均为 {s.password}）："))
+        self.print_logins(s.logins, s.password)
+        if s.other_logins:
+            others = "、".join(f"{o.username}（{o.jurisdiction}）" for o in s.other_logins)
+            out(f"  其他账号（密码相同）：{others}")
+        out("  以上人员与数据均为虚构，仅供演示。")
+
+    def print_existing_logins(self) -> None:
+        """On later starts of `make run`: the demo accounts again, read from the database."""
+        staff = (
+            User.objects.filter(township__code=TOWNSHIP_CODE, is_active=True)
+            .select_related("community", "grid")
+            .order_by("id")
+        )
+        seen: set[str] = set()
+        logins = []
+        for u in staff:
+            if u.role in seen:
+                continue
+            seen.add(u.role)
+            where = u.grid or u.community or u.township
+            logins.append(DemoLogin(u.username, u.display_name, u.role, str(where)))
+        if logins:
+            role_order = list(Role.values)
+            logins.sort(key=lambda login: role_order.index(login.role))
+            self.print_logins(logins, DEMO_PASSWORD)
+
+    def print_logins(self, logins: list[DemoLogin], password: str) -> None:
+        out = self.stdout.write
+        out(self.style.SUCCESS(f"演示账号（密码均为 {password}，如未改过）："))
         rows = [("用户名", "姓名", "角色", "辖区")] + [
-            (
-                login.username,
-                login.display_name,
-                ROLE_NAMES.get(Role(login.role), login.role),
-                login.jurisdiction,
-            )
-            for login in s.logins
+            (login.username, login.display_name, str(Role(login.role).label), login.jurisdiction)
+            for login in logins
         ]
         widths = [max(_display_width(row[i]) for row in rows) + 2 for i in range(3)]
         for row in rows:
             cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
             out("  " + "".join(cells) + row[3])
-        if s.other_logins:
-            others = "、".join(f"{o.username}（{o.jurisdiction}）" for o in s.other_logins)
-            out(f"  其他账号（密码相同）：{others}")
-        out("  以上人员与数据均为虚构，仅供演示。")
 
 
 def _display_width(text: str) -> int:
