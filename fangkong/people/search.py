@@ -15,10 +15,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Building, Grid, User
 
+from .identity import upgrade_legacy
 from .models import ResidenceType, Resident, VulnerableTag
 
 _DIGITS = re.compile(r"^[0-9]+[0-9Xx]?$")
@@ -26,22 +28,27 @@ _LATIN = re.compile(r"^[A-Za-z]+$")
 _ADDRESS_HINT = re.compile(r"[0-9０-９]|栋|幢|楼|单元|室|号|组|村|路|街|巷|弄")
 
 
-def search_query(q: str) -> Q:
+def search_query(text: str) -> Q:
     """The condition for one search-box string (empty Q for an empty string)."""
-    q = "".join(q.split())
+    q = "".join(text.split())
     if not q:
         return Q()
     if _DIGITS.match(q):
         upper = q.upper()
-        if len(upper) in (15, 18):
-            return Q(doc_number=upper) | Q(doc_number__startswith=upper)
+        if len(upper) == 18:
+            return Q(doc_number=upper)
+        if len(upper) == 15 and upper.isdigit():  # a first-generation ID, stored upgraded
+            return Q(doc_number=upgrade_legacy(upper)) | Q(doc_number__startswith=upper)
         return Q(doc_number__startswith=upper) | Q(phone__startswith=q)
     if _LATIN.match(q):
         lower = q.lower()
         return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
     if _ADDRESS_HINT.search(q):
-        return Q(household__address__contains=q)
+        return Q(household__address__contains=" ".join(text.split()))
     return Q(name__startswith=q)
+
+
+BUILDING_CHOICES_LIMIT = 200
 
 
 class ResidentFilterForm(forms.Form):
@@ -71,7 +78,23 @@ class ResidentFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("community")  # type: ignore[attr-defined]
-        self.fields["building"].queryset = Building.objects.visible_to(user)  # type: ignore[attr-defined]
+        buildings = Building.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["building"].queryset = buildings
+        # Worked out only when the drop-down is rendered (the API and export never render it).
+        self.fields["building"].widget.choices = CallableChoiceIterator(  # type: ignore[attr-defined]
+            lambda: self._building_choices(buildings)
+        )
+
+    def _building_choices(self, buildings: QuerySet[Building]) -> list[tuple[Any, str]]:
+        """Offer the buildings of the chosen grid; a township's thousands of buildings in one
+        drop-down would weigh down every page load. Any visible building still validates."""
+        grid = self.data.get("grid") if self.is_bound else None
+        if grid and str(grid).isdigit():
+            buildings = buildings.filter(grid_id=int(grid))
+        shown = list(buildings.select_related("grid")[: BUILDING_CHOICES_LIMIT + 1])
+        if len(shown) > BUILDING_CHOICES_LIMIT:
+            return [("", _("Choose a grid first"))]
+        return [("", "---------")] + [(b.pk, f"{b.grid.name} {b.name}") for b in shown]
 
     def apply(self, qs: QuerySet[Resident]) -> QuerySet[Resident]:
         """Narrow `qs` (already scoped to the user) by the valid filters."""

@@ -1,0 +1,79 @@
+import pytest
+from django.http import QueryDict
+
+from fangkong.people import search
+from fangkong.people.search import ResidentFilterForm, filtered_residents
+
+
+def names(qs):
+    return sorted(qs.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("zsf", ["张三丰"]),
+        ("ZSF", ["张三丰"]),
+        ("zhangsan", ["张三丰"]),
+        ("张", ["张三丰"]),
+        ("张三丰", ["张三丰"]),
+        ("1栋", ["张三丰", "李秀英"]),
+        ("202", []),  # digits alone search documents and phones, not room numbers
+        ("2栋 202", ["王二小"]),
+    ],
+)
+def test_the_search_box_finds_by_the_shape_of_what_was_typed(world, q, expected):
+    _, qs = filtered_residents(world.user("leader_a1"), QueryDict(f"q={q}"))
+    assert names(qs) == expected
+
+
+def test_search_by_document_number_prefix_and_phone(world):
+    r = world.resident_g2
+    user = world.user("leader_a1")
+    assert names(filtered_residents(user, QueryDict(f"q={r.doc_number[:10]}"))[1]) == ["王二小"]
+    assert names(filtered_residents(user, QueryDict(f"q={r.doc_number}"))[1]) == ["王二小"]
+    assert names(filtered_residents(user, QueryDict(f"q={r.phone}"))[1]) == ["王二小"]
+
+
+def test_search_never_reaches_outside_the_jurisdiction(world):
+    _, qs = filtered_residents(world.user("grid_g1"), QueryDict("q=wex"))
+    assert names(qs) == []
+    _, qs = filtered_residents(world.user("grid_g2"), QueryDict("q=wex"))
+    assert names(qs) == ["王二小"]
+
+
+def test_a_grid_from_another_jurisdiction_is_an_invalid_filter(world):
+    form, qs = filtered_residents(world.user("grid_g1"), QueryDict(f"grid={world.grid_g2.pk}"))
+    assert not form.is_valid()
+    assert not qs.exists()
+
+
+def test_building_choices_follow_the_chosen_grid(world):
+    form = ResidentFilterForm(QueryDict(f"grid={world.grid_g1.pk}"), user=world.user("leader_a1"))
+    labels = [label for _, label in form.fields["building"].widget.choices]
+    assert labels == ["---------", "第一网格 1栋"]
+
+
+def test_too_many_buildings_ask_for_a_grid_first(world, monkeypatch):
+    monkeypatch.setattr(search, "BUILDING_CHOICES_LIMIT", 1)
+    form = ResidentFilterForm(None, user=world.user("leader_a1"))
+    assert len(list(form.fields["building"].widget.choices)) == 1
+    # ...but a building chosen another way (a link, the API) still filters.
+    bound = ResidentFilterForm(
+        QueryDict(f"building={world.building_g2.pk}"), user=world.user("leader_a1")
+    )
+    assert bound.is_valid()
+
+
+def test_a_first_generation_id_finds_the_upgraded_record(world):
+    from fangkong.people import actions
+
+    r = actions.create_resident(
+        world.user("grid_g1"),
+        name="老证",
+        doc_number="110105491231002",
+        household=world.household_g1,
+    )
+    assert r.doc_number == "11010519491231002X"
+    _, qs = filtered_residents(world.user("grid_g1"), QueryDict("q=110105491231002"))
+    assert names(qs) == ["老证"]
