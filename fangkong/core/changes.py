@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,7 +45,15 @@ def _label(target_type: str, name: str) -> str:
     except (LookupError, ValueError, FieldDoesNotExist):
         return name
     label = getattr(field, "verbose_name", None)  # a reverse relation has none
-    return str(label).capitalize() if label else name
+    return capfirst(str(label)) if label else name
+
+
+def record_type_label(target_type: str) -> str:
+    """'people.resident' as the model's name a user reads (居民)."""
+    try:
+        return capfirst(str(apps.get_model(target_type)._meta.verbose_name))
+    except (LookupError, ValueError):
+        return target_type
 
 
 def _shown(name: str, value: Any) -> Any:

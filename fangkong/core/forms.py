@@ -9,6 +9,7 @@ from django import forms
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .actions import assignable_roles, assignees
@@ -167,7 +168,7 @@ class StaffFilterForm(forms.Form):
 def record_type_choices() -> list[tuple[str, str]]:
     """The kinds of records the audit log may name: every model of Fangkong's own apps."""
     return [
-        (m._meta.label_lower, str(m._meta.verbose_name).capitalize())
+        (m._meta.label_lower, capfirst(str(m._meta.verbose_name)))
         for m in apps.get_models()
         if m.__module__.startswith("fangkong.") and m is not AuditEntry
     ]

@@ -27,7 +27,7 @@ from fangkong.people.registry import with_likely_duplicates
 
 from . import actions
 from .access import can, get_for, require
-from .changes import describe_changes
+from .changes import describe_changes, record_type_label
 from .errors import DomainError
 from .forms import (
     AssignmentForm,
@@ -515,6 +515,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = page_of(qs, request.GET.get("page"), per_page=50)
     params = request.GET.copy()
     params.pop("page", None)
-    rows = [(e, describe_changes(e), target_url(e)) for e in page.items]
+    rows = [
+        (e, describe_changes(e), target_url(e), record_type_label(e.target_type))
+        for e in page.items
+    ]
     context = {"form": form, "page": page, "rows": rows, "filter_query": params.urlencode()}
     return page_or_partial(request, "core/audit_list.html", "results", context)

@@ -28,7 +28,7 @@ def entries(world):
 
 
 def targets(response):
-    return sorted(e.target_repr for e, _, _ in response.context["rows"])
+    return sorted(e.target_repr for e, *_ in response.context["rows"])
 
 
 @pytest.mark.parametrize(
@@ -69,9 +69,7 @@ def test_the_log_shows_field_changes_and_reveal_reasons_with_numbers_masked(clie
 def test_the_log_filters_by_action_record_type_user_and_dates(client, world, entries):
     c = login(client, world, "admin_a")
 
-    assert [e.action for e, _, _ in c.get(AUDIT, {"action": "reveal"}).context["rows"]] == [
-        "reveal"
-    ]
+    assert [e.action for e, *_ in c.get(AUDIT, {"action": "reveal"}).context["rows"]] == ["reveal"]
     assert c.get(AUDIT, {"target_type": "core.user"}).context["rows"] == []
     assert len(c.get(AUDIT, {"actor": world.user("grid_g1").pk}).context["rows"]) == 2
     today = timezone.localdate()
@@ -139,3 +137,11 @@ def test_entries_of_any_shape_are_shown(client, world):
     assert response.status_code == 200
     html = response.content.decode()
     assert "a.xlsx" in html and "30" in html
+
+
+def test_the_record_type_is_shown_by_its_name_in_chinese(client, world):
+    actions.reveal(world.user("grid_g1"), world.resident_g1, field="phone", reason="电话随访")
+    client.force_login(world.user("admin_a"))
+    html = client.get(AUDIT).content.decode()
+    assert '<span class="muted">居民</span>' in html
+    assert '<span class="muted">people.resident</span>' not in html
