@@ -1,0 +1,104 @@
+"""The workbench: what is waiting for the user, in their jurisdiction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from fangkong.people.models import Household, Resident, ResidentTag, VulnerableTag
+from fangkong.people.registry import with_likely_duplicates
+
+from ..access import can
+from ..models import Community, Grid, User
+from ..roles import Capability
+
+
+def jurisdiction_of(user: User) -> str:
+    """The user's jurisdiction in words: 江汉街道 / 民族社区 / 第一网格."""
+    parts = [
+        place.name for place in (user.township, user.community, user.grid) if place is not None
+    ]
+    return " / ".join(parts)
+
+
+@dataclass
+class PlaceCounts:
+    place: Community | Grid
+    residents: int = 0
+    households: int = 0
+    tags: list[tuple[str, int]] = field(default_factory=list)
+
+
+def counts_by_place(user: User) -> list[PlaceCounts]:
+    """Residents, households and vulnerable people per community (for a township user) or
+    per grid (everyone else), inside the user's jurisdiction: four grouped queries."""
+    by_community = user.is_superuser or user.scope[0] == "township"
+    key = "community_id" if by_community else "grid_id"
+    places: Iterable[Community | Grid] = (
+        Community.objects.visible_to(user)
+        if by_community
+        else Grid.objects.visible_to(user).select_related("community")
+    )
+    residents = Resident.objects.visible_to(user).active()
+    n_residents = dict(residents.order_by().values_list(key).annotate(n=Count("id")))
+    n_households = dict(
+        Household.objects.visible_to(user).order_by().values_list(key).annotate(n=Count("id"))
+    )
+    tag_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for place_id, tag, n in (
+        ResidentTag.objects.filter(resident__in=residents)
+        .order_by()
+        .values_list(f"resident__{key}", "tag")
+        .annotate(n=Count("id"))
+    ):
+        tag_counts[place_id][tag] = n
+    labels = dict(VulnerableTag.choices)
+    return [
+        PlaceCounts(
+            place,
+            n_residents.get(place.pk, 0),
+            n_households.get(place.pk, 0),
+            [
+                (str(labels[t]), tag_counts[place.pk][t])
+                for t in labels
+                if t in tag_counts[place.pk]
+            ],
+        )
+        for place in places
+    ]
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    context: dict[str, Any] = {
+        "jurisdiction": jurisdiction_of(user),
+        "registry": can(user, Capability.VIEW_PEOPLE),
+    }
+    if context["registry"]:
+        residents = Resident.objects.visible_to(user).active()
+        if can(user, Capability.EDIT_PEOPLE):
+            context["duplicates"] = list(
+                with_likely_duplicates(residents)
+                .select_related("grid", "household")
+                .order_by("name", "id")[:20]
+            )
+        context["recent"] = list(
+            residents.select_related("grid", "household").order_by("-updated_at", "-id")[:10]
+        )
+        context["counts"] = counts_by_place(user)
+        context["totals"] = PlaceCounts(
+            place=Community(name=_("Total")),
+            residents=sum(c.residents for c in context["counts"]),
+            households=sum(c.households for c in context["counts"]),
+        )
+    return render(request, "core/workbench.html", context)
