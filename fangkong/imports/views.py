@@ -23,7 +23,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
-from fangkong.core.spreadsheets import XlsxStream, check_size
+from fangkong.core.spreadsheets import XlsxStream, file_size
 from fangkong.people.importing import write_template
 
 from . import actions
@@ -57,14 +57,18 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _upload(request: HttpRequest) -> HttpResponse:
     user = require(request.user, Capability.IMPORT_PEOPLE)
     form = UploadForm(request.POST, request.FILES)
+    size_error = ""
     if getattr(request, "upload_too_large", False):
-        try:
-            check_size(
-                int(request.META.get("CONTENT_LENGTH") or 0), settings.FANGKONG_MAX_UPLOAD_BYTES
-            )
-        except DomainError as exc:
-            form = UploadForm()
-            form.add_error(None, exc.message)
+        # Refused while it arrived: nothing of it was stored or parsed.
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+        size_error = _(
+            "The file is %(size)s; files up to %(max)s are accepted. Split it into smaller "
+            "files and upload them one by one."
+        ) % {
+            "size": file_size(size),
+            "max": file_size(settings.FANGKONG_MAX_UPLOAD_BYTES),
+        }
+        form = UploadForm()
     elif form.is_valid():
         try:
             job = actions.start_import(user, form.cleaned_data["file"])
@@ -76,7 +80,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/job_list.html",
-        {"form": form, "page": page_of(jobs, None, per_page=20)},
+        {"form": form, "size_error": size_error, "page": page_of(jobs, None, per_page=20)},
         status=422,
     )
 

@@ -1,0 +1,136 @@
+"""An import job: one uploaded file, checked in the background, then imported on confirmation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import Community, Township, User
+from fangkong.core.roles import Capability
+from fangkong.core.scoping import ScopedQuerySet
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    IMPORT_QUEUED = "import_queued", _("Waiting to be imported")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Cannot be imported")
+    FAILED = "failed", _("Stopped by an error")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+RUNNING = frozenset(
+    {JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.IMPORT_QUEUED, JobStatus.IMPORTING}
+)
+FINISHED = frozenset({JobStatus.DONE, JobStatus.REFUSED, JobStatus.FAILED, JobStatus.CANCELLED})
+
+
+def progress_file(job: ImportJob) -> Path:
+    """Where a running import counts its rows while SQLite's write lock is held."""
+    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.pk}.txt"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    # A community's jobs are seen by its importing staff; a township admin sees the township's.
+    scope_paths = {
+        "township": "township_id",
+        "community": "community_id",
+        "grid": "created_by__grid_id",
+    }
+    view_capability = Capability.IMPORT_PEOPLE
+
+
+class ImportJob(models.Model):
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by")
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    only_valid = models.BooleanField(_("import only the valid rows"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    #: [[row, column, message, is_warning], …], at most importing.MAX_STORED_PROBLEMS
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    imported_residents = models.PositiveIntegerField(_("residents imported"), default=0)
+    imported_households = models.PositiveIntegerField(_("households created"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["township", "-created_at"], name="importjob_township_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def live_processed_rows(self) -> int:
+        """Rows checked so far; during an import, from the progress file when there is one."""
+        if self.status == JobStatus.IMPORTING:
+            try:
+                return max(self.processed_rows, int(progress_file(self).read_text() or 0))
+            except (OSError, ValueError):
+                pass
+        return self.processed_rows
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.live_processed_rows / self.total_rows))
+
+    @property
+    def writing(self) -> bool:
+        """Every row is checked and the last rows are being written and committed."""
+        return (
+            self.status == JobStatus.IMPORTING and self.live_processed_rows >= self.total_rows > 0
+        )
+
+    @property
+    def can_import_all(self) -> bool:
+        return self.status == JobStatus.CHECKED and self.error_rows == 0 and self.valid_rows > 0
+
+    @property
+    def can_import_valid(self) -> bool:
+        return self.status == JobStatus.CHECKED and self.error_rows > 0 and self.valid_rows > 0

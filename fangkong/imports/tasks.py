@@ -1,0 +1,17 @@
+"""Background tasks (django-tasks): run by `fangkong db_worker`, inline in tests."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import actions
+
+
+@task()
+def check_import(job_id: int) -> None:
+    actions.run_check(job_id)
+
+
+@task()
+def import_residents(job_id: int) -> None:
+    actions.run_import(job_id)
