@@ -90,14 +90,29 @@ def test_revoking_needs_a_token(world):
 
 
 def test_the_token_endpoint_is_throttled_against_password_guessing(world):
-    for _attempt in range(10):
-        assert issue("grid_g1", "guess").status_code == 401
+    # Guessing many accounts from one address: the address is throttled.
+    usernames = [u for u in world.users if u != "admin_a"]
+    for username in usernames[:10]:
+        assert issue(username, "guess").status_code == 401
 
-    blocked = issue("grid_g1", PASSWORD)
+    blocked = issue("admin_a", PASSWORD)
 
     assert blocked.status_code == 429
     assert blocked.json()["detail"]
     assert int(blocked["Retry-After"]) > 0
+    assert not ApiToken.objects.exists()
+
+
+def test_repeated_wrong_passwords_lock_that_account_for_the_api_too(world, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert issue("grid_g1", "guess").status_code == 401
+    assert issue("grid_g1", "guess").status_code == 429
+
+    locked = issue("grid_g1", PASSWORD)
+
+    assert locked.status_code == 429
+    assert locked["Content-Type"].startswith("application/json")
+    assert locked.json()["detail"]
     assert not ApiToken.objects.exists()
 
 

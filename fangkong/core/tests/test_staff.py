@@ -259,7 +259,9 @@ def test_deactivation_needs_a_reason_and_stops_the_login(client, world):
     assert entry.changes == {"is_active": [True, False]} and entry.reason == "调离"
 
     c.logout()
-    assert not c.login(username="grid_g2", password="correct-horse-42")
+    c.logout()
+    refused = c.post(reverse("login"), {"username": "grid_g2", "password": "correct-horse-42"})
+    assert refused.status_code == 200 and "_auth_user_id" not in c.session
 
     login(client, world, "leader_a1").post(url, {"active": "1"})
     staff.refresh_from_db()

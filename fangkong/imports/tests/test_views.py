@@ -6,7 +6,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from fangkong.conftest import PASSWORD
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_xlsx_bytes
 from fangkong.imports.models import ImportJob, JobStatus
@@ -33,7 +32,7 @@ def media_root(tmp_path, settings):
 
 
 def login(client, world, key):
-    assert client.login(username=world.user(key).username, password=PASSWORD)
+    client.force_login(world.user(key))
     return client
 
 

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from fangkong.conftest import PASSWORD
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_xlsx_bytes, xlsx_has_formulas
@@ -25,7 +24,7 @@ def in_english(client):
 
 
 def login(client, world, key):
-    assert client.login(username=world.user(key).username, password=PASSWORD)
+    client.force_login(world.user(key))
     return client
 
 
