@@ -11,7 +11,7 @@ The search box decides by the shape of what was typed, so each shape hits one in
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -77,15 +77,17 @@ class ResidentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("community")  # type: ignore[attr-defined]
-        buildings = Building.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["building"].queryset = buildings
+        grid_field = cast(forms.ModelChoiceField, self.fields["grid"])
+        grid_field.queryset = Grid.objects.visible_to(user).select_related("community")
+        buildings = Building.objects.visible_to(user)
+        building_field = cast(forms.ModelChoiceField, self.fields["building"])
+        building_field.queryset = buildings
         # Worked out only when the drop-down is rendered (the API and export never render it).
-        self.fields["building"].widget.choices = CallableChoiceIterator(  # type: ignore[attr-defined]
+        building_field.widget.choices = CallableChoiceIterator(  # type: ignore[attr-defined]
             lambda: self._building_choices(buildings)
         )
 
-    def _building_choices(self, buildings: QuerySet[Building]) -> list[tuple[Any, str]]:
+    def _building_choices(self, buildings: QuerySet[Building]) -> list[tuple[Any, Any]]:
         """Offer the buildings of the chosen grid; a township's thousands of buildings in one
         drop-down would weigh down every page load. Any visible building still validates."""
         grid = self.data.get("grid") if self.is_bound else None
