@@ -19,7 +19,11 @@ from django.utils.translation import gettext_lazy
 from .masking import mask_document, mask_phone
 from .models import AuditAction, AuditEntry
 
-SENSITIVE_AUDIT_FIELDS = {"doc_number": mask_document, "phone": mask_phone}
+SENSITIVE_AUDIT_FIELDS = {
+    "doc_number": mask_document,
+    "phone": mask_phone,
+    "away_contact": mask_phone,
+}
 EXTRA_FIELD_LABELS = {
     "tags": gettext_lazy("Vulnerable groups"),
     "password": gettext_lazy("Password"),

@@ -157,10 +157,12 @@ def _apply_place(data: dict[str, Any]) -> None:
     data["community_id"] = grid.community_id
 
 
-def _check_unique_document(data: Mapping[str, Any], exclude: int | None = None) -> None:
+def _check_unique_document(
+    by: User | None, data: Mapping[str, Any], exclude: int | None = None
+) -> None:
     holder = document_holder(data["township_id"], data.get("doc_number", ""), exclude=exclude)
     if holder is not None:
-        raise DomainError(duplicate_message(holder), field="doc_number")
+        raise DomainError(duplicate_message(holder, viewer=by), field="doc_number")
 
 
 def _set_tags(resident: Resident, tags: Iterable[str]) -> None:
@@ -188,7 +190,7 @@ def create_resident(by: User | None, *, tags: Iterable[str] = (), **fields: Any)
         raise TypeError(f"unknown resident fields: {sorted(unknown)}")
     data = clean_person(fields, today=timezone.localdate())
     _apply_place(data)
-    _check_unique_document(data)
+    _check_unique_document(by, data)
     resident = Resident(**data)
     try:
         with transaction.atomic():
@@ -210,6 +212,7 @@ def update_resident(
     if unknown:
         raise TypeError(f"unknown resident fields: {sorted(unknown)}")
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _refuse_merged(resident)
     before = _resident_snapshot(resident)
     current = {f: getattr(resident, f) for f in RESIDENT_FIELDS}
     current.update(fields)
@@ -221,7 +224,7 @@ def update_resident(
             current["gender"] = ""
     data = clean_person(current, today=timezone.localdate())
     _apply_place(data)
-    _check_unique_document(data, exclude=resident.pk)
+    _check_unique_document(by, data, exclude=resident.pk)
     for key, value in data.items():
         setattr(resident, key, value)
     resident.updated_at = timezone.now()
@@ -240,10 +243,19 @@ def update_resident(
     return resident
 
 
+def _refuse_merged(resident: Resident) -> None:
+    if resident.merged_into_id is not None:
+        raise DomainError(
+            _("This record was merged into another; it is kept as history and cannot change.")
+        )
+
+
 @transaction.atomic
 def delete_resident(by: User | None, resident: Resident, *, reason: str) -> None:
     if not reason.strip():
         raise DomainError(_("Say why the record is deleted."), field="reason")
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    _refuse_merged(resident)
     if resident.merged_from.exists():
         raise DomainError(_("Records were merged into this one; it cannot be deleted."))
     snap = _resident_snapshot(resident)
@@ -258,6 +270,9 @@ def merge_residents(
     """Fold `duplicate` into `keep`. The duplicate stays, marked merged, so history survives."""
     if keep.pk == duplicate.pk:
         raise DomainError(_("A record cannot be merged into itself."))
+    # Lock both rows, in id order so two opposite merges cannot deadlock or both pass.
+    locked = Resident.objects.select_for_update().in_bulk(sorted((keep.pk, duplicate.pk)))
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
     if keep.township_id != duplicate.township_id:
         raise DomainError(_("Only records of the same township can be merged."))
     if duplicate.merged_into_id is not None or keep.merged_into_id is not None:
@@ -296,7 +311,7 @@ def merge_residents(
     return keep
 
 
-SENSITIVE_FIELDS = {"doc_number", "phone"}
+SENSITIVE_FIELDS = {"doc_number", "phone", "away_contact"}
 
 
 @transaction.atomic

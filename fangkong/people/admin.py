@@ -56,7 +56,7 @@ class ResidentAdmin(ScopedAdmin):
         "party_member",
         "works_away",
         "away_place",
-        "away_contact",
+        "masked_contact_away",
         "notes",
         "merged_into",
         "created_at",
@@ -72,6 +72,10 @@ class ResidentAdmin(ScopedAdmin):
     @admin.display(description=_("Phone"))
     def masked_phone_number(self, obj: Resident) -> str:
         return obj.masked_phone
+
+    @admin.display(description=_("Contact while away"))
+    def masked_contact_away(self, obj: Resident) -> str:
+        return obj.masked_away_contact
 
     @admin.display(description=_("Edit"))
     def app_link(self, obj: Resident) -> str:

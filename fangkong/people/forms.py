@@ -94,11 +94,25 @@ class ResidentForm(forms.Form):
     ) -> None:
         if resident is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                **{f: getattr(resident, f) for f in self.action_fields()},
+                **{
+                    f: getattr(resident, f)
+                    for f in self.action_fields()
+                    if f not in KEPT_WHEN_EMPTY
+                },
                 "tags": resident.tag_values,
             }
         super().__init__(*args, **kwargs)
         self.fixed_household = household
+        self.editing = resident is not None
+        if resident is not None:
+            # Full numbers are never put in the page: editing them means typing a new one.
+            for name, masked in (
+                ("doc_number", resident.masked_doc_number),
+                ("phone", resident.masked_phone),
+                ("away_contact", resident.masked_away_contact),
+            ):
+                self.fields[name].widget.attrs["placeholder"] = masked
+                self.fields[name].help_text = _("Leave empty to keep the current value.")
         if household is not None:
             # Adding a member to a known household: the place is fixed.
             del self.fields["grid"]
@@ -147,6 +161,12 @@ class ResidentForm(forms.Form):
         """(fields for `create_resident` / `update_resident`, tags)."""
         data = self.cleaned_data
         fields = {f: data[f] for f in self.action_fields() if f in data}
+        if self.editing:
+            for name in KEPT_WHEN_EMPTY:
+                if not fields.get(name):
+                    fields.pop(name, None)
+            if data.get("doc_type") == DocumentType.NONE:
+                fields["doc_number"] = ""
         if self.fixed_household is not None:
             fields["household"] = self.fixed_household
         if "grid" in data:
@@ -154,6 +174,10 @@ class ResidentForm(forms.Form):
         if "household" in self.fields and data.get("household") is not None:
             fields["grid"] = data["household"].grid
         return fields, list(data.get("tags") or [])
+
+
+# Sensitive fields that an edit leaves unchanged when the user types nothing.
+KEPT_WHEN_EMPTY = ("doc_number", "phone", "away_contact")
 
 
 class RevealForm(forms.Form):

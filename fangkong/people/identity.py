@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,11 +61,11 @@ PROVINCES = frozenset(
 )
 EARLIEST_BIRTH = dt.date(1890, 1, 1)
 
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
-_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
-_HK_MACAU = re.compile(r"^[HM]\d{8}(\d{2})?$")
-_TAIWAN = re.compile(r"^\d{8}(\d{2})?$|^[A-Z]\d{8,9}$")
+_ID18 = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_ID15 = re.compile(r"^\d{15}$", re.ASCII)
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$", re.ASCII)
+_HK_MACAU = re.compile(r"^[HM]\d{8}(\d{2})?$", re.ASCII)
+_TAIWAN = re.compile(r"^\d{8}(\d{2})?$|^[A-Z]\d{8,9}$", re.ASCII)
 
 
 class DocType(StrEnum):
@@ -114,7 +115,8 @@ def _birth_date(yyyymmdd: str, today: dt.date) -> dt.date:
 
 
 def normalise(raw: str) -> str:
-    return "".join(str(raw).split()).upper()
+    """Upper case without spaces; full-width characters typed with a Chinese IME become ASCII."""
+    return "".join(unicodedata.normalize("NFKC", str(raw)).split()).upper()
 
 
 def parse_id_card(raw: str, *, today: dt.date | None = None) -> Document:

@@ -246,6 +246,11 @@ class Resident(models.Model):
         return mask_phone(self.phone)
 
     @property
+    def masked_away_contact(self) -> str:
+        """The contact while away is often a phone number: masked like one."""
+        return mask_phone(self.away_contact)
+
+    @property
     def tag_values(self) -> list[str]:
         return [t.tag for t in self.tags.all()]
 

@@ -9,12 +9,13 @@ full library. Prefixes whose validity depends on later digits still go through p
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
 
-_MOBILE = re.compile(r"^1\d{10}$")
+_MOBILE = re.compile(r"^1\d{10}$", re.ASCII)
 _STRIP = re.compile(r"[\s\-()（）]")
 
 
@@ -44,7 +45,7 @@ def _mobile_prefix_verdict(prefix: str) -> bool | None:
 
 def normalise_phone(raw: str) -> str:
     """Digits-only national form of a valid CN mobile or landline; InvalidPhone otherwise."""
-    text = _STRIP.sub("", str(raw or ""))
+    text = _STRIP.sub("", unicodedata.normalize("NFKC", str(raw or "")))
     if text.startswith("+86"):
         text = text[3:]
     elif text.startswith("0086"):
@@ -56,7 +57,7 @@ def normalise_phone(raw: str) -> str:
         if verdict:
             return text
         raise InvalidPhone(str(_("Not a valid mainland China mobile number.")))
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidPhone(str(_("A phone number may contain only digits, spaces and '-'.")))
     try:
         parsed = phonenumbers.parse(text, "CN")

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import DomainError
+from fangkong.core.models import User
 
 from .identity import DocType, InvalidDocument, parse_document
 from .models import Resident
@@ -88,7 +89,14 @@ def document_holder(
     return qs.select_related("grid__community").first()
 
 
-def duplicate_message(holder: Resident) -> str:
+def duplicate_message(holder: Resident, *, viewer: User | None = None) -> str:
+    """Name the existing record only to someone who may see it: otherwise typing a number
+    would tell anyone in the township who holds it and where they live."""
+    if viewer is not None and not Resident.objects.visible_to(viewer).filter(pk=holder.pk).exists():
+        return _(
+            "This document number is already registered outside your jurisdiction. "
+            "Ask the community office to check the record."
+        )
     return _("This document number is already registered: %(name)s (record %(id)s, %(place)s).") % {
         "name": holder.name,
         "id": holder.pk,

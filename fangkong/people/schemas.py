@@ -44,7 +44,7 @@ class ResidentOut(Schema):
     party_member: bool
     works_away: bool
     away_place: str
-    away_contact: str
+    masked_away_contact: str = Field(description="The contact while away, masked; see /reveal")
     notes: str
     merged_into: int | None
     created_at: dt.datetime
@@ -147,7 +147,7 @@ class ResidentPatch(Schema):
 
 
 class RevealIn(Schema):
-    field: str = Field(description="doc_number or phone")
+    field: str = Field(description="doc_number, phone or away_contact")
     reason: str = Field(max_length=500, description="Why the full value is needed (audited)")
 
 

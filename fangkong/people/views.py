@@ -90,6 +90,10 @@ def _sensitive(
         return Sensitive(
             "phone", _("Phone"), resident.masked_phone, format_phone(full) if full else full, form
         )
+    if field == "away_contact":
+        return Sensitive(
+            "away_contact", _("Contact while away"), resident.masked_away_contact, full, form
+        )
     return Sensitive("doc_number", _("Document number"), resident.masked_doc_number, full, form)
 
 
@@ -117,7 +121,9 @@ def _resident_context(request: HttpRequest, resident: Resident, **extra: Any) ->
     revealed: dict[str, str] = extra.pop("revealed", {})
     return {
         "resident": resident,
-        "sensitive": [_sensitive(resident, f, revealed.get(f)) for f in ("doc_number", "phone")],
+        "sensitive": [
+            _sensitive(resident, f, revealed.get(f)) for f in ("doc_number", "phone", "away_contact")
+        ],
         "housemates": housemates,
         "duplicates": duplicates,
         "merged_from": list(Resident.objects.visible_to(user).filter(merged_into=resident)),

@@ -42,10 +42,10 @@ def test_creating_a_resident_derives_birth_date_gender_and_pinyin_and_is_audited
 
 
 def test_a_document_number_cannot_exist_twice_in_a_township_and_the_error_names_the_holder(world):
-    existing = world.resident_g1
+    existing = world.resident_g2  # a leader of the community sees the holder
     with pytest.raises(DomainError) as exc:
         actions.create_resident(
-            world.user("grid_g2"),
+            world.user("leader_a1"),
             name="冒名",
             doc_number=existing.doc_number,
             household=world.household_g2,
@@ -162,3 +162,22 @@ def test_delete_needs_a_reason_and_keeps_the_snapshot_in_the_audit_log(world):
     assert not Resident.objects.filter(pk=pk).exists()
     entry = AuditEntry.objects.get(action=AuditAction.DELETE, target_id=str(pk))
     assert entry.changes["name"] == "王二小" and entry.reason == "迁出"
+
+
+def test_a_merged_record_is_history_and_cannot_be_edited_or_deleted(world):
+    keep = world.resident_g1
+    dup = actions.create_resident(
+        world.user("grid_g1"),
+        name=keep.name,
+        doc_type="none",
+        no_doc_reason="证件遗失",
+        birth_date=keep.birth_date,
+        household=world.household_g1,
+    )
+    actions.merge_residents(world.user("office_a1"), keep=keep, duplicate=dup, reason="同一人")
+    with pytest.raises(DomainError):
+        actions.update_resident(world.user("grid_g1"), dup, name="改名")
+    with pytest.raises(DomainError):
+        actions.delete_resident(world.user("grid_g1"), dup, reason="清理")
+    with pytest.raises(DomainError):
+        actions.merge_residents(world.user("office_a1"), keep=dup, duplicate=keep, reason="反向")

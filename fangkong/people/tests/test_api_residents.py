@@ -272,7 +272,7 @@ def test_a_wrong_check_digit_is_refused_on_its_field_and_nothing_is_written(worl
 
 
 def test_a_duplicate_document_number_names_the_existing_record_and_writes_nothing(world):
-    holder = world.resident_g2  # in grid G2: the caller cannot even see it
+    holder = world.resident_g1_spouse  # same household: the caller sees the holder
     person = {**new_person(world.household_g1), "doc_number": holder.doc_number}
 
     response = api(world, "grid_g1").post("/residents", person)
@@ -282,6 +282,19 @@ def test_a_duplicate_document_number_names_the_existing_record_and_writes_nothin
     assert holder.name in message
     assert str(holder.pk) in message
     assert Resident.objects.filter(doc_number=holder.doc_number).count() == 1
+    assert not Resident.objects.filter(name="周新来").exists()
+
+
+def test_a_duplicate_held_outside_the_jurisdiction_is_refused_without_naming_the_holder(world):
+    holder = world.resident_g2  # in grid G2: the caller cannot see it
+    person = {**new_person(world.household_g1), "doc_number": holder.doc_number}
+
+    response = api(world, "grid_g1").post("/residents", person)
+
+    assert response.status_code == 422
+    message = response.json()["errors"]["doc_number"][0]
+    assert holder.name not in message and str(holder.grid.name) not in message
+    assert str(holder.pk) not in message
     assert not Resident.objects.filter(name="周新来").exists()
 
 

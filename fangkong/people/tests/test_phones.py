@@ -34,12 +34,25 @@ def test_landlines_display_with_area_code():
     assert format_phone("13812345678") == "13812345678"
 
 
-@given(st.from_regex(r"\A1\d{10}\Z"))
+@given(st.from_regex(r"\A1[0-9]{10}\Z"))
 def test_mobile_fast_path_agrees_with_libphonenumber(number):
-    expected = phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+    try:
+        expected = phonenumbers.is_valid_number(phonenumbers.parse(number, "CN"))
+    except phonenumbers.NumberParseException:
+        expected = False
     try:
         normalise_phone(number)
         ours = True
     except InvalidPhone:
         ours = False
     assert ours == expected
+
+
+def test_full_width_digits_typed_with_an_ime_are_accepted():
+    assert normalise_phone("１３８１２３４５６７８") == "13812345678"
+
+
+@pytest.mark.parametrize("raw", ["1100000२१00", "١٣٨١٢٣٤٥٦٧٨"])
+def test_digits_of_other_scripts_are_refused(raw):
+    with pytest.raises(InvalidPhone):
+        normalise_phone(raw)

@@ -538,3 +538,33 @@ def test_an_htmx_history_restore_gets_the_whole_page(client, world):
     )
 
     assert "<html" in response.content.decode()
+
+
+def test_the_edit_form_never_puts_full_numbers_in_the_page(client, world):
+    from django.urls import reverse
+
+    r = world.resident_g1
+    client.force_login(world.user("grid_g1"))
+    html = client.get(reverse("people:resident_edit", args=[r.pk])).content.decode()
+    assert r.doc_number not in html and r.phone not in html
+    assert r.masked_doc_number in html
+
+
+def test_an_edit_that_leaves_the_numbers_empty_keeps_them(client, world):
+    from django.urls import reverse
+
+    r = world.resident_g1
+    client.force_login(world.user("grid_g1"))
+    data = {
+        "household": r.household_id,
+        "relation": r.relation,
+        "name": "张三丰改",
+        "doc_type": r.doc_type,
+        "doc_number": "",
+        "phone": "",
+        "residence_type": r.residence_type,
+    }
+    response = client.post(reverse("people:resident_edit", args=[r.pk]), data)
+    assert response.status_code == 302
+    r.refresh_from_db()
+    assert r.name == "张三丰改" and r.doc_number and r.phone
