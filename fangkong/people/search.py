@@ -2,7 +2,8 @@
 and the API so that "export this list" exports exactly what the list shows.
 
 The search box decides by the shape of what was typed, so each shape hits one index:
-- digits (and X): document number or phone, by prefix (exact when complete);
+- a whole document or phone number (digits, or letters with digits as on a passport):
+  exact match only, so that masked numbers cannot be uncovered by prefix searches;
 - latin letters: pinyin initials or full pinyin, by prefix (lower-cased, as stored);
 - Chinese characters with a digit or an address word (栋, 单元, 室, 号, 组, …): the address;
 - other Chinese text: the name, by prefix.
@@ -11,6 +12,7 @@ The search box decides by the shape of what was typed, so each shape hits one in
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, cast
 
 from django import forms
@@ -23,23 +25,27 @@ from fangkong.core.models import Building, Grid, User
 from .identity import upgrade_legacy
 from .models import ResidenceType, Resident, VulnerableTag
 
-_DIGITS = re.compile(r"^[0-9]+[0-9Xx]?$")
+# A document or phone number: ASCII letters and digits with at least one digit.
+_NUMBER = re.compile(r"^(?=.*[0-9])[0-9A-Za-z]+$", re.ASCII)
+MIN_NUMBER_LENGTH = 7
 _LATIN = re.compile(r"^[A-Za-z]+$")
 _ADDRESS_HINT = re.compile(r"[0-9０-９]|栋|幢|楼|单元|室|号|组|村|路|街|巷|弄")
 
 
 def search_query(text: str) -> Q:
     """The condition for one search-box string (empty Q for an empty string)."""
-    q = "".join(text.split())
+    q = "".join(unicodedata.normalize("NFKC", text).split())
     if not q:
         return Q()
-    if _DIGITS.match(q):
-        upper = q.upper()
-        if len(upper) == 18:
-            return Q(doc_number=upper)
+    number = q.replace("-", "")
+    if _NUMBER.match(number) and len(number) >= MIN_NUMBER_LENGTH:
+        # Whole numbers only: a prefix search would let anyone uncover a masked number digit
+        # by digit, without the audited reveal.
+        upper = number.upper()
+        found = Q(doc_number=upper) | Q(phone=upper)
         if len(upper) == 15 and upper.isdigit():  # a first-generation ID, stored upgraded
-            return Q(doc_number=upgrade_legacy(upper)) | Q(doc_number__startswith=upper)
-        return Q(doc_number__startswith=upper) | Q(phone__startswith=q)
+            found |= Q(doc_number=upgrade_legacy(upper))
+        return found
     if _LATIN.match(q):
         lower = q.lower()
         return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)

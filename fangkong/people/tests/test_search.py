@@ -18,7 +18,7 @@ def names(qs):
         ("张", ["张三丰"]),
         ("张三丰", ["张三丰"]),
         ("1栋", ["张三丰", "李秀英"]),
-        ("202", []),  # digits alone search documents and phones, not room numbers
+        ("202", ["王二小"]),  # a few digits are a room number, not part of an ID
         ("2栋 202", ["王二小"]),
     ],
 )
@@ -27,12 +27,21 @@ def test_the_search_box_finds_by_the_shape_of_what_was_typed(world, q, expected)
     assert names(qs) == expected
 
 
-def test_search_by_document_number_prefix_and_phone(world):
+def test_search_by_whole_document_number_and_phone(world):
     r = world.resident_g2
     user = world.user("leader_a1")
-    assert names(filtered_residents(user, QueryDict(f"q={r.doc_number[:10]}"))[1]) == ["王二小"]
     assert names(filtered_residents(user, QueryDict(f"q={r.doc_number}"))[1]) == ["王二小"]
+    assert names(filtered_residents(user, QueryDict(f"q={r.doc_number.lower()}"))[1]) == ["王二小"]
     assert names(filtered_residents(user, QueryDict(f"q={r.phone}"))[1]) == ["王二小"]
+
+
+@pytest.mark.parametrize("cut", [7, 10, 14, 17])
+def test_a_partial_number_finds_nobody_so_masked_digits_cannot_be_guessed(world, cut):
+    r = world.resident_g2
+    user = world.user("leader_a1")
+    assert names(filtered_residents(user, QueryDict(f"q={r.doc_number[:cut]}"))[1]) == []
+    if cut < len(r.phone):
+        assert names(filtered_residents(user, QueryDict(f"q={r.phone[:cut]}"))[1]) == []
 
 
 def test_search_never_reaches_outside_the_jurisdiction(world):
