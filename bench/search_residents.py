@@ -9,7 +9,8 @@ loaded one after the other, as a district's database would be), runs ANALYZE, th
 township administrator of the last township loaded (the hard case for a list ordered by id:
 its rows come after everybody else's), asks the resident list page for many different
 values of each kind of search (name prefix, pinyin initials, whole document number, whole
-phone; numbers match only whole, so that masked digits cannot be guessed by prefix). Each request goes through the real page: Django's
+phone; numbers match only whole, so that masked digits cannot be guessed by prefix).
+Each request goes through the real page: Django's
 test client, the middleware, `people.views.resident_list` (which calls
 `people.search.filtered_residents`, fetches the first page of 50 and counts up to the cap)
 and the htmx partial the search box swaps in. The database time of each request is measured
