@@ -42,6 +42,7 @@ class CommunityAdmin(ScopedAdmin):
     search_fields = ("name", "code")
     edit_capability = Capability.MANAGE_JURISDICTIONS
     audited_fields = ("township", "name", "code", "kind")
+    parent_field = "township"
 
 
 @admin.register(Grid)
@@ -51,6 +52,7 @@ class GridAdmin(ScopedAdmin):
     search_fields = ("name", "community__name")
     edit_capability = Capability.MANAGE_JURISDICTIONS
     audited_fields = ("community", "name")
+    parent_field = "community"
 
     def township_of(self, obj: Any) -> int | None:
         return obj.community.township_id  # type: ignore[no-any-return]
@@ -65,6 +67,7 @@ class BuildingAdmin(ScopedAdmin):
     readonly_fields = ("cadre", "medic")
     edit_capability = Capability.MANAGE_JURISDICTIONS
     audited_fields = ("grid", "name")
+    parent_field = "grid"
 
     def township_of(self, obj: Any) -> int | None:
         return obj.grid.community.township_id  # type: ignore[no-any-return]
@@ -77,6 +80,7 @@ class UnitAdmin(ScopedAdmin):
     search_fields = ("name", "building__name")
     edit_capability = Capability.MANAGE_JURISDICTIONS
     audited_fields = ("building", "name")
+    parent_field = "building"
 
     def township_of(self, obj: Any) -> int | None:
         return obj.building.grid.community.township_id  # type: ignore[no-any-return]

@@ -51,6 +51,15 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     edit_capability: Capability | None = None
     audited_fields: tuple[str, ...] = ()
+    #: The parent of a place. Fixed once the place exists: households and residents carry
+    #: their township/community/grid ids, so moving a place would leave them in the old one.
+    parent_field: str | None = None
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and self.parent_field:
+            fields += (self.parent_field,)
+        return fields
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]

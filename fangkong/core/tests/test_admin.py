@@ -127,7 +127,8 @@ def test_a_grid_cannot_be_moved_into_another_township_through_the_admin(client, 
         url, {"community": world.community_b1.pk, "name": "第二网格"}
     )
 
-    assert response.status_code == 200  # the form refuses the choice
+    # The community of an existing grid is read-only: the posted value is ignored.
+    assert response.status_code in (200, 302)
     assert Grid.objects.get(pk=world.grid_g2.pk).community == world.community_a1
 
 
@@ -147,3 +148,15 @@ def test_nothing_is_deleted_through_the_admin(client, world):
     url = reverse("admin:core_grid_delete", args=[world.grid_g2.pk])
 
     assert login(client, world, "admin_a").get(url).status_code == 403
+
+
+def test_a_place_cannot_be_moved_to_another_parent_in_the_admin(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.user("admin_a"))
+    url = reverse("admin:core_grid_change", args=[world.grid_g2.pk])
+    client.post(url, {"community": world.community_a2.pk, "name": world.grid_g2.name})
+    world.grid_g2.refresh_from_db()
+    assert world.grid_g2.community == world.community_a1
+    page = client.get(url).content.decode()
+    assert 'name="community"' not in page
