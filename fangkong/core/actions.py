@@ -327,8 +327,9 @@ def check_assignee(kind: str, user: User | None, grid: Grid) -> None:
         )
         raise DomainError(message, field=kind)
     if user.community_id != grid.community_id or user.grid_id not in (None, grid.pk):
+        # No name here: the staff member may be outside what the caller may see.
         raise DomainError(
-            _("%(name)s does not work in this grid; choose someone who does.") % {"name": user},
+            _("The chosen person does not work in this grid; choose someone who does."),
             field=kind,
         )
 
