@@ -55,7 +55,7 @@ def generate(path: Path, rows: int, seed: int) -> float:
     import xlsxwriter
 
     from fangkong.demo import names
-    from fangkong.people.importing import TEMPLATE_HEADERS
+    from fangkong.people.importing.columns import TEMPLATE_HEADERS
 
     started = time.perf_counter()
     rng = random.Random(seed)
@@ -159,7 +159,8 @@ def worker(file: Path, media: Path) -> dict[str, Any]:
     from fangkong.core.spreadsheets import read_table
     from fangkong.imports import actions
     from fangkong.imports.models import ImportJob, JobStatus
-    from fangkong.people.importing import SQLITE_CACHE_KIB, ResidentImport
+    from fangkong.people.importing.resident_import import ResidentImport
+    from fangkong.people.importing.writing import SQLITE_CACHE_KIB
     from fangkong.people.models import Resident, ResidentTag
 
     call_command("migrate", verbosity=0)
@@ -202,7 +203,7 @@ def worker(file: Path, media: Path) -> dict[str, Any]:
     assert sheet.height == len(resident_rows), (sheet.height, len(resident_rows))
     out["floor_insert_s"] = raw_insert(resident_rows, columns)
     if connection.vendor == "sqlite":
-        # The import's own connection uses a larger page cache (importing.SQLITE_CACHE_KIB);
+        # The import's own connection uses a larger page cache (importing.writing.SQLITE_CACHE_KIB);
         # the same insert with that cache, for comparison.
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table_name}")

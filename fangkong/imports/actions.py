@@ -26,7 +26,8 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import SpreadsheetError, Table, check_size, read_table, sniff
-from fangkong.people.importing import MAX_STORED_PROBLEMS, CheckResult, ResidentImport
+from fangkong.people.importing.resident_import import ResidentImport
+from fangkong.people.importing.results import MAX_STORED_PROBLEMS, CheckResult
 
 from .models import FINISHED, ImportJob, JobStatus, progress_file
 

@@ -24,7 +24,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import XlsxStream, file_size
-from fangkong.people.importing import write_template
+from fangkong.people.importing.template import write_template
 
 from . import actions
 from .forms import ConfirmForm, UploadForm

@@ -9,7 +9,7 @@ from django.utils import translation
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_xlsx_bytes
 from fangkong.imports.models import ImportJob, JobStatus
-from fangkong.people.importing import TEMPLATE_HEADERS
+from fangkong.people.importing.columns import TEMPLATE_HEADERS
 from fangkong.people.models import Resident
 from fangkong.people.tests.import_files import csv_bytes, id_card, row, xlsx_bytes
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from fangkong.people.identity import check_digit
-from fangkong.people.importing import TEMPLATE_HEADERS
+from fangkong.people.importing.columns import TEMPLATE_HEADERS
 
 
 def id_card(seq: int, born: dt.date = dt.date(1985, 3, 9), *, male: bool = True) -> str:

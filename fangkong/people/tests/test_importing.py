@@ -14,14 +14,11 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditEntry, Building, Unit
 from fangkong.core.spreadsheets import read_table, read_xlsx_bytes
 from fangkong.people.identity import check_digit
-from fangkong.people.importing import (
-    TEMPLATE_HEADERS,
-    ResidentImport,
-    fast_person,
-    header_key,
-    id_ranges,
-    write_template,
-)
+from fangkong.people.importing.columns import TEMPLATE_HEADERS, header_key
+from fangkong.people.importing.resident_import import ResidentImport
+from fangkong.people.importing.results import id_ranges
+from fangkong.people.importing.rows import fast_person
+from fangkong.people.importing.template import write_template
 from fangkong.people.models import Household, Resident
 from fangkong.people.registry import clean_person
 from fangkong.people.romanization import SURNAME_READINGS, romanize

@@ -12,7 +12,8 @@ from django.utils import translation
 
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_table
-from fangkong.people.importing import BatchWriter, ResidentImport
+from fangkong.people.importing.resident_import import ResidentImport
+from fangkong.people.importing.writing import BatchWriter
 from fangkong.people.models import Household, Resident
 from fangkong.people.tests.import_files import id_card, row, save, xlsx_bytes
 
@@ -39,7 +40,8 @@ def rows(n, **extra):
 
 
 def run(world, tmp_path, data, monkeypatch, **kw):
-    monkeypatch.setattr("fangkong.people.importing.CHUNK", 7)  # several chunks in flight
+    # several chunks in flight
+    monkeypatch.setattr("fangkong.people.importing.resident_import.CHUNK", 7)
     path = save(tmp_path, "r.xlsx", xlsx_bytes(data))
     importer = ResidentImport(world.user("leader_a1"), today=dt.date(2026, 11, 28))
     assert BatchWriter(importer).threaded
