@@ -1,7 +1,10 @@
-"""An import job: one uploaded file, checked in the background, then imported on confirmation."""
+"""File jobs. An import job: one uploaded file, checked in the background, then imported on
+confirmation. An export job: a resident list too long for a request, written in the background
+and kept for a day."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
@@ -134,3 +137,102 @@ class ImportJob(models.Model):
     @property
     def can_import_valid(self) -> bool:
         return self.status == JobStatus.CHECKED and self.error_rows > 0 and self.valid_rows > 0
+
+
+# -- export jobs --------------------------------------------------------------------------------
+
+#: a finished export file is kept this long, then deleted
+EXPORT_KEPT_FOR = dt.timedelta(hours=24)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Writing the file")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Stopped by an error")
+    EXPIRED = "expired", _("Expired")
+
+
+def export_progress_file(job: ExportJob) -> Path:
+    """Where a running export counts its rows: SQLite holds any write made on the connection
+    that is still reading the rows until the read ends, so the job row cannot take them."""
+    return Path(settings.MEDIA_ROOT) / "exports" / "progress" / f"{job.pk}.txt"
+
+
+class ExportJobQuerySet(ScopedQuerySet):
+    scope_paths = ImportJobQuerySet.scope_paths
+    view_capability = Capability.EXPORT_PEOPLE
+
+
+class ExportJob(models.Model):
+    """A resident list too long to write within a request, written in the background.
+
+    The filter is kept as the list page's query string; the worker applies it again to what
+    the creator may see when it runs (`fangkong.imports.exports`).
+    """
+
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="export_jobs", verbose_name=_("exported by")
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    query = models.TextField(_("filter"), blank=True)
+    reveal = models.BooleanField(_("full values"), default=False)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "finished_at"], name="exportjob_status_finished_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def live_processed_rows(self) -> int:
+        """Rows written so far; while running, from the progress file when there is one."""
+        if self.status == ExportStatus.RUNNING:
+            try:
+                return max(self.processed_rows, int(export_progress_file(self).read_text() or 0))
+            except (OSError, ValueError):
+                pass
+        return self.processed_rows
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.live_processed_rows / self.total_rows))
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        return self.finished_at + EXPORT_KEPT_FOR if self.finished_at else None

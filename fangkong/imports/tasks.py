@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import actions
+from . import actions, exports
 
 
 @task()
@@ -15,3 +15,8 @@ def check_import(job_id: int) -> None:
 @task()
 def import_residents(job_id: int) -> None:
     actions.run_import(job_id)
+
+
+@task()
+def export_residents(job_id: int) -> None:
+    exports.run_export(job_id)

@@ -9,6 +9,7 @@ formula injection (`core.spreadsheets.XlsxStream`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,11 @@ from fangkong.core.spreadsheets import XlsxStream
 
 from .importing import DOC_TYPE_VALUES, RELATION_VALUES, RESIDENCE_VALUES, TAG_VALUES
 from .models import Resident, ResidentTag
+from .search import ResidentFilterForm
 
 ITERATOR_CHUNK = 2000
+#: a progress callback hears of the rows written every this many rows
+PROGRESS_EVERY = 5000
 
 # (values_list path, column header in the sheet, width). The headers follow the import
 # template, so an export can be corrected and imported elsewhere.
@@ -140,13 +144,55 @@ def export_rows(qs: QuerySet[Resident], *, reveal: bool) -> Any:
         )
 
 
-def write_residents_xlsx(path: str | Path, qs: QuerySet[Resident], *, reveal: bool) -> int:
-    """Write the residents of `qs` to an .xlsx at `path`; the number of rows written."""
+def write_residents_xlsx(
+    path: str | Path,
+    qs: QuerySet[Resident],
+    *,
+    reveal: bool,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the residents of `qs` to an .xlsx at `path`; the number of rows written.
+
+    `progress`, if given, is called with the rows written so far every `PROGRESS_EVERY` rows.
+    """
     book = XlsxStream(path)
     book.add_sheet(str(_("Residents")), EXPORT_HEADERS, [f[2] for f in EXPORT_FIELDS])
-    count = book.write_rows(export_rows(qs, reveal=reveal))
+    rows = export_rows(qs, reveal=reveal)
+    count = book.write_rows(_counting(rows, progress) if progress else rows)
     book.close()
     return count
+
+
+def _counting(rows: Iterable[Any], progress: Callable[[int], None]) -> Iterator[Any]:
+    n = 0
+    for row in rows:
+        yield row
+        n += 1
+        if n % PROGRESS_EVERY == 0:
+            progress(n)
+    progress(n)
+
+
+def filters_of(params: Any) -> dict[str, str]:
+    """The list filters in request parameters, as recorded in the export's audit entry."""
+    return {
+        key: value
+        for key in ResidentFilterForm.base_fields
+        if (value := str(params.get(key, "")).strip())
+    }
+
+
+def check_reveal(user: User, *, reveal: bool, reason: str) -> None:
+    """DomainError unless `user` may export full values now and has given a reason."""
+    if not reveal:
+        return
+    if not user.can(Capability.REVEAL_SENSITIVE):
+        raise DomainError(_("Your role may not export full document numbers and phones."))
+    if len(reason.strip()) < 2:
+        raise DomainError(
+            _("Give the reason for exporting full document numbers and phones."),
+            field="reason",
+        )
 
 
 def export_residents(
@@ -157,6 +203,7 @@ def export_residents(
     filters: dict[str, str],
     reveal: bool,
     reason: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """The export as a user action: write the file, then ONE audit entry for it.
 
@@ -164,15 +211,8 @@ def export_residents(
     `Capability.REVEAL_SENSITIVE` and a reason; without both the values stay masked.
     """
     reason = reason.strip()
-    if reveal:
-        if not user.can(Capability.REVEAL_SENSITIVE):
-            raise DomainError(_("Your role may not export full document numbers and phones."))
-        if len(reason) < 2:
-            raise DomainError(
-                _("Give the reason for exporting full document numbers and phones."),
-                field="reason",
-            )
-    count = write_residents_xlsx(path, qs, reveal=reveal)
+    check_reveal(user, reveal=reveal, reason=reason)
+    count = write_residents_xlsx(path, qs, reveal=reveal, progress=progress)
     audit.record(
         user,
         AuditAction.EXPORT,

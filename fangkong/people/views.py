@@ -122,7 +122,8 @@ def _resident_context(request: HttpRequest, resident: Resident, **extra: Any) ->
     return {
         "resident": resident,
         "sensitive": [
-            _sensitive(resident, f, revealed.get(f)) for f in ("doc_number", "phone", "away_contact")
+            _sensitive(resident, f, revealed.get(f))
+            for f in ("doc_number", "phone", "away_contact")
         ],
         "housemates": housemates,
         "duplicates": duplicates,
