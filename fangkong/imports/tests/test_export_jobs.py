@@ -4,6 +4,7 @@ reason, audited once, downloadable by the creator alone, deleted after a day."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -251,8 +252,9 @@ def test_a_file_is_deleted_a_day_after_it_was_written_and_the_job_says_so(
 def test_an_old_file_is_not_served_even_before_any_new_export(client, world, media_root):
     login(client, world, "grid_g1")
     job = start(client)
-    age(job, 25)
-    assert client.get(reverse("imports:export_download", args=[job.pk])).status_code == 404
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=25)):
+        login(client, world, "grid_g1")  # the session of yesterday has expired too
+        assert client.get(reverse("imports:export_download", args=[job.pk])).status_code == 404
     assert not stored_files(media_root)
 
 
