@@ -35,6 +35,20 @@ RUNNING = frozenset(
 FINISHED = frozenset({JobStatus.DONE, JobStatus.REFUSED, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
+def live_count(stored: int, progress: Path | None) -> int:
+    """Rows done: the stored count, or the running job's progress file when it is ahead."""
+    if progress is not None:
+        try:
+            return max(stored, int(progress.read_text() or 0))
+        except (OSError, ValueError):
+            pass
+    return stored
+
+
+def percent_of(done: int, total: int) -> int:
+    return min(100, round(100 * done / total)) if total else 0
+
+
 def progress_file(job: ImportJob) -> Path:
     """Where a running import counts its rows while SQLite's write lock is held."""
     return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.pk}.txt"
@@ -110,18 +124,13 @@ class ImportJob(models.Model):
     @property
     def live_processed_rows(self) -> int:
         """Rows checked so far; during an import, from the progress file when there is one."""
-        if self.status == JobStatus.IMPORTING:
-            try:
-                return max(self.processed_rows, int(progress_file(self).read_text() or 0))
-            except (OSError, ValueError):
-                pass
-        return self.processed_rows
+        return live_count(
+            self.processed_rows, progress_file(self) if self.status == JobStatus.IMPORTING else None
+        )
 
     @property
     def percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.live_processed_rows / self.total_rows))
+        return percent_of(self.live_processed_rows, self.total_rows)
 
     @property
     def writing(self) -> bool:
@@ -220,18 +229,12 @@ class ExportJob(models.Model):
     @property
     def live_processed_rows(self) -> int:
         """Rows written so far; while running, from the progress file when there is one."""
-        if self.status == ExportStatus.RUNNING:
-            try:
-                return max(self.processed_rows, int(export_progress_file(self).read_text() or 0))
-            except (OSError, ValueError):
-                pass
-        return self.processed_rows
+        running = self.status == ExportStatus.RUNNING
+        return live_count(self.processed_rows, export_progress_file(self) if running else None)
 
     @property
     def percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, round(100 * self.live_processed_rows / self.total_rows))
+        return percent_of(self.live_processed_rows, self.total_rows)
 
     @property
     def expires_at(self) -> dt.datetime | None:
