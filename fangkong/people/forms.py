@@ -12,7 +12,7 @@ from fangkong.core.forms import AssignmentForm
 from fangkong.core.forms import add_domain_errors as add_domain_errors
 from fangkong.core.models import Grid, User
 
-from .actions import SENSITIVE_FIELDS
+from .actions import RESIDENT_FIELDS, SENSITIVE_FIELDS
 from .models import (
     DocumentType,
     Gender,
@@ -132,23 +132,9 @@ class ResidentForm(forms.Form):
 
     @staticmethod
     def action_fields() -> tuple[str, ...]:
-        return (
-            "household",
-            "relation",
-            "name",
-            "doc_type",
-            "doc_number",
-            "no_doc_reason",
-            "gender",
-            "birth_date",
-            "phone",
-            "residence_type",
-            "party_member",
-            "works_away",
-            "away_place",
-            "away_contact",
-            "notes",
-        )
+        """The resident fields the actions take, but the grid: it follows from the household
+        (or is a field of its own on the create form)."""
+        return tuple(f for f in RESIDENT_FIELDS if f != "grid")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
