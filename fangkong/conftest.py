@@ -7,6 +7,7 @@ worker of G2, a leader of A2 and a township admin of B: "same grid", "other grid
 community", "other community" and "other township" for every assertion.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
@@ -23,8 +24,26 @@ from fangkong.core.tests.factories import (
 )
 from fangkong.people.models import Household, Resident
 from fangkong.people.tests.factories import HouseholdFactory, ResidentFactory
+from fangkong.policy.models import Policy, PolicyStatus
+from fangkong.policy.rules import DEFAULT_RULES
 
 PASSWORD = "correct-horse-42"
+
+
+def ensure_default_policy() -> Policy:
+    """The general version 1 the migration creates (a transactional test's flush removes it)."""
+    policy, _ = Policy.objects.get_or_create(
+        township=None,
+        version=1,
+        defaults={
+            "name": "春节期间社区（街道）疫情防控工作方案",
+            "status": PolicyStatus.ACTIVE,
+            "effective_from": dt.date(2024, 1, 1),
+            "source_title": "春节期间社区（街道）疫情防控工作方案",
+            "rules": DEFAULT_RULES.to_data(),
+        },
+    )
+    return policy
 
 
 @dataclass
@@ -85,6 +104,7 @@ def world(db) -> World:
     hb = HouseholdFactory.create(
         grid=gb, building=bb, number="909", address="外镇社区 外网格 9栋 909"
     )
+    ensure_default_policy()
     w = World(
         township_a=ta,
         township_b=tb,

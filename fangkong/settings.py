@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "fangkong.core",
     "fangkong.people",
     "fangkong.imports",
+    "fangkong.policy",
+    "fangkong.screening",
+    "fangkong.quarantine",
+    "fangkong.health",
     "fangkong.demo",
 ]
 

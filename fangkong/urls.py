@@ -9,5 +9,9 @@ urlpatterns = [
     path("", include("fangkong.core.urls")),
     path("people/", include("fangkong.people.urls")),
     path("imports/", include("fangkong.imports.urls")),
+    path("policy/", include("fangkong.policy.urls")),
+    path("screening/", include("fangkong.screening.urls")),
+    path("quarantine/", include("fangkong.quarantine.urls")),
+    path("health/", include("fangkong.health.urls")),
     path("api/v1/", include("fangkong.api.urls")),
 ]

@@ -9,7 +9,11 @@ from __future__ import annotations
 from ninja import NinjaAPI, Swagger
 
 from fangkong.core.api import router as core_router
+from fangkong.health.api import router as health_router
 from fangkong.people.api import router as people_router
+from fangkong.policy.api import router as policy_router
+from fangkong.quarantine.api import router as quarantine_router
+from fangkong.screening.api import router as screening_router
 
 from . import errors
 from .auth import SessionAuth, TokenAuth
@@ -32,3 +36,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", core_router)
 api.add_router("", people_router)
+api.add_router("", policy_router)
+api.add_router("", screening_router)
+api.add_router("", quarantine_router)
+api.add_router("", health_router)

@@ -274,6 +274,10 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
     EXPORT = "export", _("Exported")
     MERGE = "merge", _("Merged")
+    DECIDE = "decide", _("Decided")
+    TRANSITION = "transition", _("Status changed")
+    SIGN = "sign", _("Signed")
+    ACTIVATE = "activate", _("Activated")
 
 
 class AuditEntryQuerySet(ScopedQuerySet):

@@ -35,7 +35,25 @@ class Capability(StrEnum):
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
     USE_ADMIN = "use_admin"
+    # Epidemic work (issue 3: policy, risk areas, screening, quarantine, health monitoring)
+    MANAGE_POLICY = "manage_policy"
+    VIEW_CASES = "view_cases"
+    SCREEN_RETURNEES = "screen_returnees"
+    MANAGE_CASES = "manage_cases"
+    RECORD_TESTS = "record_tests"
+    SIGN_AS_CADRE = "sign_as_cadre"
+    SIGN_AS_MEDIC = "sign_as_medic"
+    HANDLE_ALERTS = "handle_alerts"
+    VIEW_REFERRALS = "view_referrals"
 
+
+# Who works the cases (returnees, quarantine, check-ins, alerts) of their jurisdiction.
+_CASE_DESK = {
+    Capability.VIEW_CASES,
+    Capability.SCREEN_RETURNEES,
+    Capability.MANAGE_CASES,
+    Capability.HANDLE_ALERTS,
+}
 
 _PEOPLE_DESK = {
     Capability.VIEW_PEOPLE,
@@ -47,7 +65,9 @@ _PEOPLE_DESK = {
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.TOWNSHIP_ADMIN: frozenset(Capability),
+    # Everything but the two release signatures, which belong to the people who 包保 a case.
+    Role.TOWNSHIP_ADMIN: frozenset(Capability)
+    - {Capability.SIGN_AS_CADRE, Capability.SIGN_AS_MEDIC},
     Role.COMMUNITY_LEADER: frozenset(
         _PEOPLE_DESK
         | {
@@ -55,12 +75,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MERGE_PEOPLE,
             Capability.MANAGE_JURISDICTIONS,
             Capability.MANAGE_STAFF,
+            Capability.RECORD_TESTS,
+            Capability.SIGN_AS_CADRE,
+            Capability.VIEW_REFERRALS,
         }
+        | _CASE_DESK
     ),
     Role.OFFICE_STAFF: frozenset(
-        _PEOPLE_DESK | {Capability.IMPORT_PEOPLE, Capability.MERGE_PEOPLE}
+        _PEOPLE_DESK
+        | _CASE_DESK
+        | {Capability.IMPORT_PEOPLE, Capability.MERGE_PEOPLE, Capability.RECORD_TESTS}
     ),
-    Role.GRID_WORKER: frozenset(_PEOPLE_DESK),
+    # The grid worker is the 包保干部: one of the two release signatures.
+    Role.GRID_WORKER: frozenset(_PEOPLE_DESK | _CASE_DESK | {Capability.SIGN_AS_CADRE}),
     # The clinic sees the people it cares for, reveals contacts to call them, but does not
     # maintain the registry.
     Role.MEDICAL_WORKER: frozenset(
@@ -69,11 +96,22 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVEAL_SENSITIVE,
             Capability.VIEW_JURISDICTIONS,
             Capability.VIEW_STAFF,
+            Capability.VIEW_CASES,
+            Capability.MANAGE_CASES,
+            Capability.HANDLE_ALERTS,
+            Capability.RECORD_TESTS,
+            Capability.SIGN_AS_MEDIC,
         }
     ),
-    # The police officer identifies people referred to them; read-only, masked by default.
+    # The police officer identifies people referred to them (refusals); read-only, masked by
+    # default, and no health records.
     Role.POLICE_OFFICER: frozenset(
-        {Capability.VIEW_PEOPLE, Capability.REVEAL_SENSITIVE, Capability.VIEW_JURISDICTIONS}
+        {
+            Capability.VIEW_PEOPLE,
+            Capability.REVEAL_SENSITIVE,
+            Capability.VIEW_JURISDICTIONS,
+            Capability.VIEW_REFERRALS,
+        }
     ),
     # Guards see only what the gate needs (the checkpoint pages); volunteers only their
     # assignments. Neither browses the registry.

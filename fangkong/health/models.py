@@ -1,0 +1,201 @@
+"""Daily health monitoring (F8): check-ins, personal report links, alerts.
+
+A check-in is a temperature and the symptoms seen, for a person in an open quarantine case,
+entered by staff or through a personal link (no account). A fever at or above the policy's
+threshold, or a listed symptom, raises an `Alert`; at most one alert per person is active at
+a time (a database constraint), so two people acting at once never duplicate one, and a new
+reading while one is active is added to it.
+
+An alert moves: open → acknowledged → institution contacted → collected → closed (with the
+outcome). An alert still open at `escalate_at` (raised + the policy's minutes) is escalated:
+it shows on the community leader's worklist.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import Community, Grid, Township, User
+from fangkong.core.roles import Capability
+from fangkong.core.scoping import ScopedQuerySet
+from fangkong.people.models import Household, Resident
+from fangkong.policy.models import Policy
+from fangkong.quarantine.models import Case
+
+_SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
+
+
+class CheckInVia(models.TextChoices):
+    STAFF = "staff", _("Entered by staff")
+    LINK = "link", _("Personal link")
+    API = "api", _("API")
+
+
+class CheckInQuerySet(ScopedQuerySet):
+    scope_paths = _SCOPE
+    view_capability = Capability.VIEW_CASES
+
+
+class CheckIn(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="checkins")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    #: which of the day's checks (1 = morning, 2 = evening with the default policy)
+    slot = models.PositiveSmallIntegerField(_("check"))
+    temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    fever = models.BooleanField(_("fever"), default=False)
+    via = models.CharField(max_length=6, choices=CheckInVia.choices)
+    reported_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    link = models.ForeignKey(
+        "ReportLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("health check-in")
+        verbose_name_plural = _("health check-ins")
+        ordering = ["-date", "-slot", "-id"]
+        indexes = [
+            models.Index(fields=["case", "date"], name="checkin_case_date"),
+            models.Index(fields=["community", "date"], name="checkin_comm_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.date} #{self.slot} {self.temperature}"
+
+
+class ReportLinkQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "household__township_id",
+        "community": "household__community_id",
+        "grid": "household__grid_id",
+    }
+    view_capability = Capability.VIEW_CASES
+
+
+class ReportLink(models.Model):
+    """A personal link for a household to report its check-ins without an account.
+
+    Only a hash of the token is stored; the link is shown once, when it is made.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"link {self.pk} for {self.household_id}"
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CONTACTED = "contacted", _("Medical institution contacted")
+    COLLECTED = "collected", _("Collected by the medical institution")
+    CLOSED = "closed", _("Closed")
+
+
+ACTIVE_ALERT_STATUSES = (
+    AlertStatus.OPEN,
+    AlertStatus.ACKNOWLEDGED,
+    AlertStatus.CONTACTED,
+    AlertStatus.COLLECTED,
+)
+
+
+class AlertOutcome(models.TextChoices):
+    HOSPITALISED = "hospitalised", _("Admitted for treatment")
+    RULED_OUT = "ruled_out", _("Examined, ruled out")
+    HOME_OBSERVATION = "home_observation", _("Sent back to observation")
+    OTHER = "other", _("Other")
+
+
+class AlertQuerySet(ScopedQuerySet):
+    scope_paths = _SCOPE
+    view_capability = Capability.VIEW_CASES
+
+    def active(self) -> AlertQuerySet:
+        return self.filter(status__in=ACTIVE_ALERT_STATUSES)
+
+    def escalated(self, now: object) -> AlertQuerySet:
+        return self.filter(status=AlertStatus.OPEN, escalate_at__lte=now)
+
+
+class Alert(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
+    #: the highest temperature and every symptom reported while the alert is active
+    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    symptoms = models.JSONField(default=list, blank=True)
+    readings = models.PositiveSmallIntegerField(default=1)
+    raised_at = models.DateTimeField(default=timezone.now)
+    escalate_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    institution = models.CharField(_("medical institution"), max_length=100, blank=True)
+    contacted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(_("collected at"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=AlertOutcome.choices, blank=True
+    )
+    outcome_notes = models.TextField(_("notes"), blank=True)
+    closed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("health alert")
+        verbose_name_plural = _("health alerts")
+        ordering = ["-raised_at"]
+        indexes = [
+            models.Index(fields=["community", "status"], name="alert_comm_status"),
+            models.Index(fields=["grid", "status"], name="alert_grid_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=~Q(status="closed"),
+                name="alert_one_active_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} {self.raised_at:%Y-%m-%d %H:%M}"

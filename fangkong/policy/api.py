@@ -1,0 +1,7 @@
+"""API for the policy app, mounted under /api/v1/ by fangkong.api.api."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["policy"])

@@ -1,0 +1,172 @@
+"""Policy versions and the risk-area register.
+
+A `Policy` is one version of the rules (`rules.PolicyRules` as JSON) with its source document,
+the locality it applies to and the date it takes effect. A township's own version beats the
+general one (township empty); among those in force the latest effective date wins (see
+`versions.in_force`). Versions are never edited once active: a change is a new version, and
+every decision keeps a foreign key to the version it was made under.
+
+`RiskArea` is the dated register of 中/高风险地区. A region is a GB/T 2260 division code (2, 4
+or 6 significant digits: province, prefecture, county) plus, below the county, the name of a
+街道/乡镇 or 小区 as published (`sub_name`); an empty `sub_name` means the whole division.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import Township, User
+
+from .rules import Level, PolicyRules
+
+
+class RiskLevel(models.TextChoices):
+    LOW = Level.LOW.value, _("Low risk")
+    MEDIUM = Level.MEDIUM.value, _("Medium risk")
+    HIGH = Level.HIGH.value, _("High risk")
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Policy(models.Model):
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applies to"),
+        help_text=_("Empty: the general default every township inherits."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT
+    )
+    effective_from = models.DateField(_("effective from"))
+    source_title = models.CharField(_("source document"), max_length=300)
+    source_number = models.CharField(_("document number"), max_length=100, blank=True)
+    source_date = models.DateField(_("document date"), null=True, blank=True)
+    rules = models.JSONField(_("rules"), default=dict)
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["-effective_from", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "version"],
+                name="policy_township_version_unique",
+                condition=Q(township__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                name="policy_default_version_unique",
+                condition=Q(township__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    @property
+    def label(self) -> str:
+        """How a decision names its version: "v3 (township code or 'default')"."""
+        where = self.township.code if self.township_id and self.township else "default"
+        return f"{where}-v{self.version}"
+
+    def as_rules(self) -> PolicyRules:
+        return PolicyRules.from_data(self.rules)
+
+
+class RiskAreaQuerySet(models.QuerySet["RiskArea"]):
+    def during(self, start: dt.date, end: dt.date) -> RiskAreaQuerySet:
+        """Areas that were at risk on some day in [start, end]."""
+        return self.filter(Q(end__isnull=True) | Q(end__gte=start), start__lte=end)
+
+    def on(self, day: dt.date) -> RiskAreaQuerySet:
+        return self.during(day, day)
+
+
+class RiskArea(models.Model):
+    """One published 中/高风险地区 with its dates (public information, not personal data)."""
+
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        db_index=True,
+        help_text=_("GB/T 2260 code of the province, prefecture or county."),
+    )
+    division_name = models.CharField(_("division"), max_length=100)
+    sub_name = models.CharField(
+        _("street / township / compound"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty when the whole division is a risk area."),
+    )
+    level = models.CharField(
+        _("level"),
+        max_length=6,
+        choices=[c for c in RiskLevel.choices if c[0] != RiskLevel.LOW],
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    source = models.CharField(_("announcement"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The township whose staff entered it."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RiskAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk area")
+        verbose_name_plural = _("risk areas")
+        ordering = ["-start", "code", "sub_name"]
+        indexes = [models.Index(fields=["start", "end"], name="riskarea_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="riskarea_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} {self.get_level_display()}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.division_name}{self.sub_name}"

@@ -1,0 +1,190 @@
+"""The numbers of the plan, as plain data (F20).
+
+A `PolicyRules` is what a policy version holds: every figure a decision uses. It is frozen,
+imports nothing from Django, and round-trips through JSON (`to_data` / `from_data`), which is
+how a `Policy` row stores it. Decision modules (`screening.classification`,
+`quarantine.schedule`, `quarantine.release`, `health.alerts`) take one as an argument.
+
+The defaults below are the plan's (春节期间社区（街道）疫情防控工作方案, 三(二) and 三(五)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Self
+
+
+class Level(StrEnum):
+    """Risk levels, lowest first; the order is the comparison."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {Level.LOW: 0, Level.MEDIUM: 1, Level.HIGH: 2}
+
+
+def highest(levels: Any) -> Level:
+    """The highest of `levels` (LOW when there are none)."""
+    return max(levels, key=lambda lv: lv.rank, default=Level.LOW)
+
+
+class MeasureKind(StrEnum):
+    CENTRALISED_QUARANTINE = "centralised_quarantine"
+    HOME_QUARANTINE = "home_quarantine"
+    CERTIFICATE_CHECK = "certificate_check"
+    HEALTH_MONITORING = "health_monitoring"
+
+
+class CountyRuleLevel(StrEnum):
+    """How far an imprecise stay is widened by the county rule."""
+
+    COUNTY = "county"
+    PREFECTURE = "prefecture"
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What arriving from an area of one level means."""
+
+    kind: MeasureKind
+    days: int = 0
+    #: quarantine days (1 = the first day) on which a test falls
+    test_days: tuple[int, ...] = ()
+
+    @property
+    def is_quarantine(self) -> bool:
+        return self.kind in (MeasureKind.CENTRALISED_QUARANTINE, MeasureKind.HOME_QUARANTINE)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseCriteria:
+    period_served: bool = True
+    no_fever_or_symptom: bool = True
+    all_tests_negative: bool = True
+    #: the two signatures: 包保干部 and 包保医务人员, two different people
+    cadre_signoff: bool = True
+    medic_signoff: bool = True
+
+
+DEFAULT_SYMPTOMS: tuple[str, ...] = (
+    "发热",
+    "干咳",
+    "乏力",
+    "咽痛",
+    "嗅/味觉减退",
+    "腹泻",
+    "鼻塞",
+    "流涕",
+    "结膜炎",
+    "肌痛",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyRules:
+    high: Measure = Measure(MeasureKind.CENTRALISED_QUARANTINE, 14, (1, 7, 14))
+    medium: Measure = Measure(MeasureKind.HOME_QUARANTINE, 14, (1, 14))
+    low: Measure = Measure(MeasureKind.CERTIFICATE_CHECK, 0, ())
+    #: a low-risk arrival's certificate must be dated at most this many days before arrival
+    certificate_valid_days: int = 7
+    #: without a valid certificate: a test at the township sampling point within this time
+    test_within_hours: int = 24
+    #: stays this many days before arrival (and later) count
+    lookback_days: int = 14
+    county_rule: bool = True
+    county_rule_level: CountyRuleLevel = CountyRuleLevel.COUNTY
+    close_contact: Measure = Measure(MeasureKind.CENTRALISED_QUARANTINE, 14, (1, 7, 14))
+    #: close contacts are tested at once on registration (初筛), besides the schedule
+    close_contact_first_test_at_once: bool = True
+    fever_threshold: Decimal = Decimal("37.3")
+    #: plausible readings; anything outside is refused as a mistake
+    temperature_min: Decimal = Decimal("34.0")
+    temperature_max: Decimal = Decimal("43.0")
+    checks_per_day: int = 2
+    symptoms: tuple[str, ...] = DEFAULT_SYMPTOMS
+    #: an alert nobody acknowledged within this many minutes goes to the community leader
+    alert_escalation_minutes: int = 30
+    release: ReleaseCriteria = field(default_factory=ReleaseCriteria)
+
+    def measure_for(self, level: Level) -> Measure:
+        return {Level.HIGH: self.high, Level.MEDIUM: self.medium, Level.LOW: self.low}[level]
+
+    def is_fever(self, temperature: Decimal) -> bool:
+        return temperature >= self.fever_threshold
+
+    def is_plausible(self, temperature: Decimal) -> bool:
+        return self.temperature_min <= temperature <= self.temperature_max
+
+    # --- JSON -------------------------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-ready data (Decimals as strings, tuples as lists)."""
+        return _jsonable(asdict(self))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Self:
+        """Rules from stored data; keys missing from older versions take the defaults."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown policy keys: {sorted(unknown)}")
+        base = cls()
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            raw = data[f.name]
+            current = getattr(base, f.name)
+            values[f.name] = _coerce(current, raw)
+        return replace(base, **values)
+
+
+def _coerce(example: Any, raw: Any) -> Any:
+    if isinstance(example, Measure):
+        return Measure(
+            MeasureKind(raw["kind"]),
+            int(raw.get("days", 0)),
+            tuple(int(d) for d in raw.get("test_days", ())),
+        )
+    if isinstance(example, ReleaseCriteria):
+        return ReleaseCriteria(**{k: bool(v) for k, v in raw.items()})
+    if isinstance(example, CountyRuleLevel):
+        return CountyRuleLevel(raw)
+    if isinstance(example, bool):
+        return bool(raw)
+    if isinstance(example, Decimal):
+        return Decimal(str(raw))
+    if isinstance(example, int):
+        return int(raw)
+    if isinstance(example, tuple):
+        return tuple(str(x) for x in raw)
+    return raw
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+DEFAULT_RULES = PolicyRules()
+
+
+def differences(old: PolicyRules, new: PolicyRules) -> dict[str, tuple[Any, Any]]:
+    """{rule name: (old, new)} for each top-level rule that changed."""
+    a, b = old.to_data(), new.to_data()
+    return {k: (a[k], b[k]) for k in a if a[k] != b.get(k)}

@@ -1,0 +1,355 @@
+"""Quarantine (F7): sites and rooms, index cases, quarantine cases, tests, sign-offs.
+
+A case's status moves only forward through the named actions in `actions.py`
+(registered → in quarantine → release review → released, or → referred to hospital); each
+move writes a `CaseEvent` with who and why. Nothing edits `status` directly.
+
+The test schedule (`TestItem`) is made from the policy version the case was opened under
+(`schedule.py`); an item whose due date passed without a result is overdue (computed, see
+`TestItemQuerySet.overdue`). Release eligibility is `release.release_verdict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import Community, Grid, Township, User
+from fangkong.core.roles import Capability
+from fangkong.core.scoping import ScopedQuerySet
+from fangkong.people.models import Resident
+from fangkong.policy.models import Policy
+
+_SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
+
+
+class SiteQuerySet(ScopedQuerySet):
+    # Sites are township facilities; everyone working cases in the township sees them.
+    scope_paths = {
+        "township": "township_id",
+        "community": "township__communities",
+        "grid": "township__communities__grids",
+    }
+    view_capability = Capability.VIEW_CASES
+
+
+class Site(models.Model):
+    """A centralised quarantine site (集中隔离点) of the township."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("duty phone"), max_length=20, blank=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarantine site")
+        verbose_name_plural = _("quarantine sites")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="site_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms")
+    number = models.CharField(_("room"), max_length=20)
+    capacity = models.PositiveSmallIntegerField(_("beds"), default=1)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["site_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="room_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site.name} {self.number}"
+
+
+class IndexCaseKind(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed case")
+    ASYMPTOMATIC = "asymptomatic", _("Asymptomatic infection")
+    SUSPECTED = "suspected", _("Suspected case")
+
+
+class IndexCaseQuerySet(ScopedQuerySet):
+    scope_paths = {"township": "township_id", "community": "community_id"}
+    view_capability = Capability.VIEW_CASES
+
+
+class IndexCase(models.Model):
+    """A confirmed, asymptomatic or suspected case that close contacts are traced from."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name or case number"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=IndexCaseKind.choices)
+    reported_on = models.DateField(_("reported on"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IndexCaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("index case")
+        verbose_name_plural = _("index cases")
+        ordering = ["-reported_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+class CaseKind(models.TextChoices):
+    CENTRALISED = "centralised", _("Centralised quarantine")
+    HOME = "home", _("Home quarantine")
+
+
+class CaseReason(models.TextChoices):
+    RETURNEE = "returnee", _("Arrival from a risk area")
+    CLOSE_CONTACT = "close_contact", _("Close contact")
+    OTHER = "other", _("Other")
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_QUARANTINE = "in_quarantine", _("In quarantine")
+    RELEASE_REVIEW = "release_review", _("Release review")
+    RELEASED = "released", _("Released")
+    REFERRED = "referred", _("Referred to hospital")
+
+
+OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE, CaseStatus.RELEASE_REVIEW)
+
+
+class CaseQuerySet(ScopedQuerySet):
+    scope_paths = _SCOPE
+    view_capability = Capability.VIEW_CASES
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Case(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        related_name="quarantine_cases",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=CaseKind.choices)
+    reason = models.CharField(_("reason"), max_length=14, choices=CaseReason.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
+    )
+    registration = models.ForeignKey(
+        "screening.Registration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    index_case = models.ForeignKey(
+        IndexCase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("index case"),
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("room"),
+    )
+    address = models.CharField(_("place of quarantine"), max_length=200)
+    start_date = models.DateField(_("start"))
+    planned_end = models.DateField(_("planned end"))
+    cadre = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible cadre"),
+    )
+    medic = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible medical worker"),
+    )
+    # The policy version and what it said, copied so a later policy never changes them.
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="+", verbose_name=_("policy version")
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+    test_days = models.JSONField(_("test days"), default=list)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarantine case")
+        verbose_name_plural = _("quarantine cases")
+        ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["community", "status"], name="case_comm_status"),
+            models.Index(fields=["grid", "status"], name="case_grid_status"),
+            models.Index(fields=["township", "status"], name="case_town_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=models.F("start_date")), name="case_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident.name} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def day_number(self, today: dt.date) -> int:
+        """Quarantine day of `today` (the start date is day 1)."""
+        return (today - self.start_date).days + 1
+
+
+class CaseEvent(models.Model):
+    """One step of a case's history: which action, who, why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"
+
+
+class TestItemResult(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+    INVALID = "invalid", _("Invalid, retest")
+
+
+class TestItemQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "case__township_id",
+        "community": "case__community_id",
+        "grid": "case__grid_id",
+    }
+    view_capability = Capability.VIEW_CASES
+
+    def pending(self) -> TestItemQuerySet:
+        return self.filter(result="")
+
+    def due_on(self, day: dt.date) -> TestItemQuerySet:
+        return self.pending().filter(due_date=day)
+
+    def overdue(self, today: dt.date) -> TestItemQuerySet:
+        return self.pending().filter(due_date__lt=today)
+
+
+class TestItem(models.Model):
+    """One scheduled test of a case (quarantine day `day`; 0 is the test at once)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tests")
+    day = models.PositiveSmallIntegerField(_("quarantine day"))
+    due_date = models.DateField(_("due"))
+    result = models.CharField(
+        _("result"), max_length=10, choices=TestItemResult.choices, blank=True
+    )
+    sampled_on = models.DateField(_("sampled on"), null=True, blank=True)
+    result_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lab = models.CharField(_("laboratory"), max_length=100, blank=True)
+
+    objects = TestItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scheduled test")
+        verbose_name_plural = _("scheduled tests")
+        ordering = ["due_date", "day", "id"]
+        indexes = [models.Index(fields=["due_date", "result"], name="testitem_due_result")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} day {self.day}"
+
+
+class SignRole(models.TextChoices):
+    CADRE = "cadre", _("Responsible cadre (包保干部)")
+    MEDIC = "medic", _("Responsible medical worker (包保医务人员)")
+
+
+class SignOff(models.Model):
+    """One of the two release signatures. One per role per case, and never one person twice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="signoffs")
+    role = models.CharField(max_length=6, choices=SignRole.choices)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "role"], name="signoff_one_per_role"),
+            models.UniqueConstraint(fields=["case", "user"], name="signoff_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.role} {self.user}"
+
+
+class CounsellingNote(models.Model):
+    """Counselling (心理疏导) given to a person in quarantine."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.at:%Y-%m-%d}"
