@@ -6,6 +6,7 @@ travel-history stays are both stored as one.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,3 +61,18 @@ class Place:
 def normalise_sub_name(name: str) -> str:
     """Compare names below the county without spaces or full-width variants."""
     return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+
+@dataclass(frozen=True, slots=True)
+class AreaFact:
+    """A risk area as plain data, for the decision modules."""
+
+    place: Place
+    level: str  # rules.Level value: "medium" or "high"
+    start: dt.date
+    end: dt.date | None  # None: still in force
+    area_id: int | None = None
+
+    def at_risk_during(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the area was at risk on some day in [start, end]."""
+        return self.start <= end and (self.end is None or self.end >= start)
