@@ -14,6 +14,7 @@ or 6 significant digits: province, prefecture, county) plus, below the county, t
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -21,8 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Township, User
+from fangkong.core.roles import Capability, capabilities_of
 
 from .rules import Level, PolicyRules
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 class RiskLevel(models.TextChoices):
@@ -35,6 +40,32 @@ class PolicyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("Active")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def _capabilities(user: User | AnonymousUser) -> frozenset[Capability] | None:
+    """The user's capabilities; None for a superuser (everything), empty when logged out."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return capabilities_of(getattr(user, "role", ""))
+
+
+class PolicyQuerySet(models.QuerySet["Policy"]):
+    def visible_to(self, user: User | AnonymousUser) -> PolicyQuerySet:
+        """The versions that apply to the user's township: the general ones and the
+        township's own. Anyone who works cases reads the active ones; drafts and withdrawn
+        versions are for those who manage policy."""
+        caps = _capabilities(user)
+        if caps is None:
+            return self
+        if Capability.VIEW_CASES not in caps:
+            return self.none()
+        township_id = getattr(user, "township_id", None)
+        qs = self.filter(Q(township__isnull=True) | Q(township_id=township_id))
+        if Capability.MANAGE_POLICY not in caps:
+            qs = qs.filter(status=PolicyStatus.ACTIVE)
+        return qs
 
 
 class Policy(models.Model):
@@ -74,6 +105,8 @@ class Policy(models.Model):
     )
     activated_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PolicyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("policy version")
         verbose_name_plural = _("policy versions")
@@ -111,6 +144,24 @@ class RiskAreaQuerySet(models.QuerySet["RiskArea"]):
 
     def on(self, day: dt.date) -> RiskAreaQuerySet:
         return self.during(day, day)
+
+    def ended_by(self, day: dt.date) -> RiskAreaQuerySet:
+        """Areas whose risk was lifted before `day`."""
+        return self.filter(end__lt=day)
+
+    def inside(self, code: str) -> RiskAreaQuerySet:
+        """Areas that cover some of the division `code` (2, 4 or 6 digits): declared for it,
+        for a division containing it, or for a place inside it."""
+        containing = [code[:n] for n in (2, 4, 6) if n < len(code)]
+        return self.filter(Q(code__in=containing) | Q(code__startswith=code))
+
+    def visible_to(self, user: User | AnonymousUser) -> RiskAreaQuerySet:
+        """The register is public information: every staff member who reads the registry or
+        works cases sees all of it."""
+        caps = _capabilities(user)
+        if caps is None or caps & {Capability.VIEW_CASES, Capability.VIEW_PEOPLE}:
+            return self
+        return self.none()
 
 
 class RiskArea(models.Model):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
@@ -50,6 +51,15 @@ class Measure(models.TextChoices):
     HOME_QUARANTINE = MeasureKind.HOME_QUARANTINE.value, _("Home quarantine")
     CERTIFICATE_ACCEPTED = "certificate_accepted", _("Test certificate accepted")
     TEST_WITHIN_24H = "test_within_24h", _("Test within 24 hours")
+    HEALTH_MONITORING = MeasureKind.HEALTH_MONITORING.value, _("Health monitoring")
+
+
+class HealthCode(models.TextChoices):
+    """The colours of the health code, as the person's phone shows them."""
+
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
 
 
 class TestResult(models.TextChoices):
@@ -60,6 +70,48 @@ class TestResult(models.TextChoices):
 class RegistrationQuerySet(ScopedQuerySet):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
+
+
+class RegistrationLinkQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "grid__community__township_id",
+        "community": "grid__community_id",
+        "grid": "grid_id",
+    }
+    view_capability = Capability.SCREEN_RETURNEES
+
+
+class RegistrationLink(models.Model):
+    """The address behind a grid's QR code: /screening/r/<token>/ lands self-registrations in
+    that grid. The token is printed on paper, so it is kept (not only its hash); rotating it
+    (a staff action) revokes the old one, and the old QR code stops working."""
+
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, related_name="+", verbose_name=_("grid")
+    )
+    token = models.CharField(max_length=43, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegistrationLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-registration link")
+        verbose_name_plural = _("self-registration links")
+        ordering = ["grid_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid"],
+                condition=Q(revoked_at__isnull=True),
+                name="registration_link_one_live_per_grid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id}: {self.token[:6]}…"
 
 
 class Registration(models.Model):
@@ -131,8 +183,18 @@ class Registration(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     #: for self-registrations: a hash of the submitting address, for flood control
     submitted_from = models.CharField(max_length=64, blank=True, db_index=True)
+    #: the QR code link a self-registration came through
+    link = models.ForeignKey(
+        RegistrationLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejected_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("why rejected"), blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -143,11 +205,36 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["community", "status"], name="registration_comm_status"),
             models.Index(fields=["grid", "status"], name="registration_grid_status"),
+            models.Index(fields=["township", "status"], name="registration_town_status"),
+        ]
+        constraints = [
+            # A decision exists exactly when the registration is confirmed.
+            models.CheckConstraint(
+                condition=(Q(status="confirmed") & ~Q(level="") & Q(decided_at__isnull=False))
+                | (~Q(status="confirmed") & Q(level="") & Q(decided_at__isnull=True)),
+                name="registration_decided_when_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(resident__isnull=False),
+                name="registration_confirmed_has_resident",
+            ),
         ]
 
     def __str__(self) -> str:
-        who = self.resident.name if self.resident_id and self.resident else self.claimed_name
-        return f"{who} {self.arrival_date:%Y-%m-%d}"
+        return f"{self.person_name} {self.arrival_date:%Y-%m-%d}"
+
+    @property
+    def person_name(self) -> str:
+        """The resident's name once confirmed; the name typed until then."""
+        return self.resident.name if self.resident_id and self.resident else self.claimed_name
+
+    @property
+    def masked_claimed_doc_number(self) -> str:
+        return mask_document(self.claimed_doc_number)
+
+    @property
+    def masked_claimed_phone(self) -> str:
+        return mask_phone(self.claimed_phone)
 
 
 class Stay(models.Model):
@@ -204,6 +291,13 @@ class Observation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
 
+    @property
+    def display_value(self) -> str:
+        """A health code colour by its name; a trip card result as written."""
+        if self.kind == ObservationKind.HEALTH_CODE and self.value in HealthCode.values:
+            return str(HealthCode(self.value).label)
+        return self.value
+
 
 class TestTaskQuerySet(ScopedQuerySet):
     scope_paths = {
@@ -231,7 +325,10 @@ class TestTask(models.Model):
     objects = TestTaskQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("24-hour test")
+        verbose_name_plural = _("24-hour tests")
         ordering = ["due_at"]
+        indexes = [models.Index(fields=["due_at", "result"], name="testtask_due_result")]
 
     def __str__(self) -> str:
         return f"{self.registration} → {self.due_at:%Y-%m-%d %H:%M}"

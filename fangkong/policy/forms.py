@@ -1,0 +1,339 @@
+"""Forms of the policy pages. They check shape and return typed values; whether the numbers
+make sense is `validity.problems`, run by the actions, whose errors come back on the fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import fields
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.errors import DomainError
+
+from .actions import METADATA
+from .display import COUNTY_RULE_LEVELS, MEASURE_LABELS, RELEASE_LABELS, RULE_LABELS
+from .models import Policy, RiskLevel
+from .rules import CountyRuleLevel, Measure, MeasureKind, PolicyRules, ReleaseCriteria
+from .validity import MEASURES
+
+_DAY_SEPARATORS = re.compile(r"[\s,，、;；]+")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE_WIDGET, help_text=help_text)
+
+
+class TestDaysField(forms.CharField):
+    """Quarantine days with a test, typed "1,7,14" (or separated by spaces, 、 or ，)."""
+
+    default_error_messages = {
+        "invalid": _("Enter the test days as whole numbers separated by commas, like 1,7,14."),
+    }
+
+    def to_python(self, value: Any) -> tuple[int, ...]:  # type: ignore[override]
+        text = str(super().to_python(value) or "").strip()
+        if not text:
+            return ()
+        parts = [p for p in _DAY_SEPARATORS.split(text) if p]
+        if not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return tuple(int(p) for p in parts)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ",".join(str(v) for v in value)
+        return value
+
+
+class PolicyForm(forms.Form):
+    """Every number of a policy version, plus its name, date and source document.
+
+    Field names are the rules' paths joined by "_" ("high_test_days"), the keys the actions
+    report problems under.
+    """
+
+    name = forms.CharField(label=_("Version name"), max_length=200)
+    effective_from = _date_field(
+        _("Takes effect on"), help_text=_("You confirm or change the date when activating.")
+    )
+    source_title = forms.CharField(label=_("Source document (title)"), max_length=300)
+    source_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    source_date = _date_field(_("Document date"), required=False)
+
+    certificate_valid_days = forms.IntegerField(
+        label=_("A test certificate counts if dated within (days before arrival)"), min_value=0
+    )
+    test_within_hours = forms.IntegerField(
+        label=_("Without a valid certificate: a test within (hours)"), min_value=0
+    )
+    lookback_days = forms.IntegerField(
+        label=_("Travel history looked at (days before arrival)"), min_value=0
+    )
+    county_rule = forms.BooleanField(
+        label=_(
+            "County rule: a stay known only to the county counts as the highest risk level in it"
+        ),
+        required=False,
+    )
+    county_rule_level = forms.ChoiceField(
+        label=RULE_LABELS["county_rule_level"],
+        choices=[(k.value, COUNTY_RULE_LEVELS[k]) for k in CountyRuleLevel],
+    )
+    close_contact_first_test_at_once = forms.BooleanField(
+        label=_("Test close contacts at once on registration"), required=False
+    )
+    fever_threshold = forms.DecimalField(label=_("Fever from (°C)"), max_digits=4, decimal_places=1)
+    temperature_min = forms.DecimalField(
+        label=_("Lowest plausible temperature (°C)"), max_digits=4, decimal_places=1
+    )
+    temperature_max = forms.DecimalField(
+        label=_("Highest plausible temperature (°C)"), max_digits=4, decimal_places=1
+    )
+    checks_per_day = forms.IntegerField(label=_("Temperature checks per day"), min_value=0)
+    symptoms = forms.CharField(
+        label=_("Symptoms that raise an alert (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    alert_escalation_minutes = forms.IntegerField(
+        label=_("An unacknowledged alert goes to the community leader after (minutes)"),
+        min_value=0,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [(k.value, MEASURE_LABELS[k]) for k in MeasureKind]
+        for name in MEASURES:
+            self.fields[f"{name}_kind"] = forms.ChoiceField(label=_("Measure"), choices=kinds)
+            self.fields[f"{name}_days"] = forms.IntegerField(
+                label=_("Days"),
+                min_value=0,
+                help_text=_("Days of quarantine or monitoring; 0 for a certificate check."),
+            )
+            self.fields[f"{name}_test_days"] = TestDaysField(
+                label=_("Test on quarantine days"),
+                required=False,
+                help_text=_("Like 1,7,14 (day 1 is the first day)."),
+            )
+        for criterion in fields(ReleaseCriteria):
+            self.fields[f"release_{criterion.name}"] = forms.BooleanField(
+                label=RELEASE_LABELS[criterion.name], required=False
+            )
+
+    # --- groups, for the template --------------------------------------------------------
+
+    def measure_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [
+            (RULE_LABELS[name], [self[f"{name}_{part}"] for part in ("kind", "days", "test_days")])
+            for name in MEASURES
+        ]
+
+    def metadata_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in METADATA]
+
+    def screening_fields(self) -> list[forms.BoundField]:
+        return [
+            self[n]
+            for n in (
+                "lookback_days",
+                "certificate_valid_days",
+                "test_within_hours",
+                "county_rule",
+                "county_rule_level",
+            )
+        ]
+
+    def monitoring_fields(self) -> list[forms.BoundField]:
+        return [
+            self[n]
+            for n in (
+                "fever_threshold",
+                "temperature_min",
+                "temperature_max",
+                "checks_per_day",
+                "symptoms",
+                "alert_escalation_minutes",
+            )
+        ]
+
+    def release_fields(self) -> list[forms.BoundField]:
+        return [self[f"release_{c.name}"] for c in fields(ReleaseCriteria)]
+
+    # --- in and out ----------------------------------------------------------------------
+
+    @staticmethod
+    def initial_for(policy: Policy) -> dict[str, Any]:
+        rules = policy.as_rules()
+        data: dict[str, Any] = {
+            "name": policy.name,
+            "effective_from": policy.effective_from,
+            "source_title": policy.source_title,
+            "source_number": policy.source_number,
+            "source_date": policy.source_date,
+            "certificate_valid_days": rules.certificate_valid_days,
+            "test_within_hours": rules.test_within_hours,
+            "lookback_days": rules.lookback_days,
+            "county_rule": rules.county_rule,
+            "county_rule_level": rules.county_rule_level.value,
+            "close_contact_first_test_at_once": rules.close_contact_first_test_at_once,
+            "fever_threshold": rules.fever_threshold,
+            "temperature_min": rules.temperature_min,
+            "temperature_max": rules.temperature_max,
+            "checks_per_day": rules.checks_per_day,
+            "symptoms": "\n".join(rules.symptoms),
+            "alert_escalation_minutes": rules.alert_escalation_minutes,
+        }
+        for name in MEASURES:
+            measure: Measure = getattr(rules, name)
+            data[f"{name}_kind"] = measure.kind.value
+            data[f"{name}_days"] = measure.days
+            data[f"{name}_test_days"] = ",".join(str(d) for d in measure.test_days)
+        for criterion in fields(ReleaseCriteria):
+            data[f"release_{criterion.name}"] = getattr(rules.release, criterion.name)
+        return data
+
+    def rules(self) -> PolicyRules:
+        d = self.cleaned_data
+        measures = {
+            name: Measure(MeasureKind(d[f"{name}_kind"]), d[f"{name}_days"], d[f"{name}_test_days"])
+            for name in MEASURES
+        }
+        return PolicyRules(
+            **measures,
+            certificate_valid_days=d["certificate_valid_days"],
+            test_within_hours=d["test_within_hours"],
+            lookback_days=d["lookback_days"],
+            county_rule=d["county_rule"],
+            county_rule_level=CountyRuleLevel(d["county_rule_level"]),
+            close_contact_first_test_at_once=d["close_contact_first_test_at_once"],
+            fever_threshold=d["fever_threshold"],
+            temperature_min=d["temperature_min"],
+            temperature_max=d["temperature_max"],
+            checks_per_day=d["checks_per_day"],
+            symptoms=tuple(s.strip() for s in d["symptoms"].splitlines() if s.strip()),
+            alert_escalation_minutes=d["alert_escalation_minutes"],
+            release=ReleaseCriteria(
+                **{c.name: d[f"release_{c.name}"] for c in fields(ReleaseCriteria)}
+            ),
+        )
+
+    def metadata(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in METADATA}
+
+
+def add_errors(form: forms.Form, exc: DomainError) -> None:
+    """An action's refusal on the form: "rules.high.test_days" on the field high_test_days,
+    anything the form has no field for on top."""
+    for key, messages in exc.errors.items():
+        name = key.removeprefix("rules.").replace(".", "_")
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class ActivateForm(forms.Form):
+    effective_from = _date_field(
+        _("In force from"), help_text=_("Today or later. Decisions already taken keep theirs.")
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the draft withdrawn?"), max_length=500)
+
+
+# --- risk areas --------------------------------------------------------------------------------
+
+AREA_LEVELS = [
+    (RiskLevel.HIGH.value, RiskLevel.HIGH.label),
+    (RiskLevel.MEDIUM.value, RiskLevel.MEDIUM.label),
+]
+
+
+class AreaForm(forms.Form):
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        help_text=_(
+            "As the announcement writes it, from the province down: "
+            "河北省石家庄市藁城区增村镇, or a county, city or province for all of it."
+        ),
+    )
+    level = forms.ChoiceField(label=_("Risk level"), choices=AREA_LEVELS)
+    start = _date_field(_("At risk from"))
+    end = _date_field(
+        _("Until (last day at risk)"), required=False, help_text=_("Leave empty while in force.")
+    )
+    source = forms.CharField(
+        label=_("Announcement"),
+        max_length=300,
+        required=False,
+        help_text=_("Who published it and when, e.g. 石家庄市卫健委 1月10日公告."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date cannot be before the start date."))
+        return data
+
+
+class EndAreaForm(forms.Form):
+    end = _date_field(_("Last day at risk"))
+
+
+class AreaFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("in_force", _("In force on the date")),
+        ("ended", _("Ended before the date")),
+        ("all", _("All")),
+    ]
+    status = forms.ChoiceField(
+        label=_("Show"), choices=STATUS_CHOICES, required=False, initial="in_force"
+    )
+    on = _date_field(_("Date"), required=False)
+    level = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", _("Any")), *AREA_LEVELS], required=False
+    )
+    q = forms.CharField(
+        label=_("Place"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or code")}),
+    )
+
+    def values(self) -> tuple[str, dt.date, str, str]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return (
+            data.get("status") or "in_force",
+            data.get("on") or timezone.localdate(),
+            data.get("level") or "",
+            " ".join((data.get("q") or "").split()),
+        )
+
+
+class AreaImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
+    )
+    source = forms.CharField(
+        label=_("Announcement, for rows without a source"), max_length=300, required=False
+    )
+
+
+class AnnouncementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text of the announcement"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            'Paste the list as published: "河北省石家庄市藁城区增村镇 高风险", or a heading '
+            "such as 高风险地区： followed by the places. Remove or fix the lines shown in red."
+        ),
+    )
+    start = _date_field(_("At risk from (date of the announcement)"))
+    source = forms.CharField(label=_("Announcement"), max_length=300, required=False)

@@ -1,0 +1,68 @@
+"""Flood control for the public self-registration page: submissions per client address,
+counted in Django's cache (local memory embedded, Redis when app servers share it), like the
+API's token throttle.
+
+The rate is `FANGKONG_SELF_REGISTRATION_RATE` ("<n>/<period>", period s, min, h or day; by
+default 20 an hour: a family registering one by one from one phone, or a village behind one
+carrier address, stays well under it). Every submission counts, accepted or not, so a script
+cannot probe the form either. Only a keyed hash of the address is kept (`address_hash`, also
+stored as `Registration.submitted_from`), never the address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+DEFAULT_RATE = "20/h"
+_UNITS = {"s": 1, "min": 60, "h": 3600, "day": 86400}
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|min|h|day)\s*$")
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'20/h' → (20 submissions, 3600 seconds); '5/10min' → (5, 600)."""
+    match = _RATE.match(rate)
+    if match is None:
+        raise ValueError(f"not a rate: {rate!r} (e.g. '20/h')")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * _UNITS[unit]
+
+
+def client_address(request: HttpRequest) -> str:
+    """The connection's address, or the one the trusted proxies in front of the app (as many
+    as NUM_PROXIES) put in X-Forwarded-For: a client cannot choose its own."""
+    proxies = int(getattr(settings, "NINJA_NUM_PROXIES", 0) or 0)
+    if proxies:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def address_hash(request: HttpRequest) -> str:
+    """A keyed hash of the client address (64 hex digits): equal for equal addresses, and not
+    reversible by trying all 2³² IPv4 addresses without the secret key."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
+
+
+def over_limit(request: HttpRequest) -> bool:
+    """Count this submission; True once the address has sent more than the rate allows."""
+    limit, period = parse_rate(getattr(settings, "FANGKONG_SELF_REGISTRATION_RATE", DEFAULT_RATE))
+    window = int(time.time() // period)
+    key = f"fangkong:self-registration:{address_hash(request)[:32]}:{window}"
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        count = 1
+    return count > limit
