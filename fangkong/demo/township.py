@@ -46,6 +46,7 @@ from fangkong.people.models import (
 from fangkong.people.romanization import romanize
 
 from . import names
+from .epidemic import EpidemicSummary, build_demo_epidemic
 from .households import MAX_MEMBERS, Member, compose
 
 DEMO_PASSWORD = "fangkong2025"
@@ -126,6 +127,7 @@ class DemoSummary:
     logins: list[DemoLogin] = field(default_factory=list)
     other_logins: list[DemoLogin] = field(default_factory=list)
     password: str = DEMO_PASSWORD
+    epidemic: EpidemicSummary | None = None
 
 
 class DemoExists(Exception):
@@ -567,4 +569,7 @@ def build_demo_township(
         )
         if taken:
             raise DemoExists(", ".join(sorted(taken)))
-        return _Builder(seed, today or timezone.localdate()).build(residents)
+        today = today or timezone.localdate()
+        summary = _Builder(seed, today).build(residents)
+        summary.epidemic = build_demo_epidemic(summary.township, today=today)
+        return summary

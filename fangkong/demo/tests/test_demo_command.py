@@ -5,15 +5,19 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from fangkong.core.models import AuditEntry, Building, Community, CommunityKind, Township, User
 from fangkong.core.roles import Role
 from fangkong.demo.township import DEMO_PASSWORD, build_demo_township
+from fangkong.health.models import Alert
 from fangkong.people.identity import parse_id_card
 from fangkong.people.models import DocumentType, Household, Relation, Resident, VulnerableTag
 from fangkong.people.phones import normalise_phone
 from fangkong.people.registry import likely_duplicates
 from fangkong.people.romanization import romanize
+from fangkong.quarantine.models import OPEN_STATUSES, Case, TestItem
+from fangkong.screening.models import Refusal, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +131,26 @@ def test_one_account_per_role_is_created_and_printed_with_the_password(demo_outp
     assert "街道管理员" in demo_output and "驻片民警" in demo_output
 
 
-def test_loading_the_demo_is_one_audit_entry(demo_output):
-    entry = AuditEntry.objects.get()
+def test_loading_the_township_is_one_audit_entry_and_its_epidemic_work_is_audited(demo_output):
+    entry = AuditEntry.objects.get(target_type="core.township")
     assert entry.target_repr == Township.objects.get().name
     assert entry.changes["residents"] == SIZE
+    # the epidemic part goes through the actions, each writing its own entry
+    assert not AuditEntry.objects.filter(target_type="people.resident").exists()
+    assert AuditEntry.objects.filter(target_type="screening.registration").count() >= 6
+    assert AuditEntry.objects.filter(target_type="quarantine.case").exists()
+
+
+def test_demo_worklists_hold_real_work_dated_today(demo_output):
+    today = timezone.localdate()
+    assert "中高风险地区 4 个" in demo_output
+    assert Registration.objects.filter(status="pending", arrival_date=today).count() == 2
+    cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    assert cases.count() == 5
+    assert cases.filter(status="release_review").count() == 1
+    assert TestItem.objects.filter(result="", due_date__lt=today).exists()  # an overdue test
+    assert Alert.objects.filter(status="open").count() == 1
+    assert Refusal.objects.filter(status="referred").count() == 1
 
 
 def test_if_empty_does_nothing_when_a_township_exists(demo_output):

@@ -77,6 +77,13 @@ class Command(BaseCommand):
             f"  在外务工 {s.works_away} 人，党员 {s.party_members} 人，"
             f"无证件登记 {s.without_document} 人（含 2 条疑似重复记录，供工作台合并）"
         )
+        if s.epidemic is not None:
+            e = s.epidemic
+            out(
+                f"  中高风险地区 {e.risk_areas} 个，返乡登记 {e.registrations} 人"
+                f"（另有 {e.pending} 人自助登记待确认），隔离对象 {e.cases} 人，"
+                f"健康打卡 {e.checkins} 次，发热预警 {e.alerts} 条"
+            )
         out("")
         self.print_logins(s.logins, s.password)
         if s.other_logins:
