@@ -178,6 +178,10 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # connection's address, so a client cannot pick its own by sending the header).
 FANGKONG_TOKEN_RATE = env.str("FANGKONG_TOKEN_RATE", default="10/min")
 NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# The public pages (no account): self-registration from a grid's QR code, and a household's
+# personal health-report link. Requests per client address ("<n>/<period>").
+FANGKONG_SELF_REGISTRATION_RATE = env.str("FANGKONG_SELF_REGISTRATION_RATE", default="20/h")
+FANGKONG_REPORT_RATE = env.str("FANGKONG_REPORT_RATE", default="40/10min")
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ and the public self-registration page it leads to.
 Each staff view opens with an access helper (`require`, `get_for`, `visible_to`), binds a
 form, calls an action and renders or redirects. The public page needs no account: the grid
 comes from the unguessable token in its address, and submissions are rate-limited per client
-address (`flood`).
+address (`core.ratelimit`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -24,6 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core import ratelimit
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
@@ -37,7 +39,7 @@ from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import Case as QuarantineCase
 
-from . import actions, flood
+from . import actions
 from .forms import (
     ConfirmForm,
     HandleRefusalForm,
@@ -533,7 +535,9 @@ def public_register(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         # Adding a travel row writes nothing and is not counted; every submission is.
-        if "add_row" not in request.POST and flood.over_limit(request):
+        if "add_row" not in request.POST and ratelimit.over_limit(
+            request, "self-registration", settings.FANGKONG_SELF_REGISTRATION_RATE
+        ):
             return render(request, "screening/public_flood.html", {"link": link}, status=429)
         if "add_row" in request.POST:
             data = with_more_rows(request.POST)
@@ -553,7 +557,7 @@ def public_register(request: HttpRequest, token: str) -> HttpResponse:
                         id_number=data["id_number"],
                         phone=data["phone"],
                         address=data["address"],
-                        submitted_from=flood.address_hash(request),
+                        submitted_from=ratelimit.address_hash(request),
                     )
                 except DomainError as exc:
                     add_errors(form, formset, exc)

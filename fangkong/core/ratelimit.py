@@ -1,12 +1,10 @@
-"""Flood control for the public self-registration page: submissions per client address,
-counted in Django's cache (local memory embedded, Redis when app servers share it), like the
-API's token throttle.
+"""Flood control for the public pages (self-registration, household health reports): requests
+per client address, counted in Django's cache (local memory embedded, Redis when several app
+servers share it, see CACHE_URL).
 
-The rate is `FANGKONG_SELF_REGISTRATION_RATE` ("<n>/<period>", period s, min, h or day; by
-default 20 an hour: a family registering one by one from one phone, or a village behind one
-carrier address, stays well under it). Every submission counts, accepted or not, so a script
-cannot probe the form either. Only a keyed hash of the address is kept (`address_hash`, also
-stored as `Registration.submitted_from`), never the address.
+A rate is "<n>/<period>" with the period one of s, min, h, day, optionally multiplied
+("40/10min"). Only a keyed hash of the address is ever kept (`address_hash`), and only for
+the window.
 """
 
 from __future__ import annotations
@@ -20,13 +18,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-DEFAULT_RATE = "20/h"
 _UNITS = {"s": 1, "min": 60, "h": 3600, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(s|min|h|day)\s*$")
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """'20/h' → (20 submissions, 3600 seconds); '5/10min' → (5, 600)."""
+    """'20/h' → (20 requests, 3600 seconds); '40/10min' → (40, 600)."""
     match = _RATE.match(rate)
     if match is None:
         raise ValueError(f"not a rate: {rate!r} (e.g. '20/h')")
@@ -54,11 +51,11 @@ def address_hash(request: HttpRequest) -> str:
     return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
-def over_limit(request: HttpRequest) -> bool:
-    """Count this submission; True once the address has sent more than the rate allows."""
-    limit, period = parse_rate(getattr(settings, "FANGKONG_SELF_REGISTRATION_RATE", DEFAULT_RATE))
+def over_limit(request: HttpRequest, scope: str, rate: str) -> bool:
+    """Count this request against `scope`; True once the address made more than `rate`."""
+    limit, period = parse_rate(rate)
     window = int(time.time() // period)
-    key = f"fangkong:self-registration:{address_hash(request)[:32]}:{window}"
+    key = f"fangkong:{scope}:{address_hash(request)[:32]}:{window}"
     cache.add(key, 0, timeout=period + 1)
     try:
         count = cache.incr(key)
