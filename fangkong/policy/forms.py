@@ -62,7 +62,7 @@ class PolicyForm(forms.Form):
         _("Takes effect on"), help_text=_("You confirm or change the date when activating.")
     )
     source_title = forms.CharField(label=_("Source document (title)"), max_length=300)
-    source_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    source_number = forms.CharField(label=_("Reference number"), max_length=100, required=False)
     source_date = _date_field(_("Document date"), required=False)
 
     certificate_valid_days = forms.IntegerField(

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Township, User
 from fangkong.core.roles import Capability, capabilities_of
@@ -38,7 +39,7 @@ class RiskLevel(models.TextChoices):
 
 class PolicyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("policy version", "Active")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -85,7 +86,7 @@ class Policy(models.Model):
     )
     effective_from = models.DateField(_("effective from"))
     source_title = models.CharField(_("source document"), max_length=300)
-    source_number = models.CharField(_("document number"), max_length=100, blank=True)
+    source_number = models.CharField(_("reference number"), max_length=100, blank=True)
     source_date = models.DateField(_("document date"), null=True, blank=True)
     rules = models.JSONField(_("rules"), default=dict)
     based_on = models.ForeignKey(
