@@ -19,3 +19,11 @@ def mask_phone(number: str) -> str:
     if len(number) <= 7:
         return MASK * (len(number) - 2) + number[-2:]
     return number[:3] + MASK * (len(number) - 7) + number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """Keep the surname (the first character): 张三丰 → 张**. For pages without an account."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[:1] + MASK * max(len(name) - 1, 1)

@@ -13,6 +13,8 @@ it shows on the community leader's worklist.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +61,10 @@ class CheckIn(models.Model):
         "ReportLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+    #: the alert this reading raised or was added to
+    alert = models.ForeignKey(
+        "Alert", on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = CheckInQuerySet.as_manager()
@@ -68,12 +74,30 @@ class CheckIn(models.Model):
         verbose_name_plural = _("health check-ins")
         ordering = ["-date", "-slot", "-id"]
         indexes = [
-            models.Index(fields=["case", "date"], name="checkin_case_date"),
+            # Today's check-ins of many cases at once (the worklist's join); a case's own
+            # days are read through the unique (case, date, slot) index below.
+            models.Index(fields=["date", "case"], name="checkin_date_case"),
             models.Index(fields=["community", "date"], name="checkin_comm_date"),
+        ]
+        constraints = [
+            # Two people entering the same check at once: the second is told, not stored.
+            models.UniqueConstraint(fields=["case", "date", "slot"], name="checkin_one_per_slot"),
         ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.date} #{self.slot} {self.temperature}"
+
+
+def slot_label(slot: int, checks_per_day: int) -> str:
+    """How a check of the day is called: morning / evening with two a day, else "check 2 of
+    3"; a reading beyond the day's checks is an extra one."""
+    if slot > checks_per_day:
+        return str(_("Extra reading"))
+    if checks_per_day == 2:
+        return str(_("Morning") if slot == 1 else _("Evening"))
+    if checks_per_day == 1:
+        return str(_("Daily check"))
+    return str(_("Check %(n)d of %(total)d") % {"n": slot, "total": checks_per_day})
 
 
 class ReportLinkQuerySet(ScopedQuerySet):
@@ -98,6 +122,10 @@ class ReportLink(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportLinkQuerySet.as_manager()
 
@@ -140,6 +168,18 @@ class AlertQuerySet(ScopedQuerySet):
 
     def escalated(self, now: object) -> AlertQuerySet:
         return self.filter(status=AlertStatus.OPEN, escalate_at__lte=now)
+
+    def escalated_first(self, now: object) -> AlertQuerySet:
+        """Escalated alerts first, then other open ones, then the rest; newest first."""
+        return self.annotate(
+            escalated_rank=models.Case(
+                models.When(Q(status=AlertStatus.OPEN, escalate_at__lte=now), then=0),
+                models.When(status=AlertStatus.OPEN, then=1),
+                models.When(status__in=ACTIVE_ALERT_STATUSES, then=2),
+                default=3,
+                output_field=models.IntegerField(),
+            )
+        ).order_by("escalated_rank", "-raised_at", "-id")
 
 
 class Alert(models.Model):
@@ -199,3 +239,11 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident} {self.raised_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ALERT_STATUSES
+
+    def is_escalated(self, now: dt.datetime | None = None) -> bool:
+        """Still open (nobody acknowledged it) at or after `escalate_at`."""
+        return self.status == AlertStatus.OPEN and self.escalate_at <= (now or timezone.now())

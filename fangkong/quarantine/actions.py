@@ -1,33 +1,50 @@
 """Every write to quarantine cases: atomic, audited, one function per verb.
 
-Views, the API, screening decisions and commands call these; nothing else creates a Case or
-changes its status.
+Views, the API, screening decisions, the lab import and commands call these; nothing else
+creates a Case or changes its status. Each step of a case writes a `CaseEvent` (who, what,
+why) and an audit entry. A case's row is locked (`select_for_update`) by every verb that
+changes it, so two people acting on one case at once are served one after the other, and the
+second sees what the first did. Status moves only forward (`release.TRANSITIONS`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit
+from fangkong.core.actions import check_assignee
 from fangkong.core.errors import DomainError
-from fangkong.core.models import AuditAction, User
+from fangkong.core.models import AuditAction, Community, Township, User
+from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy
 from fangkong.policy.rules import Measure, MeasureKind
+from fangkong.policy.versions import in_force
 
+from . import release as rule
+from .blockers import describe_all, verdict_for
 from .models import (
+    OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseKind,
     CaseReason,
     CaseStatus,
+    CounsellingNote,
+    EventAction,
     IndexCase,
+    IndexCaseKind,
     Room,
+    SignOff,
+    SignRole,
+    Site,
     TestItem,
+    TestItemResult,
 )
 from .schedule import planned_end, test_schedule
 
@@ -79,8 +96,14 @@ def event(
     )
 
 
-def check_room_free(room: Room) -> None:
-    occupied = room.cases.open().count()  # type: ignore[attr-defined]
+def check_room_free(room: Room, *, exclude: Case | None = None) -> None:
+    """DomainError unless `room` has a free bed. The room's row is locked first, so two people
+    placing someone in its last bed at once are served one after the other."""
+    room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
+    cases = room.cases.open()  # type: ignore[attr-defined]
+    if exclude is not None:
+        cases = cases.exclude(pk=exclude.pk)
+    occupied = cases.count()
     if occupied >= room.capacity:
         raise DomainError(
             _("Room %(room)s is full (%(n)d of %(cap)d beds taken).")
@@ -155,6 +178,634 @@ def open_case(
         TestItem(case=case, day=item.day, due_date=item.due)
         for item in test_schedule(start_date, measure.days, measure.test_days, at_once=test_at_once)
     )
-    event(case, by, "open", reason=note, data={"policy": policy.label})
+    event(case, by, EventAction.OPEN, reason=note, data={"policy": policy.label})
     audit.record_object(by, AuditAction.CREATE, case, changes=audit.snapshot(case, CASE_FIELDS))
     return case
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _locked(case: Case) -> Case:
+    """The case's row, locked until the end of the transaction, read afresh."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("policy", "resident", "room__site", "grid")
+        .get(pk=case.pk)
+    )
+
+
+def _status_label(status: str) -> str:
+    return str(CaseStatus(status).label) if status in CaseStatus.values else status
+
+
+def _refuse_closed(case: Case) -> None:
+    if case.status not in OPEN_STATUSES:
+        raise DomainError(
+            _("This case is closed (%(status)s); it can no longer change.")
+            % {"status": _status_label(case.status)}
+        )
+
+
+def _reason(text: str, message: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError(message, field="reason")
+    return text
+
+
+def _move(
+    case: Case,
+    by: User | None,
+    action: EventAction,
+    to_status: CaseStatus,
+    *,
+    reason: str = "",
+    data: dict[str, object] | None = None,
+) -> None:
+    """Move the (locked) case to `to_status`, with its event and audit entry."""
+    if not rule.may_move(case.status, to_status):  # pragma: no cover - callers check first
+        raise DomainError(
+            _("A case cannot go from %(from)s to %(to)s.")
+            % {"from": _status_label(case.status), "to": _status_label(to_status)}
+        )
+    from_status = case.status
+    event(case, by, action, to_status=to_status, reason=reason, data=data)
+    case.status = to_status
+    fields = ["status"]
+    if to_status in (CaseStatus.RELEASED, CaseStatus.REFERRED):
+        case.closed_at = timezone.now()
+        fields.append("closed_at")
+    case.save(update_fields=fields)
+    audit.record_object(
+        by,
+        AuditAction.TRANSITION,
+        case,
+        changes={"status": [from_status, to_status], **(data or {})},
+        reason=reason,
+    )
+
+
+def _update(case: Case, by: User | None, before: dict[str, Any], reason: str = "") -> None:
+    delta = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
+    if delta:
+        audit.record_object(by, AuditAction.UPDATE, case, changes=delta, reason=reason)
+
+
+# --- status moves -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_quarantine(
+    case: Case, *, by: User | None, room: Room | None = None, reason: str = ""
+) -> Case:
+    """registered → in quarantine: the person is at home, or in a room of the site."""
+    case = _locked(case)
+    if case.status != CaseStatus.REGISTERED:
+        raise DomainError(
+            _("Only a registered case can be started; this one is %(status)s.")
+            % {"status": _status_label(case.status)}
+        )
+    data: dict[str, object] = {}
+    if case.kind == CaseKind.CENTRALISED:
+        room = room or case.room
+        if room is None:
+            raise DomainError(
+                _("Choose the room at the quarantine site where the person stays."), field="room"
+            )
+        _check_room_place(case, room)
+        check_room_free(room, exclude=case)
+        before = audit.snapshot(case, CASE_FIELDS)
+        case.room, case.address = room, str(room)
+        case.save(update_fields=["room", "address"])
+        _update(case, by, before)
+        data["room"] = str(room)
+    elif room is not None:
+        raise DomainError(_("Only centralised quarantine takes a room."), field="room")
+    _move(case, by, EventAction.START, CaseStatus.IN_QUARANTINE, reason=reason, data=data)
+    return case
+
+
+@transaction.atomic
+def request_release_review(case: Case, *, by: User | None, reason: str = "") -> Case:
+    """in quarantine → release review: refused while anything but the signatures blocks."""
+    case = _locked(case)
+    if case.status != CaseStatus.IN_QUARANTINE:
+        raise DomainError(
+            _("Only a case in quarantine can be put under release review; this one is %(status)s.")
+            % {"status": _status_label(case.status)}
+        )
+    verdict = verdict_for(case, today=timezone.localdate())
+    blocking = verdict.without_signatures()
+    if blocking:
+        raise DomainError(
+            errors={
+                "": [
+                    _("The case cannot go to release review yet:"),
+                    *describe_all(blocking),
+                ]
+            }
+        )
+    _move(case, by, EventAction.REVIEW, CaseStatus.RELEASE_REVIEW, reason=reason)
+    return case
+
+
+_SIGN_CAPABILITY = {
+    SignRole.CADRE: Capability.SIGN_AS_CADRE,
+    SignRole.MEDIC: Capability.SIGN_AS_MEDIC,
+}
+
+
+def may_sign(user: User, role: str) -> bool:
+    capability = _SIGN_CAPABILITY.get(role)  # type: ignore[call-overload]
+    return capability is not None and user.can(capability)
+
+
+@transaction.atomic
+def sign(case: Case, *, by: User, role: SignRole | str) -> SignOff:
+    """One of the two release signatures. One per role; never one person for both."""
+    if role not in SignRole.values:
+        raise DomainError(_("Sign as the cadre or as the medical worker."), field="role")
+    role = SignRole(role)
+    if not may_sign(by, role):
+        raise DomainError(
+            _("Only a responsible cadre (包保干部) may sign as the cadre.")
+            if role == SignRole.CADRE
+            else _(
+                "Only a responsible medical worker (包保医务人员) may sign as the medical worker."
+            ),
+            field="role",
+        )
+    case = _locked(case)
+    if case.status != CaseStatus.RELEASE_REVIEW:
+        raise DomainError(
+            _("Signatures are given during the release review; this case is %(status)s.")
+            % {"status": _status_label(case.status)}
+        )
+    signoffs = list(case.signoffs.select_related("user"))
+    for existing in signoffs:
+        if existing.role == role:
+            raise DomainError(
+                _("%(role)s has already signed: %(user)s.")
+                % {"role": SignRole(role).label, "user": existing.user}
+            )
+        if existing.user_id == by.pk:
+            raise DomainError(
+                _(
+                    "You have already signed as %(role)s; the other signature must come from "
+                    "someone else."
+                )
+                % {"role": SignRole(existing.role).label}
+            )
+    verdict = verdict_for(case, today=timezone.localdate(), signoffs=signoffs)
+    blocking = verdict.without_signatures()
+    if blocking:
+        raise DomainError(
+            errors={"": [_("The release cannot be signed yet:"), *describe_all(blocking)]}
+        )
+    try:
+        with transaction.atomic():
+            signoff = SignOff.objects.create(case=case, role=role, user=by)
+    except IntegrityError as exc:  # the constraints keep the last word
+        raise DomainError(
+            _("Someone signed this case at the same moment; reload the page to see who.")
+        ) from exc
+    event(case, by, EventAction.SIGN, data={"role": str(role)})
+    audit.record_object(by, AuditAction.SIGN, case, changes={"role": str(role)})
+    return signoff
+
+
+@transaction.atomic
+def release(case: Case, *, by: User | None, reason: str = "") -> Case:
+    """release review → released, only when the release rule says nothing blocks."""
+    case = _locked(case)
+    if case.status != CaseStatus.RELEASE_REVIEW:
+        raise DomainError(
+            _("Only a case under release review can be released; this one is %(status)s.")
+            % {"status": _status_label(case.status)}
+        )
+    verdict = verdict_for(case, today=timezone.localdate())
+    if not verdict.ok:
+        raise DomainError(
+            errors={"": [_("The case cannot be released yet:"), *describe_all(verdict.reasons)]}
+        )
+    _move(case, by, EventAction.RELEASE, CaseStatus.RELEASED, reason=reason)
+    return case
+
+
+@transaction.atomic
+def refer_to_hospital(case: Case, *, by: User | None, hospital: str, reason: str) -> Case:
+    """Any open status → referred: the person was taken to hospital (never by themself)."""
+    hospital = " ".join((hospital or "").split())
+    if not hospital:
+        raise DomainError(_("Name the hospital the person was taken to."), field="hospital")
+    reason = _reason(reason, _("Say why the person was referred to hospital."))
+    case = _locked(case)
+    _refuse_closed(case)
+    case.hospital = hospital[:100]
+    case.save(update_fields=["hospital"])
+    _move(
+        case, by, EventAction.REFER, CaseStatus.REFERRED, reason=reason, data={"hospital": hospital}
+    )
+    return case
+
+
+# --- changes to an open case ------------------------------------------------------------------
+
+
+def _check_room_place(case: Case, room: Room) -> None:
+    if case.kind != CaseKind.CENTRALISED:
+        raise DomainError(_("Only centralised quarantine takes a room."), field="room")
+    if room.site.township_id != case.township_id:
+        raise DomainError(
+            _("The room belongs to a site of another township; choose one of this township."),
+            field="room",
+        )
+
+
+@transaction.atomic
+def assign_room(case: Case, *, by: User | None, room: Room, reason: str = "") -> Case:
+    """Place a centralised case in `room` (or move it there), if a bed is free."""
+    case = _locked(case)
+    _refuse_closed(case)
+    room = Room.objects.select_related("site").get(pk=room.pk)
+    _check_room_place(case, room)
+    if case.room_id == room.pk:
+        return case
+    check_room_free(room, exclude=case)
+    before = audit.snapshot(case, CASE_FIELDS)
+    old = str(case.room) if case.room_id else ""
+    case.room, case.address = room, str(room)
+    case.save(update_fields=["room", "address"])
+    event(case, by, EventAction.ASSIGN_ROOM, reason=reason, data={"from": old, "to": str(room)})
+    _update(case, by, before, reason)
+    return case
+
+
+def _check_responsible(kind: str, user: User | None, case: Case) -> None:
+    if user is None:
+        return
+    check_assignee(kind, user, case.grid)
+    capability = Capability.SIGN_AS_CADRE if kind == "cadre" else Capability.SIGN_AS_MEDIC
+    if not user.can(capability):
+        raise DomainError(
+            _("The responsible cadre must be someone who may sign as the cadre.")
+            if kind == "cadre"
+            else _("The responsible medical worker must be someone who may sign as one."),
+            field=kind,
+        )
+
+
+@transaction.atomic
+def change_responsible(
+    case: Case, *, by: User | None, cadre: User | None, medic: User | None, reason: str = ""
+) -> Case:
+    """Set the cadre and medical worker responsible for the case (包保)."""
+    case = _locked(case)
+    _refuse_closed(case)
+    _check_responsible("cadre", cadre, case)
+    _check_responsible("medic", medic, case)
+    before = audit.snapshot(case, CASE_FIELDS)
+    changes: dict[str, object] = {}
+    if case.cadre_id != (cadre.pk if cadre else None):
+        changes["cadre"] = [str(case.cadre) if case.cadre else "", str(cadre or "")]
+    if case.medic_id != (medic.pk if medic else None):
+        changes["medic"] = [str(case.medic) if case.medic else "", str(medic or "")]
+    if not changes:
+        return case
+    case.cadre, case.medic = cadre, medic
+    case.save(update_fields=["cadre", "medic"])
+    event(case, by, EventAction.CHANGE_RESPONSIBLE, reason=reason, data=changes)
+    _update(case, by, before, reason)
+    return case
+
+
+@transaction.atomic
+def extend(case: Case, *, by: User | None, days: int, reason: str) -> Case:
+    """Lengthen the quarantine by `days`. When the schedule ends with a test on the last day,
+    a test is added on the new last day."""
+    if days < 1:
+        raise DomainError(_("Extend by at least one day."), field="days")
+    reason = _reason(reason, _("Say why the quarantine is extended."))
+    case = _locked(case)
+    if case.status not in (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE):
+        raise DomainError(
+            _(
+                "Only a registered case or one in quarantine can be extended; this one is "
+                "%(status)s."
+            )
+            % {"status": _status_label(case.status)}
+        )
+    before = audit.snapshot(case, CASE_FIELDS)
+    ends_with_test = case.days in case.test_days
+    old_end = case.planned_end
+    case.days += days
+    case.planned_end = planned_end(case.start_date, case.days)
+    added = None
+    if ends_with_test:
+        case.test_days = [*case.test_days, case.days]
+        added = TestItem.objects.create(case=case, day=case.days, due_date=case.planned_end)
+    case.save(update_fields=["days", "planned_end", "test_days"])
+    event(
+        case,
+        by,
+        EventAction.EXTEND,
+        reason=reason,
+        data={
+            "days": days,
+            "planned_end": [old_end.isoformat(), case.planned_end.isoformat()],
+            "test_added": added.day if added else None,
+        },
+    )
+    _update(case, by, before, reason)
+    return case
+
+
+@transaction.atomic
+def add_counselling_note(case: Case, *, by: User | None, text: str) -> CounsellingNote:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the note."), field="text")
+    case = _locked(case)
+    _refuse_closed(case)
+    note = CounsellingNote.objects.create(case=case, text=text, by=by)
+    event(case, by, EventAction.NOTE)
+    audit.record_object(
+        by, AuditAction.CREATE, note, changes={"case": str(case.pk)}, township=case.township_id
+    )
+    return note
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def check_sample_date(case: Case, sampled_on: dt.date, today: dt.date) -> str | None:
+    """Why `sampled_on` cannot be the sample date of a test of `case` (None: it can)."""
+    if sampled_on > today:
+        return _("The sample date %(day)s is in the future.") % {"day": sampled_on.isoformat()}
+    if sampled_on < case.start_date:
+        return _("The sample was taken on %(day)s, before the quarantine began (%(start)s).") % {
+            "day": sampled_on.isoformat(),
+            "start": case.start_date.isoformat(),
+        }
+    return None
+
+
+def retest_day(case: Case, due: dt.date) -> int:
+    return max(case.day_number(due), 0)
+
+
+@transaction.atomic
+def record_test_result(
+    item: TestItem,
+    *,
+    by: User | None,
+    result: TestItemResult | str,
+    sampled_on: dt.date,
+    lab: str = "",
+) -> TestItem:
+    """Enter the result of one scheduled test. A positive result is flagged on the case (and
+    blocks release); an invalid one schedules a retest, due at once."""
+    if result not in TestItemResult.values:
+        raise DomainError(_("The result must be negative, positive or invalid."), field="result")
+    case = _locked(item.case)
+    _refuse_closed(case)
+    item = TestItem.objects.select_for_update().get(pk=item.pk, case=case)
+    if item.result:
+        raise DomainError(
+            _("A result is already recorded for this test (%(result)s).")
+            % {"result": item.get_result_display()}
+        )
+    today = timezone.localdate()
+    problem = check_sample_date(case, sampled_on, today)
+    if problem:
+        raise DomainError(problem, field="sampled_on")
+    item.result = result
+    item.sampled_on = sampled_on
+    item.result_at = timezone.now()
+    item.recorded_by = by
+    item.lab = " ".join((lab or "").split())[:100]
+    item.save(update_fields=["result", "sampled_on", "result_at", "recorded_by", "lab"])
+    data: dict[str, object] = {
+        "test": item.pk,
+        "day": item.day,
+        "result": str(result),
+        "sampled_on": sampled_on.isoformat(),
+    }
+    event(case, by, EventAction.TEST_RESULT, data=data)
+    if result == TestItemResult.POSITIVE:
+        event(case, by, EventAction.POSITIVE_RESULT, data=data)
+    elif result == TestItemResult.INVALID:
+        retest = TestItem.objects.create(
+            case=case, day=retest_day(case, today), due_date=today, retest_of=item
+        )
+        event(case, by, EventAction.RETEST, data={"test": retest.pk, "due": today.isoformat()})
+    audit.record_object(by, AuditAction.UPDATE, case, changes={"test_result": data})
+    return item
+
+
+# --- index cases and close contacts -----------------------------------------------------------
+
+
+@transaction.atomic
+def register_index_case(
+    by: User | None,
+    *,
+    township: Township,
+    name: str,
+    kind: IndexCaseKind | str,
+    reported_on: dt.date,
+    community: Community | None = None,
+    resident: Resident | None = None,
+    notes: str = "",
+) -> IndexCase:
+    """Record a confirmed, asymptomatic or suspected case that close contacts are traced from."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Give the name or the case number."), field="name")
+    if kind not in IndexCaseKind.values:
+        raise DomainError(_("Choose the kind of case."), field="kind")
+    if reported_on > timezone.localdate():
+        raise DomainError(_("The report date cannot be in the future."), field="reported_on")
+    if community is not None and community.township_id != township.pk:
+        raise DomainError(_("The community is not in this township."), field="community")
+    if resident is not None and resident.township_id != township.pk:
+        raise DomainError(_("The person is not registered in this township."), field="resident")
+    index = IndexCase.objects.create(
+        township=township,
+        community=community,
+        resident=resident,
+        name=name[:100],
+        kind=kind,
+        reported_on=reported_on,
+        notes=(notes or "").strip(),
+        created_by=by,
+    )
+    audit.record_object(
+        by,
+        AuditAction.CREATE,
+        index,
+        changes=audit.snapshot(
+            index, ("township", "community", "resident", "name", "kind", "reported_on")
+        ),
+    )
+    return index
+
+
+@transaction.atomic
+def register_close_contact(
+    by: User | None,
+    *,
+    index_case: IndexCase,
+    resident: Resident,
+    start_date: dt.date | None = None,
+    room: Room | None = None,
+    note: str = "",
+) -> Case:
+    """A close contact of `index_case`: quarantined as the policy in force says for close
+    contacts (centralised by default), with the first test at once."""
+    start_date = start_date or timezone.localdate()
+    if resident.township_id != index_case.township_id:
+        raise DomainError(
+            _(
+                "%(name)s lives in another township; that township registers them as a close "
+                "contact."
+            )
+            % {"name": resident.name},
+            field="resident",
+        )
+    if index_case.resident_id is not None and index_case.resident_id == resident.pk:
+        raise DomainError(
+            _("This person is the index case itself, not a close contact."), field="resident"
+        )
+    policy = in_force(resident.township_id, start_date)
+    rules = policy.as_rules()
+    return open_case(
+        resident,
+        by=by,
+        measure=rules.close_contact,
+        policy=policy,
+        reason=CaseReason.CLOSE_CONTACT,
+        start_date=start_date,
+        index_case=index_case,
+        room=room,
+        test_at_once=rules.close_contact_first_test_at_once,
+        note=note or _("Close contact of %(index)s") % {"index": index_case},
+    )
+
+
+# --- sites and rooms --------------------------------------------------------------------------
+
+SITE_FIELDS = ("township", "name", "address", "phone")
+ROOM_FIELDS = ("site", "number", "capacity")
+
+
+def may_manage_sites(user: User) -> bool:
+    """Township admins and community leaders: they hold case work and the jurisdictions."""
+    return user.can(Capability.MANAGE_CASES) and user.can(Capability.MANAGE_JURISDICTIONS)
+
+
+def _site_values(name: str, address: str, phone: str) -> tuple[str, str, str]:
+    name = " ".join((name or "").split())
+    address = " ".join((address or "").split())
+    if not name:
+        raise DomainError(_("Give the name of the site."), field="name")
+    if not address:
+        raise DomainError(_("Give the address of the site."), field="address")
+    return name[:100], address[:200], " ".join((phone or "").split())[:20]
+
+
+def _unique_site_name(township_id: int, name: str, exclude: int | None = None) -> None:
+    others = Site.objects.filter(township_id=township_id, name=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise DomainError(
+            _("The township already has a site named %(name)s.") % {"name": name}, field="name"
+        )
+
+
+@transaction.atomic
+def create_site(
+    by: User | None, *, township: Township, name: str, address: str, phone: str = ""
+) -> Site:
+    name, address, phone = _site_values(name, address, phone)
+    _unique_site_name(township.pk, name)
+    site = Site.objects.create(township=township, name=name, address=address, phone=phone)
+    audit.record_object(by, AuditAction.CREATE, site, changes=audit.snapshot(site, SITE_FIELDS))
+    return site
+
+
+@transaction.atomic
+def update_site(by: User | None, site: Site, *, name: str, address: str, phone: str = "") -> Site:
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    name, address, phone = _site_values(name, address, phone)
+    _unique_site_name(site.township_id, name, exclude=site.pk)
+    before = audit.snapshot(site, SITE_FIELDS)
+    renamed = name != site.name
+    site.name, site.address, site.phone = name, address, phone
+    site.save()
+    if renamed:
+        # The place of quarantine of the open cases at the site follows its name.
+        for room in site.rooms.all():
+            Case.objects.filter(room=room, status__in=OPEN_STATUSES).update(address=str(room))
+    delta = audit.diff(before, audit.snapshot(site, SITE_FIELDS))
+    if delta:
+        audit.record_object(by, AuditAction.UPDATE, site, changes=delta)
+    return site
+
+
+def _room_values(site: Site, number: str, capacity: int, exclude: int | None = None) -> str:
+    number = "".join((number or "").split())
+    if not number:
+        raise DomainError(_("Give the room number."), field="number")
+    if capacity < 1:
+        raise DomainError(_("A room has at least one bed."), field="capacity")
+    others = Room.objects.filter(site=site, number=number)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise DomainError(
+            _("The site already has a room %(number)s.") % {"number": number}, field="number"
+        )
+    return number[:20]
+
+
+@transaction.atomic
+def create_room(by: User | None, *, site: Site, number: str, capacity: int) -> Room:
+    number = _room_values(site, number, capacity)
+    room = Room.objects.create(site=site, number=number, capacity=capacity)
+    audit.record_object(
+        by,
+        AuditAction.CREATE,
+        room,
+        changes=audit.snapshot(room, ROOM_FIELDS),
+        township=site.township_id,
+    )
+    return room
+
+
+@transaction.atomic
+def update_room(by: User | None, room: Room, *, number: str, capacity: int) -> Room:
+    room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
+    number = _room_values(room.site, number, capacity, exclude=room.pk)
+    occupied = room.cases.open().count()  # type: ignore[attr-defined]
+    if capacity < occupied:
+        raise DomainError(
+            _("%(n)d people stay in this room now; it needs at least that many beds.")
+            % {"n": occupied},
+            field="capacity",
+        )
+    before = audit.snapshot(room, ROOM_FIELDS)
+    renamed = number != room.number
+    room.number, room.capacity = number, capacity
+    room.save()
+    if renamed:
+        # The place of quarantine shown on the open cases and their notices follows the room.
+        Case.objects.filter(room=room, status__in=OPEN_STATUSES).update(address=str(room))
+    delta = audit.diff(before, audit.snapshot(room, ROOM_FIELDS))
+    if delta:
+        audit.record_object(
+            by, AuditAction.UPDATE, room, changes=delta, township=room.site.township_id
+        )
+    return room

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.imports.models import FINISHED, RUNNING, JobStatus, percent_of
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy
 
@@ -83,7 +84,13 @@ class IndexCaseKind(models.TextChoices):
 
 
 class IndexCaseQuerySet(ScopedQuerySet):
-    scope_paths = {"township": "township_id", "community": "community_id"}
+    # Close contacts of a case live anywhere in the township: everyone working cases in the
+    # township sees its index cases (the contacts themselves stay scoped as cases).
+    scope_paths = {
+        "township": "township_id",
+        "community": "township__communities",
+        "grid": "township__communities__grids",
+    }
     view_capability = Capability.VIEW_CASES
 
 
@@ -210,6 +217,8 @@ class Case(models.Model):
     )
     days = models.PositiveSmallIntegerField(_("days"))
     test_days = models.JSONField(_("test days"), default=list)
+    #: where a referred case went (`actions.refer_to_hospital`)
+    hospital = models.CharField(_("hospital"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -244,12 +253,35 @@ class Case(models.Model):
         """Quarantine day of `today` (the start date is day 1)."""
         return (today - self.start_date).days + 1
 
+    @property
+    def release_on(self) -> dt.date:
+        """The first day on which the period is served (the day after the last day)."""
+        return self.planned_end + dt.timedelta(days=1)
+
+
+class EventAction(models.TextChoices):
+    """The steps of a case's history, as the timeline names them."""
+
+    OPEN = "open", _("Case opened")
+    START = "start", _("Quarantine started")
+    ASSIGN_ROOM = "assign_room", _("Room assigned")
+    CHANGE_RESPONSIBLE = "change_responsible", _("Responsible staff changed")
+    EXTEND = "extend", _("Quarantine extended")
+    REVIEW = "review", _("Put under release review")
+    SIGN = "sign", _("Release signed")
+    RELEASE = "release", _("Released")
+    REFER = "refer", _("Referred to hospital")
+    NOTE = "note", _("Counselling note added")
+    TEST_RESULT = "test_result", _("Test result recorded")
+    POSITIVE_RESULT = "positive_result", _("POSITIVE test result")
+    RETEST = "retest", _("Retest scheduled")
+
 
 class CaseEvent(models.Model):
     """One step of a case's history: which action, who, why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=EventAction.choices)
     from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -303,6 +335,24 @@ class TestItem(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
+    #: the invalid result this test repeats (`actions.record_test_result` adds it)
+    retest_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="retests",
+        verbose_name=_("retest of"),
+    )
+    #: the lab import that brought the result, when it came from a file
+    lab_import = models.ForeignKey(
+        "LabImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lab import"),
+    )
 
     objects = TestItemQuerySet.as_manager()
 
@@ -314,6 +364,13 @@ class TestItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} day {self.day}"
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.result
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return not self.result and self.due_date < today
 
 
 class SignRole(models.TextChoices):
@@ -353,3 +410,94 @@ class CounsellingNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.at:%Y-%m-%d}"
+
+
+# -- lab result imports -------------------------------------------------------------------------
+
+
+class LabImportQuerySet(ScopedQuerySet):
+    # A community's lab files are seen by its staff who record tests; a township admin sees
+    # the township's.
+    scope_paths = {
+        "township": "township_id",
+        "community": "community_id",
+        "grid": "created_by__grid_id",
+    }
+    view_capability = Capability.RECORD_TESTS
+
+
+class LabImportJob(models.Model):
+    """One uploaded lab spreadsheet: checked in the background (the dry run: which rows match
+    a pending test), then applied on confirmation (`lab_import.py`)."""
+
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    file = models.FileField(_("file"), upload_to="lab-imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    #: apply the matched rows and skip the others; without it, one unmatched row stops all
+    skip_unmatched = models.BooleanField(_("skip the rows not matched"), default=False)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    matched_rows = models.PositiveIntegerField(_("rows matched"), default=0)
+    unmatched_rows = models.PositiveIntegerField(_("rows not matched"), default=0)
+    #: [[row, column, message], …], at most lab_import.MAX_STORED_PROBLEMS
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    negative = models.PositiveIntegerField(_("negative results"), default=0)
+    positive = models.PositiveIntegerField(_("positive results"), default=0)
+    invalid = models.PositiveIntegerField(_("invalid results"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = LabImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lab result import")
+        verbose_name_plural = _("lab result imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["township", "-created_at"], name="labimport_township_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def percent(self) -> int:
+        return percent_of(self.processed_rows, self.total_rows)
+
+    @property
+    def can_apply_all(self) -> bool:
+        return (
+            self.status == JobStatus.CHECKED and self.unmatched_rows == 0 and self.matched_rows > 0
+        )
+
+    @property
+    def can_apply_matched(self) -> bool:
+        return (
+            self.status == JobStatus.CHECKED and self.unmatched_rows > 0 and self.matched_rows > 0
+        )

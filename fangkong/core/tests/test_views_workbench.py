@@ -135,5 +135,7 @@ def test_recent_changes_list_only_residents_of_the_jurisdiction(client, world):
 def test_the_workbench_stays_within_its_query_budget(client, world, django_assert_max_num_queries):
     c = login(client, world, "admin_a")
     c.get(WORKBENCH)
-    with django_assert_max_num_queries(10):
+    # 10 for the registry lists and counts, 1 for the county risk panel, 2 for the (empty)
+    # epidemic worklists (health.worklists, whose own tests pin them with many cases)
+    with django_assert_max_num_queries(13):
         c.get(WORKBENCH)

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from fangkong.people.models import Household, Resident, ResidentTag, VulnerableTag
+from fangkong.health.worklists import worklists_for
+from fangkong.people.models import Household, Resident, VulnerableTag
 from fangkong.people.registry import with_likely_duplicates
 
 from ..access import can
@@ -22,11 +23,15 @@ from ..roles import Capability
 
 
 def jurisdiction_of(user: User) -> str:
-    """The user's jurisdiction in words: 江汉街道 / 民族社区 / 第一网格."""
-    parts = [
-        place.name for place in (user.township, user.community, user.grid) if place is not None
-    ]
-    return " / ".join(parts)
+    """The user's jurisdiction in words: 江汉街道 / 民族社区 / 第一网格 (one query)."""
+    if user.township_id is None and user.community_id is None and user.grid_id is None:
+        return ""
+    names = (
+        User.objects.filter(pk=user.pk)
+        .values_list("township__name", "community__name", "grid__name")
+        .first()
+    )
+    return " / ".join(name for name in names or () if name)
 
 
 @dataclass
@@ -53,11 +58,12 @@ def counts_by_place(user: User) -> list[PlaceCounts]:
         Household.objects.visible_to(user).order_by().values_list(key).annotate(n=Count("id"))
     )
     tag_counts: dict[int, dict[str, int]] = defaultdict(dict)
+    # One join of the visible residents with their tags (not tags IN residents joined back).
     for place_id, tag, n in (
-        ResidentTag.objects.filter(resident__in=residents)
+        residents.filter(tags__isnull=False)
         .order_by()
-        .values_list(f"resident__{key}", "tag")
-        .annotate(n=Count("id"))
+        .values_list(key, "tags__tag")
+        .annotate(n=Count("tags__id"))
     ):
         tag_counts[place_id][tag] = n
     labels = dict(VulnerableTag.choices)
@@ -76,6 +82,18 @@ def counts_by_place(user: User) -> list[PlaceCounts]:
     ]
 
 
+def recently_changed(residents: QuerySet[Resident], n: int = 10) -> list[Resident]:
+    """The `n` residents changed last, in one query that picks their ids before joining
+    their places (sorting a community's residents joined with households and grids took
+    ~35 ms on PostgreSQL for 10,000; the ids alone, a few)."""
+    last = residents.order_by("-updated_at", "-id").values("pk")[:n]
+    return list(
+        Resident.objects.filter(pk__in=last)
+        .select_related("grid", "household")
+        .order_by("-updated_at", "-id")
+    )
+
+
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -83,6 +101,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "jurisdiction": jurisdiction_of(user),
         "registry": can(user, Capability.VIEW_PEOPLE),
+        # Epidemic work waiting for the user (health.worklists): none for guards, volunteers.
+        "worklists": worklists_for(user),
     }
     if context["registry"]:
         residents = Resident.objects.visible_to(user).active()
@@ -92,9 +112,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
                 .select_related("grid", "household")
                 .order_by("name", "id")[:20]
             )
-        context["recent"] = list(
-            residents.select_related("grid", "household").order_by("-updated_at", "-id")[:10]
-        )
+        context["recent"] = recently_changed(residents)
         context["counts"] = counts_by_place(user)
         context["totals"] = PlaceCounts(
             place=Community(name=_("Total")),

@@ -1,0 +1,505 @@
+"""Every write of health monitoring: check-ins, alerts and their steps, personal report links.
+
+Atomic, audited, one function per verb. Pages, the public report page, the API and commands
+call these; nothing else creates a CheckIn or an Alert or changes an alert's status.
+
+Two people acting at once: a check-in locks its case row, so readings of one person are
+taken one after the other (slots never collide, an alert is raised once); the database's
+`alert_one_active_per_person` constraint is the last word, and an insert that loses the
+race adds its reading to the alert that won. The alert verbs lock the alert row and check
+its status again after the lock, so a second person is told who was first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import audit
+from fangkong.core.errors import DomainError
+from fangkong.core.models import AuditAction, User
+from fangkong.people.models import Household, Resident
+from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseStatus
+
+from .assessment import MAX_SYMPTOM_LENGTH, MAX_SYMPTOMS, assess, next_slot, symptoms_problem
+from .models import (
+    ACTIVE_ALERT_STATUSES,
+    Alert,
+    AlertOutcome,
+    AlertStatus,
+    CheckIn,
+    CheckInVia,
+    ReportLink,
+    slot_label,
+)
+
+#: the case statuses in which a person is in quarantine and reports twice a day
+MONITORED_STATUSES = (CaseStatus.IN_QUARANTINE, CaseStatus.RELEASE_REVIEW)
+
+CHECKIN_FIELDS = (
+    "case",
+    "resident",
+    "date",
+    "slot",
+    "temperature",
+    "symptoms",
+    "fever",
+    "via",
+    "reported_by",
+    "link",
+    "alert",
+)
+ALERT_FIELDS = (
+    "status",
+    "case",
+    "temperature",
+    "symptoms",
+    "readings",
+    "raised_at",
+    "escalate_at",
+    "acknowledged_by",
+    "acknowledged_at",
+    "institution",
+    "contacted_by",
+    "contacted_at",
+    "collected_at",
+    "outcome",
+    "outcome_notes",
+    "closed_by",
+    "closed_at",
+)
+LINK_FIELDS = ("household", "created_by", "revoked_at", "revoked_by")
+
+
+def _clock(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else timezone.now()
+
+
+def _hhmm(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "H:i")
+
+
+# ---- check-ins ------------------------------------------------------------------------------
+
+
+def _temperature_refusal(temperature: Any, low: Decimal, high: Decimal) -> DomainError:
+    return DomainError(
+        _(
+            "%(value)s °C is not a plausible body temperature. Measure again and enter the "
+            "reading in degrees Celsius, between %(min)s and %(max)s."
+        )
+        % {"value": str(temperature).strip() or "—", "min": low, "max": high},
+        field="temperature",
+    )
+
+
+@transaction.atomic
+def record_checkin(
+    case: Case,
+    resident: Resident,
+    temperature: Decimal | str | float,
+    symptoms: Iterable[str],
+    *,
+    by: User | None = None,
+    link: ReportLink | None = None,
+    via: CheckInVia | str,
+    slot: int | None = None,
+    now: dt.datetime | None = None,
+) -> CheckIn:
+    """Record one reading of `resident`, the person of the open `case`.
+
+    The slot is the next of today's checks not yet recorded, unless staff choose one. A
+    fever or a listed symptom raises the person's alert, or adds the reading to the one
+    already active. Refused (nothing written): a closed case, another person, an
+    implausible temperature, a check of today already recorded, a link that was revoked or
+    belongs to another household.
+    """
+    now = _clock(now)
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("policy", "resident")
+        .get(pk=case.pk)
+    )
+    if locked.status not in OPEN_STATUSES:
+        raise DomainError(
+            _("This quarantine case is closed; check-ins are recorded only during quarantine.")
+        )
+    if locked.resident_id != resident.pk:
+        raise DomainError(
+            _("%(name)s is not the person of this quarantine case.") % {"name": resident.name}
+        )
+    if link is not None:
+        # Read afresh and locked: a link revoked a moment ago takes no more reports.
+        link = ReportLink.objects.select_for_update().get(pk=link.pk)
+        if link.revoked_at is not None:
+            raise DomainError(
+                _("This report link was revoked; ask your grid worker for a new one.")
+            )
+        if locked.resident.household_id != link.household_id:
+            raise DomainError(_("This person does not belong to the household of this link."))
+    rules = locked.policy.as_rules()
+    symptom_list = list(symptoms)
+    problem = symptoms_problem([" ".join(str(s).split()) for s in symptom_list])
+    if problem == "too_many":
+        raise DomainError(
+            _("Report at most %(n)d symptoms.") % {"n": MAX_SYMPTOMS}, field="symptoms"
+        )
+    if problem == "too_long":
+        raise DomainError(
+            _("Describe each symptom in at most %(n)d characters.") % {"n": MAX_SYMPTOM_LENGTH},
+            field="symptoms",
+        )
+    found = assess(temperature, symptom_list, rules)
+    if not found.plausible:
+        raise _temperature_refusal(temperature, rules.temperature_min, rules.temperature_max)
+
+    today = timezone.localdate(now)
+    filled = set(CheckIn.objects.filter(case=locked, date=today).values_list("slot", flat=True))
+    if slot is None:
+        slot = next_slot(filled, rules.checks_per_day)
+    elif not 1 <= slot <= rules.checks_per_day:
+        raise DomainError(
+            _("Choose one of today's %(n)d checks.") % {"n": rules.checks_per_day}, field="slot"
+        )
+    elif slot in filled:
+        raise DomainError(
+            _("The %(check)s check of today is already recorded.")
+            % {"check": slot_label(slot, rules.checks_per_day)},
+            field="slot",
+        )
+    checkin = CheckIn(
+        township_id=locked.township_id,
+        community_id=locked.community_id,
+        grid_id=locked.grid_id,
+        case=locked,
+        resident_id=locked.resident_id,
+        date=today,
+        slot=slot,
+        temperature=found.temperature,
+        symptoms=list(found.symptoms),
+        fever=found.fever,
+        via=via,
+        reported_by=by,
+        link=link,
+        policy_id=locked.policy_id,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            checkin.save()
+    except IntegrityError as exc:  # only without the case lock, e.g. a raw second writer
+        raise DomainError(
+            _("This check was recorded by someone else a moment ago; reload the page.")
+        ) from exc
+    if found.alert:
+        checkin.alert = _raise_or_add(locked, found.temperature, found.symptoms, by, now)
+        checkin.save(update_fields=["alert"])
+    if link is not None:
+        ReportLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    audit.record_object(
+        by,
+        AuditAction.CREATE,
+        checkin,
+        changes=audit.snapshot(checkin, CHECKIN_FIELDS),
+        reason=_("reported through personal link #%(id)s") % {"id": link.pk} if link else "",
+    )
+    return checkin
+
+
+def _raise_or_add(
+    case: Case,
+    temperature: Decimal,
+    symptoms: tuple[str, ...],
+    by: User | None,
+    now: dt.datetime,
+) -> Alert:
+    """The person's one active alert, raised now or with this reading added to it."""
+    rules = case.policy.as_rules()
+    for _attempt in range(3):
+        alert = (
+            Alert.objects.select_for_update()
+            .filter(resident_id=case.resident_id, status__in=ACTIVE_ALERT_STATUSES)
+            .first()
+        )
+        if alert is not None:
+            before = audit.snapshot(alert, ALERT_FIELDS)
+            alert.readings += 1
+            if alert.temperature is None or temperature > alert.temperature:
+                alert.temperature = temperature
+            alert.symptoms = [*alert.symptoms, *(s for s in symptoms if s not in alert.symptoms)]
+            if alert.case_id is None:
+                alert.case = case
+            alert.save(update_fields=["readings", "temperature", "symptoms", "case"])
+            audit.record_object(
+                by,
+                AuditAction.UPDATE,
+                alert,
+                changes=audit.diff(before, audit.snapshot(alert, ALERT_FIELDS)),
+                reason=_("another reading with fever or symptoms"),
+            )
+            return alert
+        alert = Alert(
+            township_id=case.township_id,
+            community_id=case.community_id,
+            grid_id=case.grid_id,
+            resident_id=case.resident_id,
+            case=case,
+            status=AlertStatus.OPEN,
+            temperature=temperature,
+            symptoms=list(symptoms),
+            readings=1,
+            raised_at=now,
+            escalate_at=now + dt.timedelta(minutes=rules.alert_escalation_minutes),
+            policy_id=case.policy_id,
+        )
+        try:
+            with transaction.atomic():
+                alert.save()
+        except IntegrityError:
+            continue  # raised by someone else meanwhile: add this reading to theirs
+        audit.record_object(
+            by, AuditAction.CREATE, alert, changes=audit.snapshot(alert, ALERT_FIELDS)
+        )
+        return alert
+    raise DomainError(_("The alert could not be saved; try again."))  # pragma: no cover
+
+
+# ---- alerts ---------------------------------------------------------------------------------
+
+
+def _lock(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+def _name(user_id: int | None) -> str:
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    return str(user) if user is not None else _("someone")
+
+
+def _refuse_closed(alert: Alert) -> None:
+    if alert.status == AlertStatus.CLOSED:
+        raise DomainError(
+            _("This alert was closed by %(name)s at %(time)s.")
+            % {"name": _name(alert.closed_by_id), "time": _hhmm(alert.closed_at)}
+        )
+
+
+def _transition(
+    by: User, alert: Alert, before: dict[str, Any], step: str, reason: str = ""
+) -> Alert:
+    alert.save()
+    audit.record_object(
+        by,
+        AuditAction.TRANSITION,
+        alert,
+        changes={"step": step, **audit.diff(before, audit.snapshot(alert, ALERT_FIELDS))},
+        reason=reason,
+    )
+    return alert
+
+
+@transaction.atomic
+def acknowledge(alert: Alert, *, by: User, now: dt.datetime | None = None) -> Alert:
+    """Someone of the team takes the alert on. Only one person can: the second is told who
+    was first, and nothing changes."""
+    now = _clock(now)
+    alert = _lock(alert)
+    _refuse_closed(alert)
+    if alert.status != AlertStatus.OPEN:
+        raise DomainError(
+            _("This alert was already acknowledged by %(name)s at %(time)s.")
+            % {"name": _name(alert.acknowledged_by_id), "time": _hhmm(alert.acknowledged_at)}
+        )
+    before = audit.snapshot(alert, ALERT_FIELDS)
+    alert.status = AlertStatus.ACKNOWLEDGED
+    alert.acknowledged_by = by
+    alert.acknowledged_at = now
+    return _transition(by, alert, before, "acknowledge")
+
+
+@transaction.atomic
+def record_contact(
+    alert: Alert, *, by: User, institution: str, now: dt.datetime | None = None
+) -> Alert:
+    """A medical institution was called and will collect the person at home (the person
+    never travels there alone). Acknowledges the alert too, if nobody had."""
+    now = _clock(now)
+    institution = " ".join(institution.split())
+    if not institution:
+        raise DomainError(
+            _("Name the medical institution that was contacted."), field="institution"
+        )
+    if len(institution) > 100:
+        raise DomainError(
+            _("Enter the institution's name in at most 100 characters."), field="institution"
+        )
+    alert = _lock(alert)
+    _refuse_closed(alert)
+    if alert.status not in (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED):
+        raise DomainError(
+            _("%(institution)s was already contacted by %(name)s at %(time)s.")
+            % {
+                "institution": alert.institution,
+                "name": _name(alert.contacted_by_id),
+                "time": _hhmm(alert.contacted_at),
+            }
+        )
+    before = audit.snapshot(alert, ALERT_FIELDS)
+    if alert.status == AlertStatus.OPEN:
+        alert.acknowledged_by = by
+        alert.acknowledged_at = now
+    alert.status = AlertStatus.CONTACTED
+    alert.institution = institution
+    alert.contacted_by = by
+    alert.contacted_at = now
+    return _transition(by, alert, before, "contact")
+
+
+@transaction.atomic
+def record_collected(
+    alert: Alert, *, by: User, at: dt.datetime | None = None, now: dt.datetime | None = None
+) -> Alert:
+    """The medical institution came and took the person (at `at`, default now)."""
+    now = _clock(now)
+    at = at or now
+    alert = _lock(alert)
+    _refuse_closed(alert)
+    if alert.status == AlertStatus.COLLECTED:
+        raise DomainError(
+            _("The collection was already recorded (%(time)s).")
+            % {"time": _hhmm(alert.collected_at)}
+        )
+    if alert.status != AlertStatus.CONTACTED:
+        raise DomainError(
+            _("First record which medical institution was contacted to collect the person.")
+        )
+    if at > now:
+        raise DomainError(_("The time of collection cannot be in the future."), field="at")
+    if alert.contacted_at is not None and at < alert.contacted_at:
+        raise DomainError(
+            _("The person cannot have been collected before the institution was contacted."),
+            field="at",
+        )
+    before = audit.snapshot(alert, ALERT_FIELDS)
+    alert.status = AlertStatus.COLLECTED
+    alert.collected_at = at
+    return _transition(by, alert, before, "collected")
+
+
+@transaction.atomic
+def close(
+    alert: Alert,
+    *,
+    by: User,
+    outcome: AlertOutcome | str,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Alert:
+    """Record the outcome and close the alert. Someone must have acknowledged it first; when
+    the person was not collected, the notes say what happened instead."""
+    now = _clock(now)
+    notes = notes.strip()
+    if outcome not in AlertOutcome.values:
+        raise DomainError(_("Choose the outcome."), field="outcome")
+    alert = _lock(alert)
+    _refuse_closed(alert)
+    if alert.status == AlertStatus.OPEN:
+        raise DomainError(_("Acknowledge the alert before closing it."))
+    if not notes and alert.status != AlertStatus.COLLECTED:
+        raise DomainError(
+            _(
+                "Say in the notes what happened: the person was not collected by a medical "
+                "institution."
+            ),
+            field="notes",
+        )
+    if not notes and outcome == AlertOutcome.OTHER:
+        raise DomainError(_("Say in the notes what the outcome was."), field="notes")
+    before = audit.snapshot(alert, ALERT_FIELDS)
+    alert.status = AlertStatus.CLOSED
+    alert.outcome = outcome
+    alert.outcome_notes = notes
+    alert.closed_by = by
+    alert.closed_at = now
+    return _transition(by, alert, before, "close", reason=notes)
+
+
+# ---- personal report links ------------------------------------------------------------------
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def link_for_token(raw: str) -> ReportLink | None:
+    """The link a token opens, if it exists and was not revoked."""
+    if not raw or len(raw) > 100:
+        return None
+    return (
+        ReportLink.objects.filter(token_hash=token_hash(raw), revoked_at__isnull=True)
+        .select_related("household")
+        .first()
+    )
+
+
+@transaction.atomic
+def create_report_link(by: User, household: Household) -> tuple[ReportLink, str]:
+    """A new personal link for `household` to report its check-ins without an account.
+
+    Returns the link and its token: the token is shown once and never stored (only its
+    hash), so a lost link is revoked and a new one made."""
+    monitored = Case.objects.filter(
+        resident__household=household, status__in=MONITORED_STATUSES
+    ).exists()
+    if not monitored:
+        raise DomainError(
+            _(
+                "Nobody of this household is in quarantine; a report link is made only for "
+                "a household with a person in quarantine."
+            )
+        )
+    raw = secrets.token_urlsafe(32)
+    link = ReportLink.objects.create(household=household, token_hash=token_hash(raw), created_by=by)
+    audit.record_object(
+        by,
+        AuditAction.CREATE,
+        link,
+        changes=audit.snapshot(link, LINK_FIELDS),
+        township=household.township_id,
+    )
+    return link, raw
+
+
+@transaction.atomic
+def revoke_report_link(by: User, link: ReportLink, *, now: dt.datetime | None = None) -> ReportLink:
+    """The link stops working at once (a lost phone, a link passed on)."""
+    now = _clock(now)
+    link = ReportLink.objects.select_for_update().select_related("household").get(pk=link.pk)
+    if link.revoked_at is not None:
+        raise DomainError(
+            _("This link was already revoked at %(time)s.")
+            % {"time": formats.date_format(timezone.localtime(link.revoked_at), "Y-m-d H:i")}
+        )
+    before = audit.snapshot(link, LINK_FIELDS)
+    link.revoked_at = now
+    link.revoked_by = by
+    link.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record_object(
+        by,
+        AuditAction.UPDATE,
+        link,
+        changes=audit.diff(before, audit.snapshot(link, LINK_FIELDS)),
+        reason=_("revoked"),
+        township=link.household.township_id,
+    )
+    return link

@@ -1,0 +1,492 @@
+"""Pages of health monitoring: staff check-in entry, alerts, personal report links, and the
+public report page a household opens from its link (no account).
+
+Each staff view checks access (`require`, `get_for`, `visible_to`), binds a form, calls an
+action and renders or redirects; htmx requests get the partial they swap, and every form
+works without JavaScript. The public page is reached by its token alone: it shows and takes
+readings only for the people of that link's household who are in quarantine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fangkong.core import ratelimit
+from fangkong.core.access import can, get_for, require
+from fangkong.core.errors import DomainError
+from fangkong.core.masking import mask_name
+from fangkong.core.models import User
+from fangkong.core.paging import page_of
+from fangkong.core.rendering import is_htmx
+from fangkong.core.roles import Capability
+from fangkong.people.models import Household
+from fangkong.quarantine.models import Case
+
+from . import actions
+from .actions import MONITORED_STATUSES
+from .forms import CheckInForm, CloseForm, ContactForm, add_domain_errors
+from .models import (
+    ACTIVE_ALERT_STATUSES,
+    Alert,
+    AlertStatus,
+    CheckIn,
+    CheckInVia,
+    ReportLink,
+)
+from .monitoring import CaseToday, today_of
+from .worklists import checks_per_day_of, missing_filter, url_or_blank, with_checks_done
+
+PER_PAGE = 30
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _case_queryset() -> Any:
+    return Case.objects.select_related("resident__household", "grid", "policy")
+
+
+def _checkin_form(row: CaseToday, data: Any = None) -> CheckInForm:
+    return CheckInForm(data, prefix=f"c{row.case.pk}", rules=row.rules, with_slot=True)
+
+
+# ---- staff: quick entry ---------------------------------------------------------------------
+
+
+@login_required
+def checkin_list(request: HttpRequest) -> HttpResponse:
+    """The user's people in quarantine with today's checks, and a form for each."""
+    user = require(request.user, Capability.VIEW_CASES)
+    today = timezone.localdate()
+    monitored = Case.objects.visible_to(user).filter(status__in=MONITORED_STATUSES)
+    cases: Any = with_checks_done(monitored, today)
+    only_missing = request.GET.get("missing") == "1"
+    if only_missing:
+        per_day = checks_per_day_of(monitored.order_by().values("policy_id").distinct())
+        cases = missing_filter(cases, per_day)
+    cases = cases.select_related("resident", "grid", "policy").order_by(
+        "done", "grid_id", "resident__name", "pk"
+    )
+    page = page_of(cases, request.GET.get("page"), per_page=PER_PAGE)
+    rows = today_of(page.items, CheckIn.objects.visible_to(user), today)
+    may_record = can(user, Capability.MANAGE_CASES)
+    context = {
+        "page": page,
+        "rows": [(row, _checkin_form(row) if may_record else None) for row in rows],
+        "only_missing": only_missing,
+        "filter_query": "missing=1" if only_missing else "",
+        "today": today,
+    }
+    return render(request, "health/checkin_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_record(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One person's reading, entered by staff: from the quick-entry list, the case page, or
+    this page itself (which also serves browsers without JavaScript)."""
+    require(request.user, Capability.VIEW_CASES)
+    case = get_for(
+        request.user, Case, pk=case_id, write=Capability.MANAGE_CASES, queryset=_case_queryset()
+    )
+    user = require(request.user, Capability.MANAGE_CASES)
+    today = timezone.localdate()
+    row = today_of([case], CheckIn.objects.visible_to(user), today)[0]
+    origin = request.POST.get("origin", "")
+    form = _checkin_form(row, request.POST if request.method == "POST" else None)
+    saved: CheckIn | None = None
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            saved = actions.record_checkin(
+                case,
+                case.resident,
+                values["temperature"],
+                values["symptoms"],
+                by=user,
+                via=CheckInVia.STAFF,
+                slot=values["slot"],
+            )
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+    status = 422 if request.method == "POST" and saved is None else 200
+    if saved is not None:
+        row = today_of([case], CheckIn.objects.visible_to(user), today)[0]
+        form = _checkin_form(row)
+    if is_htmx(request) and origin == "list":
+        return render(
+            request,
+            "health/checkin_list.html#row",
+            {"row": row, "form": form, "saved": saved},
+            status=status,
+        )
+    if is_htmx(request) and origin == "case":
+        return render(
+            request,
+            "health/_case_checkins.html",
+            {"case": case, "checkin_form": form, "saved": saved, "next": _next_url(request, "")},
+            status=status,
+        )
+    if saved is not None:
+        messages.success(request, _saved_message(saved))
+        return redirect(_next_url(request, reverse("health:checkin_record", args=[case.pk])))
+    return render(
+        request,
+        "health/checkin_form.html",
+        {"row": row, "form": form, "next": _next_url(request, "")},
+        status=status,
+    )
+
+
+def _saved_message(checkin: CheckIn) -> str:
+    if checkin.alert_id is not None:
+        return _(
+            "%(temperature)s °C was recorded for %(name)s. It raised an alert: the medical "
+            "team has been told."
+        ) % {"temperature": checkin.temperature, "name": checkin.case.resident.name}
+    return _("%(temperature)s °C was recorded for %(name)s.") % {
+        "temperature": checkin.temperature,
+        "name": checkin.case.resident.name,
+    }
+
+
+# ---- staff: alerts --------------------------------------------------------------------------
+
+SHOW = {
+    "active": lambda qs, now: qs.filter(status__in=ACTIVE_ALERT_STATUSES),
+    "escalated": lambda qs, now: qs.escalated(now),
+    "closed": lambda qs, now: qs.filter(status=AlertStatus.CLOSED),
+    "all": lambda qs, now: qs,
+}
+
+
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    user = require(request.user, Capability.VIEW_CASES)
+    now = timezone.now()
+    show = request.GET.get("show", "active")
+    if show not in SHOW:
+        show = "active"
+    qs = SHOW[show](Alert.objects.visible_to(user), now)
+    qs = qs.escalated_first(now).select_related("resident", "grid")
+    page = page_of(qs, request.GET.get("page"), per_page=50)
+    return render(
+        request,
+        "health/alert_list.html",
+        {"page": page, "show": show, "filter_query": f"show={show}", "now": now},
+    )
+
+
+def _alert_context(request: HttpRequest, alert: Alert, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    assert isinstance(user, User)
+    now = timezone.now()
+    return {
+        "alert": alert,
+        "escalated": alert.is_escalated(now),
+        "readings": list(
+            CheckIn.objects.visible_to(user)
+            .filter(alert=alert)
+            .select_related("reported_by", "policy")
+            .order_by("created_at", "pk")
+        ),
+        "may_handle": can(user, Capability.HANDLE_ALERTS) and alert.is_active,
+        "case_url": url_or_blank("quarantine:case_detail", alert.case_id) if alert.case_id else "",
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "close_form": forms.get("close_form") or CloseForm(),
+        "error": forms.get("error", ""),
+    }
+
+
+def _alert_queryset() -> Any:
+    return Alert.objects.select_related(
+        "resident__household",
+        "grid",
+        "case",
+        "acknowledged_by",
+        "contacted_by",
+        "closed_by",
+    )
+
+
+@login_required
+def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.VIEW_CASES)
+    alert = get_for(request.user, Alert, pk=pk, queryset=_alert_queryset())
+    return render(request, "health/alert_detail.html", _alert_context(request, alert))
+
+
+def _alert_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    require(request.user, Capability.VIEW_CASES)
+    alert = get_for(
+        request.user, Alert, pk=pk, write=Capability.HANDLE_ALERTS, queryset=_alert_queryset()
+    )
+    user = require(request.user, Capability.HANDLE_ALERTS)
+    contact_form = ContactForm(request.POST) if step == "contact" else None
+    close_form = CloseForm(request.POST) if step == "close" else None
+    form = contact_form or close_form
+    error = ""
+    if form is None or form.is_valid():
+        try:
+            if step == "acknowledge":
+                actions.acknowledge(alert, by=user)
+                done = _("You acknowledged the alert. Call the person and the medical team now.")
+            elif step == "contact":
+                assert contact_form is not None
+                actions.record_contact(
+                    alert, by=user, institution=contact_form.cleaned_data["institution"]
+                )
+                done = _(
+                    "Recorded: the medical institution will collect the person at home. The "
+                    "person must not travel there alone."
+                )
+            elif step == "collected":
+                actions.record_collected(alert, by=user)
+                done = _("Recorded: the person was collected by the medical institution.")
+            else:
+                assert close_form is not None
+                actions.close(
+                    alert,
+                    by=user,
+                    outcome=close_form.cleaned_data["outcome"],
+                    notes=close_form.cleaned_data["notes"],
+                )
+                done = _("The alert was closed.")
+        except DomainError as exc:
+            if form is not None:
+                add_domain_errors(form, exc)
+            else:
+                error = exc.message
+        else:
+            messages.success(request, done)
+            return redirect("health:alert_detail", pk=alert.pk)
+    alert = get_for(user, Alert, pk=pk, queryset=_alert_queryset())  # as it is now
+    context = _alert_context(
+        request, alert, contact_form=contact_form, close_form=close_form, error=error
+    )
+    return render(request, "health/alert_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _alert_step(request, pk, "acknowledge")
+
+
+@login_required
+@require_POST
+def alert_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    return _alert_step(request, pk, "contact")
+
+
+@login_required
+@require_POST
+def alert_collected(request: HttpRequest, pk: int) -> HttpResponse:
+    return _alert_step(request, pk, "collected")
+
+
+@login_required
+@require_POST
+def alert_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _alert_step(request, pk, "close")
+
+
+# ---- staff: personal report links -----------------------------------------------------------
+
+
+def _household_cases(user: User, household: Household) -> list[Case]:
+    return list(
+        Case.objects.visible_to(user)
+        .filter(resident__household=household, status__in=MONITORED_STATUSES)
+        .select_related("resident")
+        .order_by("resident_id")
+    )
+
+
+@login_required
+def household_links(request: HttpRequest, household_id: int) -> HttpResponse:
+    user = require(request.user, Capability.VIEW_CASES)
+    household = get_for(user, Household, pk=household_id)
+    links = list(
+        ReportLink.objects.visible_to(user)
+        .filter(household=household)
+        .select_related("created_by", "revoked_by")
+    )
+    return render(
+        request,
+        "health/household_links.html",
+        {
+            "household": household,
+            "links": links,
+            "cases": _household_cases(user, household),
+            "may_manage": can(user, Capability.MANAGE_CASES),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def link_create(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Make a link and show it once, with a QR code to scan from the staff member's phone."""
+    require(request.user, Capability.VIEW_CASES)
+    household = get_for(request.user, Household, pk=household_id)
+    user = require(request.user, Capability.MANAGE_CASES)
+    try:
+        link, token = actions.create_report_link(user, household)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("health:household_links", household_id=household.pk)
+    url = request.build_absolute_uri(reverse("health:report", args=[token]))
+    qr = segno.make(url, error="m").svg_inline(scale=5, dark="#1d2329")
+    response = render(
+        request,
+        "health/link_created.html",
+        {
+            "household": household,
+            "link": link,
+            "url": url,
+            "qr": qr,
+            "cases": _household_cases(user, household),
+        },
+    )
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@login_required
+@require_POST
+def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.VIEW_CASES)
+    link = get_for(request.user, ReportLink, pk=pk, write=Capability.MANAGE_CASES)
+    user = require(request.user, Capability.MANAGE_CASES)
+    try:
+        actions.revoke_report_link(user, link)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The link was revoked; it no longer opens the report page."))
+    return redirect("health:household_links", household_id=link.household_id)
+
+
+# ---- public: the household's report page ----------------------------------------------------
+
+
+def _public_rows(link: ReportLink, today: Any) -> list[CaseToday]:
+    # The link is the authority here (no account): its household's people in quarantine.
+    cases = list(
+        Case.objects.filter(
+            resident__household_id=link.household_id,
+            resident__merged_into__isnull=True,
+            status__in=MONITORED_STATUSES,
+        )
+        .select_related("resident", "policy")
+        .order_by("resident_id")
+    )
+    return today_of(cases, CheckIn.objects.all(), today)
+
+
+def _public_form(row: CaseToday, data: Any = None) -> CheckInForm:
+    return CheckInForm(data, prefix=f"c{row.case.pk}", rules=row.rules)
+
+
+def _no_trace(response: HttpResponse) -> HttpResponse:
+    """The token is in the URL: keep it out of other sites' referrers (same-origin, not
+    no-referrer: that would send `Origin: null` and fail the CSRF check), out of caches and
+    out of search engines."""
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, token: str) -> HttpResponse:
+    """A household's daily check-in page: a form per person in quarantine (the head of the
+    household may report for everyone), today's checks already reported, no JavaScript."""
+    if ratelimit.over_limit(request, "health-report", settings.FANGKONG_REPORT_RATE):
+        return _no_trace(render(request, "health/report_limited.html", status=429))
+    link = actions.link_for_token(token)
+    if link is None:
+        raise Http404
+    today = timezone.localdate()
+    rows = _public_rows(link, today)
+    bound: dict[int, CheckInForm] = {}
+    status = 200
+    if request.method == "POST":
+        row = next((r for r in rows if str(r.case.pk) == request.POST.get("case")), None)
+        if row is None:
+            messages.error(
+                request, _("This person is not in quarantine any more; nothing was recorded.")
+            )
+            return _no_trace(redirect("health:report", token=token))
+        form = _public_form(row, request.POST)
+        if form.is_valid():
+            values = form.values()
+            try:
+                checkin = actions.record_checkin(
+                    row.case,
+                    row.case.resident,
+                    values["temperature"],
+                    values["symptoms"],
+                    link=link,
+                    via=CheckInVia.LINK,
+                )
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+            else:
+                name = mask_name(row.case.resident.name)
+                if checkin.alert_id is not None:
+                    messages.warning(
+                        request,
+                        _(
+                            "Reported for %(name)s. This reading needs a doctor's attention: "
+                            "stay at home, the community's medical team will call you and "
+                            "arrange for you to be collected. Do not go to the hospital on "
+                            "your own."
+                        )
+                        % {"name": name},
+                    )
+                else:
+                    messages.success(
+                        request, _("Reported for %(name)s. Thank you.") % {"name": name}
+                    )
+                return _no_trace(redirect("health:report", token=token))
+        bound[row.case.pk] = form
+        status = 422
+    people = [
+        {
+            "row": row,
+            "name": mask_name(row.case.resident.name),
+            "relation": row.case.resident.get_relation_display(),
+            "form": bound.get(row.case.pk) or _public_form(row),
+        }
+        for row in rows
+    ]
+    return _no_trace(
+        render(
+            request,
+            "health/report.html",
+            {"people": people, "today": today, "token": token},
+            status=status,
+        )
+    )

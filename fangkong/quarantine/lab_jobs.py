@@ -1,0 +1,258 @@
+"""What a user does with a lab file (upload, confirm, cancel) and what the worker does with
+it (check it, then apply it). The pattern of the resident import (`fangkong.imports.actions`):
+the request only stores the file and queues the work; the check is a dry run; the apply
+checks the file again right before writing, so what was checked is what is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from fangkong.core.access import require
+from fangkong.core.errors import DomainError
+from fangkong.core.models import User
+from fangkong.core.roles import Capability
+from fangkong.core.spreadsheets import SpreadsheetError, Table, check_size, read_table, sniff
+from fangkong.imports.models import FINISHED, JobStatus
+
+from .lab_import import MAX_STORED_PROBLEMS, LabCheck, LabImport
+from .models import LabImportJob
+
+logger = logging.getLogger(__name__)
+
+#: a checked file nobody confirmed is dropped after this long
+STALE_AFTER = dt.timedelta(days=2)
+
+
+def start_lab_import(user: User, upload: UploadedFile) -> LabImportJob:
+    """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
+    require(user, Capability.RECORD_TESTS)
+    name = Path(upload.name or "").name
+    check_size(upload.size or 0, settings.FANGKONG_MAX_UPLOAD_BYTES)
+    upload.seek(0)
+    sniff(upload.read(8192), name)
+    upload.seek(0)
+    expire_stale_jobs()
+    with transaction.atomic():
+        job = LabImportJob(
+            created_by=user,
+            township_id=user.township_id,
+            community_id=user.community_id,
+            filename=name[:200],
+            size=upload.size or 0,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        job.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload, save=False)
+        job.save()
+    from .tasks import check_lab_import
+
+    check_lab_import.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def confirm_lab_import(user: User, job: LabImportJob, *, skip_unmatched: bool) -> LabImportJob:
+    """Queue writing a checked file: all rows, or with `skip_unmatched` the matched ones."""
+    require(user, Capability.RECORD_TESTS)
+    if job.status != JobStatus.CHECKED:
+        raise DomainError(_("This file is not waiting for confirmation."))
+    if job.unmatched_rows and not skip_unmatched:
+        raise DomainError(
+            _(
+                "%(count)s rows do not match a test, so the file cannot be applied as a whole. "
+                "Correct the file and upload it again, or choose to apply only the matched rows."
+            )
+            % {"count": job.unmatched_rows}
+        )
+    if not job.matched_rows:
+        raise DomainError(_("No row of the file matches a test waiting for a result."))
+    started = LabImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+        status=JobStatus.IMPORT_QUEUED,
+        skip_unmatched=skip_unmatched,
+        message="",
+        updated_at=timezone.now(),
+    )
+    if not started:
+        raise DomainError(_("This import has already been started."))
+    from .tasks import apply_lab_import
+
+    apply_lab_import.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def cancel_lab_import(user: User, job: LabImportJob) -> LabImportJob:
+    require(user, Capability.RECORD_TESTS)
+    if job.status not in (JobStatus.CHECKED, JobStatus.QUEUED):
+        raise DomainError(_("Only a file waiting for confirmation can be cancelled."))
+    _finish(job, JobStatus.CANCELLED, _("Cancelled by %(user)s.") % {"user": user})
+    return job
+
+
+def expire_stale_jobs() -> None:
+    cutoff = timezone.now() - STALE_AFTER
+    for job in LabImportJob.objects.filter(status=JobStatus.CHECKED, updated_at__lt=cutoff):
+        _finish(job, JobStatus.CANCELLED, _("Nobody confirmed the import; the file was removed."))
+
+
+# -- the background work ------------------------------------------------------------------------
+
+
+def run_check(job_id: int) -> None:
+    """The dry run: match every row, store what did not match. Writes no result."""
+    if not _claim(job_id, JobStatus.QUEUED, JobStatus.CHECKING):
+        return
+    job = LabImportJob.objects.select_related("created_by").get(pk=job_id)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            table = _read(job)
+
+            def progress(done: int) -> None:
+                LabImportJob.objects.filter(pk=job.pk).update(
+                    processed_rows=done, updated_at=timezone.now()
+                )
+
+            check = LabImport(job.created_by).check(table, progress=progress)
+        except SpreadsheetError as exc:
+            _finish(job, JobStatus.REFUSED, exc.message)
+            return
+        except Exception:
+            logger.exception("lab import %s: the check failed", job_id)
+            _finish(job, JobStatus.FAILED, _unexpected(job))
+            return
+        _store(job, check)
+        if check.file_error or not check.matches:
+            _finish(
+                job,
+                JobStatus.REFUSED,
+                _("No row of this file can be applied; see the reasons below."),
+            )
+            return
+        job.status = JobStatus.CHECKED
+        job.message = ""
+        job.updated_at = timezone.now()
+        job.save()
+
+
+def run_apply(job_id: int) -> None:
+    """Check the file again and write the results in one transaction."""
+    if not _claim(job_id, JobStatus.IMPORT_QUEUED, JobStatus.IMPORTING):
+        return
+    job = LabImportJob.objects.select_related("created_by").get(pk=job_id)
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            table = _read(job)
+            check, summary = LabImport(job.created_by).apply(
+                table, skip_unmatched=job.skip_unmatched, filename=job.filename, job_id=job.pk
+            )
+        except SpreadsheetError as exc:
+            _finish(job, JobStatus.REFUSED, exc.message)
+            return
+        except DomainError as exc:
+            job.status = JobStatus.CHECKED
+            job.message = exc.message
+            job.updated_at = timezone.now()
+            job.save()
+            return
+        except Exception:
+            logger.exception("lab import %s: the apply failed", job_id)
+            _finish(job, JobStatus.FAILED, _unexpected(job))
+            return
+        _store(job, check)
+        if summary is None:
+            if check.file_error or not check.matches:
+                _finish(
+                    job,
+                    JobStatus.REFUSED,
+                    _("No row of this file can be applied; see the reasons below."),
+                )
+                return
+            job.status = JobStatus.CHECKED
+            job.message = _(
+                "Tests or cases changed since the check and some rows no longer match; nothing "
+                "was written. Review the rows below."
+            )
+            job.save()
+            return
+        job.negative, job.positive, job.invalid = (
+            summary.negative,
+            summary.positive,
+            summary.invalid,
+        )
+        message = _(
+            "%(count)s results recorded: %(negative)s negative, %(positive)s positive, "
+            "%(invalid)s invalid (a retest was scheduled for each)."
+        ) % {
+            "count": summary.applied,
+            "negative": summary.negative,
+            "positive": summary.positive,
+            "invalid": summary.invalid,
+        }
+        if summary.skipped_rows:
+            message += " " + _("%(count)s rows that did not match were skipped.") % {
+                "count": summary.skipped_rows
+            }
+        _finish(job, JobStatus.DONE, message)
+
+
+def _claim(job_id: int, expected: str, status: str) -> bool:
+    return bool(
+        LabImportJob.objects.filter(pk=job_id, status=expected).update(
+            status=status, processed_rows=0, updated_at=timezone.now()
+        )
+    )
+
+
+def _read(job: LabImportJob) -> Table:
+    user = job.created_by
+    if not user.can(Capability.RECORD_TESTS):
+        raise SpreadsheetError(_("%(user)s may no longer record test results.") % {"user": user})
+    if not job.file:
+        raise SpreadsheetError(_("The uploaded file is no longer available; upload it again."))
+    table = read_table(
+        job.file.path, filename=job.filename, max_bytes=settings.FANGKONG_MAX_UPLOAD_BYTES
+    )
+    job.total_rows = table.row_count
+    LabImportJob.objects.filter(pk=job.pk).update(total_rows=table.row_count)
+    return table
+
+
+def _store(job: LabImportJob, check: LabCheck) -> None:
+    job.total_rows = check.total_rows
+    job.processed_rows = check.total_rows
+    job.matched_rows = len(check.matches)
+    job.unmatched_rows = len(check.unmatched)
+    job.problems = [[p.row, p.column, p.message] for p in check.problems[:MAX_STORED_PROBLEMS]]
+    job.updated_at = timezone.now()
+    job.save()
+
+
+def _finish(job: LabImportJob, status: str, message: str) -> None:
+    """End the job and delete its file: an upload is kept no longer than its job runs."""
+    assert status in FINISHED
+    if job.file:
+        try:
+            job.file.delete(save=False)
+        except OSError:
+            logger.warning("lab import %s: could not delete %s", job.pk, job.file.name)
+    job.file = ""  # type: ignore[assignment]
+    job.status = status
+    job.message = message
+    job.finished_at = job.updated_at = timezone.now()
+    job.save()
+
+
+def _unexpected(job: LabImportJob) -> str:
+    return _(
+        "The work stopped because of an unexpected error and nothing was written. Upload the "
+        "file again; if it happens again, tell the administrator (lab import %(id)s)."
+    ) % {"id": job.pk}

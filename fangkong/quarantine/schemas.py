@@ -1,0 +1,261 @@
+"""Shapes of the quarantine API. Dates ISO 8601; statuses, kinds, results and roles as their
+codes; the person's document number only masked; release blockers as a code and a sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+from .models import (
+    Case,
+    CaseKind,
+    CaseReason,
+    CaseStatus,
+    IndexCase,
+    IndexCaseKind,
+    SignRole,
+    TestItemResult,
+)
+from .release import BlockerCode
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    masked_doc_number: str = Field(description="Masked; see /residents/{id}/reveal")
+
+
+class StaffOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)
+
+
+class CaseOut(Schema):
+    id: int
+    person: PersonOut
+    township: int
+    community: int
+    grid: int
+    kind: CaseKind
+    reason: CaseReason
+    status: CaseStatus
+    address: str = Field(description="Place of quarantine: the home address, or site and room")
+    room: int | None
+    start_date: dt.date
+    planned_end: dt.date = Field(description="The last quarantine day")
+    days: int
+    test_days: list[int]
+    cadre: StaffOut | None = Field(description="Responsible cadre (包保干部)")
+    medic: StaffOut | None = Field(description="Responsible medical worker (包保医务人员)")
+    index_case: int | None
+    policy_version: str
+    hospital: str = Field(description="Set when referred to hospital")
+    has_positive: bool = Field(description="A positive test result is recorded")
+    has_overdue: bool = Field(description="A test is past its due date without a result")
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_person(obj: Case) -> Any:
+        return obj.resident
+
+    @staticmethod
+    def resolve_township(obj: Case) -> int:
+        return obj.township_id
+
+    @staticmethod
+    def resolve_community(obj: Case) -> int:
+        return obj.community_id
+
+    @staticmethod
+    def resolve_grid(obj: Case) -> int:
+        return obj.grid_id
+
+    @staticmethod
+    def resolve_room(obj: Case) -> int | None:
+        return obj.room_id
+
+    @staticmethod
+    def resolve_index_case(obj: Case) -> int | None:
+        return obj.index_case_id
+
+    @staticmethod
+    def resolve_policy_version(obj: Case) -> str:
+        return obj.policy.label
+
+    @staticmethod
+    def resolve_has_positive(obj: Case) -> bool:
+        return bool(getattr(obj, "has_positive", False))
+
+    @staticmethod
+    def resolve_has_overdue(obj: Case) -> bool:
+        return bool(getattr(obj, "has_overdue", False))
+
+
+class CasePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseOut]
+
+
+class CaseFilters(Schema):
+    """The filters of the case list page."""
+
+    status: str = Field(
+        "open",
+        description="open (default), all, or one status: registered, in_quarantine, "
+        "release_review, released, referred",
+    )
+    kind: CaseKind | None = None
+    reason: CaseReason | None = None
+    grid: int | None = None
+    flag: str = Field("", description="overdue, ready (for release review) or positive")
+    q: str = Field("", max_length=50, description="The start of the person's name")
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class TestOut(Schema):
+    id: int
+    day: int = Field(description="Quarantine day (1 = the start date; 0 = the test at once)")
+    due_date: dt.date
+    result: TestItemResult | None = Field(description="null while there is no result")
+    sampled_on: dt.date | None
+    lab: str
+    overdue: bool
+    retest_of: int | None = Field(description="The invalid test this one repeats")
+    superseded: bool = Field(description="An invalid result replaced by its retest")
+
+    @staticmethod
+    def resolve_result(obj: Any) -> str | None:
+        return obj.result or None
+
+    @staticmethod
+    def resolve_retest_of(obj: Any) -> int | None:
+        return obj.retest_of_id  # type: ignore[no-any-return]
+
+
+class SignOffOut(Schema):
+    role: SignRole
+    user: StaffOut
+    signed_at: dt.datetime
+
+
+class BlockerOut(Schema):
+    code: BlockerCode
+    message: str
+
+
+class ReleaseOut(Schema):
+    ok: bool = Field(description="Nothing blocks release")
+    blockers: list[BlockerOut]
+
+
+class CaseDetailOut(CaseOut):
+    day_number: int = Field(description="Today's quarantine day")
+    tests: list[TestOut]
+    signoffs: list[SignOffOut]
+    release: ReleaseOut
+
+    # Loaded by the endpoint (`api._detail`), with the release verdict of today.
+    @staticmethod
+    def resolve_day_number(obj: Case) -> int:
+        return int(obj.today_number)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_tests(obj: Case) -> Any:
+        return obj.tests_out  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_signoffs(obj: Case) -> Any:
+        return obj.signoffs_out  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_release(obj: Case) -> Any:
+        return obj.release_out  # type: ignore[attr-defined]
+
+
+class ReasonIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class StartIn(ReasonIn):
+    room: int | None = Field(None, description="Room id, for centralised quarantine")
+
+
+class ExtendIn(Schema):
+    days: int = Field(ge=1, le=60)
+    reason: str = Field(max_length=500)
+
+
+class SignIn(Schema):
+    role: SignRole
+
+
+class ReferIn(Schema):
+    hospital: str = Field(max_length=100)
+    reason: str = Field(max_length=500)
+
+
+class NoteIn(Schema):
+    text: str = Field(max_length=5000)
+
+
+class NoteOut(Schema):
+    id: int
+    text: str
+    by: StaffOut | None
+    at: dt.datetime
+
+
+class ResultIn(Schema):
+    result: TestItemResult
+    sampled_on: dt.date
+    lab: str = Field("", max_length=100)
+
+
+class IndexCaseIn(Schema):
+    name: str = Field(max_length=100, description="Name or case number")
+    kind: IndexCaseKind
+    reported_on: dt.date
+    community: int | None = None
+    resident: int | None = Field(None, description="The resident, when registered")
+    notes: str = Field("", max_length=5000)
+
+
+class IndexCaseOut(Schema):
+    id: int
+    name: str
+    kind: IndexCaseKind
+    reported_on: dt.date
+    township: int
+    community: int | None
+    resident: int | None
+    notes: str
+
+    @staticmethod
+    def resolve_township(obj: IndexCase) -> int:
+        return obj.township_id
+
+    @staticmethod
+    def resolve_community(obj: IndexCase) -> int | None:
+        return obj.community_id
+
+    @staticmethod
+    def resolve_resident(obj: IndexCase) -> int | None:
+        return obj.resident_id
+
+
+class CloseContactIn(Schema):
+    index_case_id: int
+    resident_id: int
+    start_date: dt.date | None = Field(None, description="Default: today")
+    room: int | None = Field(None, description="Room id; may be given later")
+    note: str = Field("", max_length=500)
