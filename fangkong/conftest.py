@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
+# The browser (Chromium on Django's live server) for every app's journeys. Defined once here:
+# a session fixture imported into several conftests would start Playwright once per app,
+# and the second start fails inside the first one's event loop.
+from fangkong.browser import chromium, phone
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Role
 from fangkong.core.tests.factories import (
@@ -26,6 +30,8 @@ from fangkong.people.models import Household, Resident
 from fangkong.people.tests.factories import HouseholdFactory, ResidentFactory
 from fangkong.policy.models import Policy, PolicyStatus
 from fangkong.policy.rules import DEFAULT_RULES
+
+__all__ = ["PASSWORD", "World", "chromium", "ensure_default_policy", "phone", "world"]
 
 PASSWORD = "correct-horse-42"
 

@@ -12,15 +12,12 @@ import time_machine
 from django.core.cache import cache
 from django.utils import translation
 
-from fangkong.browser import chromium, phone
 from fangkong.conftest import World, ensure_default_policy
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy, PolicyStatus
 from fangkong.policy.rules import DEFAULT_RULES, PolicyRules
 from fangkong.quarantine import actions as quarantine
 from fangkong.quarantine.models import Case, CaseReason
-
-__all__ = ["chromium", "phone"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: the day the tests run on, and the start of the quarantines they make (day 6 on TODAY)

@@ -4,10 +4,6 @@ live server)."""
 import pytest
 from django.utils import translation
 
-from fangkong.browser import chromium, phone
-
-__all__ = ["chromium", "phone"]
-
 
 @pytest.fixture(autouse=True)
 def in_english(request):

@@ -3,12 +3,9 @@
 import pytest
 from django.utils import translation
 
-from fangkong.browser import chromium, phone
 from fangkong.quarantine.models import Room, Site
 
 from .factories import RoomFactory, SiteFactory
-
-__all__ = ["chromium", "phone"]
 
 
 @pytest.fixture(autouse=True)

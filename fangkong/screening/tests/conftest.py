@@ -10,12 +10,9 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from fangkong.browser import chromium, phone
 from fangkong.policy.models import RiskArea
 
 from .factories import RiskAreaFactory
-
-__all__ = ["chromium", "phone"]
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 #: "now" in these tests: the morning of 22 January 2024
