@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Case, CaseStatus, SignOff, TestItem, TestItemResult
+from .models import Case, CaseEvent, CaseStatus, EventAction, SignOff, TestItem, TestItemResult
 from .release import Blocker, BlockerCode, CaseFacts, TestFact, Verdict, release_verdict
 
 
@@ -29,13 +29,26 @@ def tests_in_force(tests: Iterable[TestItem]) -> list[TestItem]:
 
 def fever_or_symptom_recorded(case: Case) -> bool:
     """Whether the health record of the case holds a fever or a symptom: a check-in with
-    either, or an alert raised for the case (whatever became of it)."""
+    either, or an alert raised for the case (whatever became of it).
+
+    Only readings since the last extension count: when a fever was examined and ruled out,
+    the team extends the quarantine (with its reason), and the person is released once the
+    extended period is served without another one. Without an extension, any reading blocks.
+    """
     from fangkong.health.models import Alert, CheckIn
 
-    return (
-        CheckIn.objects.filter(case=case).filter(Q(fever=True) | ~Q(symptoms=[])).exists()
-        or Alert.objects.filter(case=case).exists()
+    checkins = CheckIn.objects.filter(case=case).filter(Q(fever=True) | ~Q(symptoms=[]))
+    alerts = Alert.objects.filter(case=case)
+    extended = (
+        CaseEvent.objects.filter(case=case, action=EventAction.EXTEND)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
     )
+    if extended is not None:
+        checkins = checkins.filter(created_at__gt=extended)
+        alerts = alerts.filter(raised_at__gt=extended)
+    return checkins.exists() or alerts.exists()
 
 
 def case_facts(
@@ -105,7 +118,10 @@ def describe(blocker: Blocker) -> str:
             "result": result,
         }
     if code == BlockerCode.FEVER_OR_SYMPTOM:
-        return _("A fever or a symptom is recorded in the health check-ins.")
+        return _(
+            "A fever or a symptom is recorded in the health check-ins. If a doctor ruled it "
+            "out, extend the quarantine: only readings after the extension count."
+        )
     if code == BlockerCode.MISSING_CADRE_SIGNOFF:
         return _("The responsible cadre (包保干部) has not signed yet.")
     if code == BlockerCode.MISSING_MEDIC_SIGNOFF:

@@ -677,3 +677,34 @@ def test_all_negative_helper_really_records_results(world):
     case = open_case(world)
     all_negative(world, case)
     assert set(case.tests.values_list("result", flat=True)) == {"negative"}
+
+
+def _reading(case, day, **values):
+    with on(day):
+        CheckIn.objects.create(
+            township=case.township,
+            community=case.community,
+            grid=case.grid,
+            case=case,
+            resident=case.resident,
+            date=day,
+            slot=1,
+            via="staff",
+            policy=case.policy,
+            **values,
+        )
+
+
+def test_a_fever_ruled_out_before_an_extension_no_longer_blocks_release(world):
+    case = started(world, open_case(world))
+    _reading(case, START + dt.timedelta(days=3), temperature=Decimal("38.0"), fever=True)
+    later = SERVED + dt.timedelta(days=3)
+    assert BlockerCode.FEVER_OR_SYMPTOM in verdict_for(case, today=later).codes
+
+    with on(START + dt.timedelta(days=4)):
+        actions.extend(case, by=world.user("grid_g1"), days=3, reason="发热经医院排除，延长观察")
+    assert BlockerCode.FEVER_OR_SYMPTOM not in verdict_for(case, today=later).codes
+
+    # a symptom after the extension blocks again
+    _reading(case, START + dt.timedelta(days=5), temperature=Decimal("36.6"), symptoms=["干咳"])
+    assert BlockerCode.FEVER_OR_SYMPTOM in verdict_for(case, today=later).codes

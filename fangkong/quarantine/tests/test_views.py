@@ -155,9 +155,9 @@ def test_the_case_page_stays_within_its_query_budget(
         actions.add_counselling_note(case, by=world.user("medic_a1"), text=f"note {n}")
     c = login(client, world, "leader_a1")
     c.get(detail(case))
-    # session, user, case, tests, signoffs, fever check-ins, alerts, events, notes, room,
-    # cadre and medic choices (12), and the health app's check-in section (3)
-    with django_assert_max_num_queries(15):
+    # session, user, case, tests, signoffs, last extension, fever check-ins, alerts, events,
+    # notes, room, cadre and medic choices (13), and the health app's check-in section (3)
+    with django_assert_max_num_queries(16):
         response = c.get(detail(case))
     assert response.status_code == 200 and len(response.context["notes"]) == 10
 
