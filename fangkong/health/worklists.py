@@ -7,7 +7,10 @@ for release review, pending self-registrations, and refusals referred to the pol
 Each list is `visible_to(user)` (a role without the capability gets none of it) and is a
 count and its first `ROWS` rows. The cost is fixed however much there is to do: one query
 for the policy versions of the cases under watch, one query for every count at once
-(`count_each`), then the rows of each list that is not empty — at most 9 queries.
+(`count_each`), then the rows of each list that is not empty — at most 9 queries. The two
+lists whose count is as dear as their rows (missing check-ins, release review) are counted
+with their first rows instead, in one query each (a window count), and only when some case
+is under watch.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Window
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.access import can
@@ -150,12 +153,16 @@ def count_each(querysets: Mapping[str, QuerySet[Any]]) -> dict[str, int]:
     return counts
 
 
+# strftime rather than formats.date_format: the same "m-d" and "m-d H:i" (digits only, no
+# localized names), without building a DateFormat for each of some 30 values per workbench.
+
+
 def _day(day: dt.date | None) -> str:
-    return formats.date_format(day, "m-d") if day else "—"
+    return day.strftime("%m-%d") if day else "—"
 
 
 def _time(moment: dt.datetime | None) -> str:
-    return formats.date_format(timezone.localtime(moment), "m-d H:i") if moment else "—"
+    return timezone.localtime(moment).strftime("%m-%d %H:%M") if moment else "—"
 
 
 # ---- the lists ---------------------------------------------------------------------------------
@@ -173,26 +180,41 @@ class _List:
     empty: str = ""
     flagged_by: QuerySet[Any] | None = None
     flagged_label: str = ""
+    #: (count, first rows) in one query, for a list whose count is as dear as its rows (the
+    #: count is then left out of `count_each`)
+    counted: Callable[[], tuple[int, list[Row]]] | None = None
 
 
-def _missing_checkins(user: User, today: dt.date) -> _List:
+def _watched(user: User) -> tuple[QuerySet[Case], dict[int, int]]:
+    """The user's cases under watch and {policy id: checks per day} of their policy versions
+    (one query; empty when no case is under watch, every case having a policy)."""
     cases = Case.objects.visible_to(user).filter(status__in=MONITORED_STATUSES)
-    per_day = checks_per_day_of(cases.order_by().values("policy_id").distinct())
+    return cases, checks_per_day_of(cases.order_by().values("policy_id").distinct())
+
+
+def _missing_checkins(cases: QuerySet[Case], per_day: dict[int, int], today: dt.date) -> _List:
     missing: Any = missing_filter(with_checks_done(cases, today), per_day)
 
-    def rows() -> list[Row]:
-        # The first ROWS ids without joins, then their people: the sort needs every case's
-        # count, the names only ten.
-        first = list(missing.order_by("done", "start_date", "pk").values_list("pk", "done")[:ROWS])
+    def counted() -> tuple[int, list[Row]]:
+        # The first ROWS ids without joins, with how many there are in all (a window over the
+        # same grouping: the count would otherwise group every case's check-ins a second
+        # time), then their people: the sort needs every case's count, the names only ten.
+        first = list(
+            missing.annotate(total=Window(Count("*")))
+            .order_by("done", "start_date", "pk")
+            .values_list("pk", "done", "total")[:ROWS]
+        )
+        if not first:
+            return 0, []
         people = {
             pk: (name, grid, policy)
             for pk, name, grid, policy in Case.objects.filter(
-                pk__in=[pk for pk, _n in first]
+                pk__in=[pk for pk, _n, _t in first]
             ).values_list("pk", "resident__name", "grid__name", "policy_id")
         }
         case_url = linker("quarantine:case_detail")
         out = []
-        for pk, done in first:
+        for pk, done, _total in first:
             name, grid, policy = people[pk]
             detail = _("%(grid)s · %(done)d of %(n)d checks today") % {
                 "grid": grid,
@@ -200,15 +222,16 @@ def _missing_checkins(user: User, today: dt.date) -> _List:
                 "n": per_day[policy],
             }
             out.append(Row(name, detail, case_url(pk)))
-        return out
+        return int(first[0][2]), out
 
     return _List(
         "missing-checkins",
         _("Check-ins missing today"),
         missing,
-        rows,
+        lambda: [],
         more_url=url_or_blank("health:checkin_list", query="missing=1"),
         empty=_("Every person in quarantine has all of today's check-ins."),
+        counted=counted,
     )
 
 
@@ -288,34 +311,47 @@ def _tests_due(user: User, today: dt.date) -> _List:
     )
 
 
-def _release_review(user: User, today: dt.date) -> _List:
+def _release_review(user: User, today: dt.date, *, watched: bool) -> _List:
     # Under review, or ready for it by the quarantine app's own rule (period served, every
     # test in force negative): the same cases its "ready for release review" filter shows.
+    # Both are cases under watch (in quarantine or under review): none when `watched` is
+    # false. The rule is as dear to count as to list (it looks through every test in force),
+    # so the count comes with the first rows, in one query.
     visible = Case.objects.visible_to(user)
     cases = visible.filter(status=CaseStatus.RELEASE_REVIEW) | ready_for_review(visible, today)
 
-    def rows() -> list[Row]:
+    def counted() -> tuple[int, list[Row]]:
+        if not watched:
+            return 0, []
+        first = list(
+            cases.annotate(total=Window(Count("*")))
+            .order_by("planned_end", "pk")
+            .values_list("pk", "resident__name", "grid__name", "planned_end", "status", "total")[
+                :ROWS
+            ]
+        )
+        if not first:
+            return 0, []
         labels = dict(CaseStatus.choices)
         case_url = linker("quarantine:case_detail")
-        return [
+        return int(first[0][5]), [
             Row(
                 name,
                 _("%(grid)s · last day %(end)s · %(status)s")
                 % {"grid": grid, "end": _day(end), "status": labels[status]},
                 case_url(pk),
             )
-            for pk, name, grid, end, status in cases.order_by("planned_end", "pk").values_list(
-                "pk", "resident__name", "grid__name", "planned_end", "status"
-            )[:ROWS]
+            for pk, name, grid, end, status, _total in first
         ]
 
     return _List(
         "release-review",
         _("Cases ready for release review"),
         cases,
-        rows,
+        lambda: [],
         more_url=url_or_blank("quarantine:case_list", query="flag=ready"),
         empty=_("No case has served its period."),
+        counted=counted,
     )
 
 
@@ -383,11 +419,12 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
     today = timezone.localdate(now)
     pending: list[_List] = []
     if can(user, Capability.VIEW_CASES):
+        watched, per_day = _watched(user)
         pending += [
             _alerts(user, now),
-            _missing_checkins(user, today),
+            _missing_checkins(watched, per_day, today),
             _tests_due(user, today),
-            _release_review(user, today),
+            _release_review(user, today, watched=bool(per_day)),
             _pending_registrations(user),
         ]
     if can(user, Capability.VIEW_REFERRALS):
@@ -396,23 +433,30 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
         return []
     to_count: dict[str, QuerySet[Any]] = {}
     for item in pending:
-        to_count[item.key] = item.queryset
+        if item.counted is None:
+            to_count[item.key] = item.queryset
         if item.flagged_by is not None:
             to_count[f"{item.key}:flagged"] = item.flagged_by
     counts = count_each(to_count)
-    lists = [
-        Worklist(
-            item.key,
-            item.title,
-            counts[item.key],
-            item.rows() if counts[item.key] else [],
-            more_url=item.more_url,
-            empty=item.empty,
-            flagged=counts.get(f"{item.key}:flagged", 0),
-            flagged_label=item.flagged_label,
+    lists = []
+    for item in pending:
+        if item.counted is not None:
+            count, rows = item.counted()
+        else:
+            count = counts[item.key]
+            rows = item.rows() if count else []
+        lists.append(
+            Worklist(
+                item.key,
+                item.title,
+                count,
+                rows,
+                more_url=item.more_url,
+                empty=item.empty,
+                flagged=counts.get(f"{item.key}:flagged", 0),
+                flagged_label=item.flagged_label,
+            )
         )
-        for item in pending
-    ]
     if lists[0].key == "alerts" and (user.is_superuser or user.role in ESCALATION_ROLES):
         alerts = lists[0]
         lists.insert(

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.health.worklists import worklists_for
@@ -94,6 +95,14 @@ def recently_changed(residents: QuerySet[Resident], n: int = 10) -> list[Residen
     )
 
 
+def url_parts(name: str) -> tuple[str, str]:
+    """(head, tail) of the URL of page `name` for a record: head + pk + tail, for a template
+    that links many records without reversing once per row."""
+    marker = str(2_147_483_647)
+    head, tail = reverse(name, args=[marker]).split(marker, 1)
+    return head, tail
+
+
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -105,6 +114,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "worklists": worklists_for(user),
     }
     if context["registry"]:
+        context["resident_url"] = url_parts("people:resident_detail")
         residents = Resident.objects.visible_to(user).active()
         if can(user, Capability.EDIT_PEOPLE):
             context["duplicates"] = list(
