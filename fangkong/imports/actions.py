@@ -9,15 +9,11 @@ changed in between.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,38 +21,19 @@ from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
-from fangkong.core.spreadsheets import SpreadsheetError, Table, check_size, read_table, sniff
+from fangkong.core.spreadsheets import SpreadsheetError, Table
 from fangkong.people.importing.resident_import import ResidentImport
 from fangkong.people.importing.results import MAX_STORED_PROBLEMS, CheckResult
 
-from .models import FINISHED, ImportJob, JobStatus, progress_file
+from . import jobs
+from .models import ImportJob, JobStatus, progress_file
 
 logger = logging.getLogger(__name__)
-
-#: a checked file nobody confirmed is dropped after this long
-STALE_AFTER = dt.timedelta(days=2)
 
 
 def start_import(user: User, upload: UploadedFile) -> ImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
-    require(user, Capability.IMPORT_PEOPLE)
-    name = Path(upload.name or "").name
-    check_size(upload.size or 0, settings.FANGKONG_MAX_UPLOAD_BYTES)
-    upload.seek(0)
-    sniff(upload.read(8192), name)
-    upload.seek(0)
-    expire_stale_jobs()
-    with transaction.atomic():
-        job = ImportJob(
-            created_by=user,
-            township_id=user.township_id,
-            community_id=user.community_id,
-            filename=name[:200],
-            size=upload.size or 0,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
-        )
-        job.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload, save=False)
-        job.save()
+    job = jobs.store_upload(ImportJob, user, upload, Capability.IMPORT_PEOPLE)
     from .tasks import check_import
 
     check_import.enqueue(job.pk)
@@ -103,9 +80,7 @@ def cancel_import(user: User, job: ImportJob) -> ImportJob:
 
 
 def expire_stale_jobs() -> None:
-    cutoff = timezone.now() - STALE_AFTER
-    for job in ImportJob.objects.filter(status=JobStatus.CHECKED, updated_at__lt=cutoff):
-        _finish(job, JobStatus.CANCELLED, _("Nobody confirmed the import; the file was removed."))
+    jobs.expire_stale(ImportJob)
 
 
 # -- the background work ------------------------------------------------------------------------
@@ -214,26 +189,15 @@ def _progress_outside_the_database(job: ImportJob) -> Callable[[int], None]:
 
 
 def _claim(job_id: int, expected: str, status: str) -> bool:
-    """Move the job from `expected` to `status`, unless someone else already did."""
-    return bool(
-        ImportJob.objects.filter(pk=job_id, status=expected).update(
-            status=status, processed_rows=0, updated_at=timezone.now()
-        )
-    )
+    return jobs.claim(ImportJob, job_id, expected, status)
 
 
 def _read(job: ImportJob) -> Table:
-    user = job.created_by
-    if not user.can(Capability.IMPORT_PEOPLE):
-        raise SpreadsheetError(_("%(user)s may no longer import residents.") % {"user": user})
-    if not job.file:
-        raise SpreadsheetError(_("The uploaded file is no longer available; upload it again."))
-    table = read_table(
-        job.file.path, filename=job.filename, max_bytes=settings.FANGKONG_MAX_UPLOAD_BYTES
+    return jobs.read_upload(
+        job,
+        Capability.IMPORT_PEOPLE,
+        _("%(user)s may no longer import residents.") % {"user": job.created_by},
     )
-    job.total_rows = table.row_count
-    ImportJob.objects.filter(pk=job.pk).update(total_rows=table.row_count)
-    return table
 
 
 def _check(job: ImportJob) -> CheckResult:
@@ -258,18 +222,7 @@ def _store(job: ImportJob, result: CheckResult) -> None:
 
 
 def _finish(job: ImportJob, status: str, message: str) -> None:
-    """End the job and delete its file: an upload is kept no longer than its job runs."""
-    assert status in FINISHED
-    if job.file:
-        try:
-            job.file.delete(save=False)
-        except OSError:
-            logger.warning("import job %s: could not delete %s", job.pk, job.file.name)
-    job.file = ""  # type: ignore[assignment]
-    job.status = status
-    job.message = message
-    job.finished_at = job.updated_at = timezone.now()
-    job.save()
+    jobs.finish(job, status, message)
 
 
 def _unexpected(job: ImportJob) -> str:

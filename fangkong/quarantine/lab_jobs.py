@@ -6,14 +6,10 @@ checks the file again right before writing, so what was checked is what is writt
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,38 +17,19 @@ from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
-from fangkong.core.spreadsheets import SpreadsheetError, Table, check_size, read_table, sniff
-from fangkong.imports.models import FINISHED, JobStatus
+from fangkong.core.spreadsheets import SpreadsheetError, Table
+from fangkong.imports import jobs
+from fangkong.imports.models import JobStatus
 
 from .lab_import import MAX_STORED_PROBLEMS, LabCheck, LabImport
 from .models import LabImportJob
 
 logger = logging.getLogger(__name__)
 
-#: a checked file nobody confirmed is dropped after this long
-STALE_AFTER = dt.timedelta(days=2)
-
 
 def start_lab_import(user: User, upload: UploadedFile) -> LabImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
-    require(user, Capability.RECORD_TESTS)
-    name = Path(upload.name or "").name
-    check_size(upload.size or 0, settings.FANGKONG_MAX_UPLOAD_BYTES)
-    upload.seek(0)
-    sniff(upload.read(8192), name)
-    upload.seek(0)
-    expire_stale_jobs()
-    with transaction.atomic():
-        job = LabImportJob(
-            created_by=user,
-            township_id=user.township_id,
-            community_id=user.community_id,
-            filename=name[:200],
-            size=upload.size or 0,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
-        )
-        job.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload, save=False)
-        job.save()
+    job = jobs.store_upload(LabImportJob, user, upload, Capability.RECORD_TESTS)
     from .tasks import check_lab_import
 
     check_lab_import.enqueue(job.pk)
@@ -99,9 +76,7 @@ def cancel_lab_import(user: User, job: LabImportJob) -> LabImportJob:
 
 
 def expire_stale_jobs() -> None:
-    cutoff = timezone.now() - STALE_AFTER
-    for job in LabImportJob.objects.filter(status=JobStatus.CHECKED, updated_at__lt=cutoff):
-        _finish(job, JobStatus.CANCELLED, _("Nobody confirmed the import; the file was removed."))
+    jobs.expire_stale(LabImportJob)
 
 
 # -- the background work ------------------------------------------------------------------------
@@ -205,25 +180,15 @@ def run_apply(job_id: int) -> None:
 
 
 def _claim(job_id: int, expected: str, status: str) -> bool:
-    return bool(
-        LabImportJob.objects.filter(pk=job_id, status=expected).update(
-            status=status, processed_rows=0, updated_at=timezone.now()
-        )
-    )
+    return jobs.claim(LabImportJob, job_id, expected, status)
 
 
 def _read(job: LabImportJob) -> Table:
-    user = job.created_by
-    if not user.can(Capability.RECORD_TESTS):
-        raise SpreadsheetError(_("%(user)s may no longer record test results.") % {"user": user})
-    if not job.file:
-        raise SpreadsheetError(_("The uploaded file is no longer available; upload it again."))
-    table = read_table(
-        job.file.path, filename=job.filename, max_bytes=settings.FANGKONG_MAX_UPLOAD_BYTES
+    return jobs.read_upload(
+        job,
+        Capability.RECORD_TESTS,
+        _("%(user)s may no longer record test results.") % {"user": job.created_by},
     )
-    job.total_rows = table.row_count
-    LabImportJob.objects.filter(pk=job.pk).update(total_rows=table.row_count)
-    return table
 
 
 def _store(job: LabImportJob, check: LabCheck) -> None:
@@ -237,18 +202,7 @@ def _store(job: LabImportJob, check: LabCheck) -> None:
 
 
 def _finish(job: LabImportJob, status: str, message: str) -> None:
-    """End the job and delete its file: an upload is kept no longer than its job runs."""
-    assert status in FINISHED
-    if job.file:
-        try:
-            job.file.delete(save=False)
-        except OSError:
-            logger.warning("lab import %s: could not delete %s", job.pk, job.file.name)
-    job.file = ""  # type: ignore[assignment]
-    job.status = status
-    job.message = message
-    job.finished_at = job.updated_at = timezone.now()
-    job.save()
+    jobs.finish(job, status, message)
 
 
 def _unexpected(job: LabImportJob) -> str:
