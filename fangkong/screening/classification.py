@@ -233,6 +233,10 @@ class Classifier:
     def _entry(self, code: str) -> _Entry | None:
         """The candidate areas for stays whose division code is `code` (None: no area),
         worked out on the first stay with that code and kept for the batch."""
+        if code[:4] not in self._under and code[:2] not in self._whole:
+            # No area lies in its prefecture, nor holds its whole province: none can matter.
+            self._entries[code] = None
+            return None
         containing = [c for k in (2, 4, 6) if k <= len(code) for c in self._whole.get(code[:k], ())]
         by_sub = {sub: _sorted(cands) for sub, cands in self._named.get(code, {}).items()}
         inside: list[AreaRef] = []
