@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.quarantine",
     "fangkong.health",
+    "fangkong.closure",
+    "fangkong.checkpoints",
+    "fangkong.lockdown",
+    "fangkong.masstesting",
     "fangkong.demo",
 ]
 

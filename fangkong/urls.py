@@ -13,5 +13,9 @@ urlpatterns = [
     path("screening/", include("fangkong.screening.urls")),
     path("quarantine/", include("fangkong.quarantine.urls")),
     path("health/", include("fangkong.health.urls")),
+    path("closure/", include("fangkong.closure.urls")),
+    path("gate/", include("fangkong.checkpoints.urls")),
+    path("lockdown/", include("fangkong.lockdown.urls")),
+    path("rounds/", include("fangkong.masstesting.urls")),
     path("api/v1/", include("fangkong.api.urls")),
 ]

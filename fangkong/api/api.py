@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
+from fangkong.checkpoints.api import router as checkpoints_router
+from fangkong.closure.api import router as closure_router
 from fangkong.core.api import router as core_router
 from fangkong.health.api import router as health_router
+from fangkong.lockdown.api import router as lockdown_router
+from fangkong.masstesting.api import router as masstesting_router
 from fangkong.people.api import router as people_router
 from fangkong.policy.api import router as policy_router
 from fangkong.quarantine.api import router as quarantine_router
@@ -40,3 +44,7 @@ api.add_router("", policy_router)
 api.add_router("", screening_router)
 api.add_router("", quarantine_router)
 api.add_router("", health_router)
+api.add_router("", closure_router)
+api.add_router("", checkpoints_router)
+api.add_router("", lockdown_router)
+api.add_router("", masstesting_router)

@@ -45,6 +45,29 @@ class Capability(StrEnum):
     SIGN_AS_MEDIC = "sign_as_medic"
     HANDLE_ALERTS = "handle_alerts"
     VIEW_REFERRALS = "view_referrals"
+    # Closed management, checkpoints, lockdown, mass testing (issue 4)
+    VIEW_CLOSURE = "view_closure"
+    MANAGE_CLOSURE = "manage_closure"
+    #: set a community's risk level (or make it follow the county): the township's call
+    SET_COMMUNITY_LEVEL = "set_community_level"
+    ISSUE_PASSES = "issue_passes"
+    #: the guard's page: scan, search, record entries, visitors and vehicles
+    GUARD_GATE = "guard_gate"
+    VIEW_GATE_LOG = "view_gate_log"
+    #: handle the stops raised at a gate (the grid worker's worklist)
+    HANDLE_STOPS = "handle_stops"
+    VIEW_LOCKDOWNS = "view_lockdowns"
+    #: lock and lift a building or unit
+    MANAGE_LOCKDOWNS = "manage_lockdowns"
+    #: take supply requests and assign volunteers
+    MANAGE_DELIVERIES = "manage_deliveries"
+    #: see one's assigned deliveries and mark them delivered (the volunteer)
+    DELIVER_SUPPLIES = "deliver_supplies"
+    VIEW_ROUNDS = "view_rounds"
+    #: open and close testing rounds, import their results
+    MANAGE_ROUNDS = "manage_rounds"
+    #: record sampling in a round (scan or search, tube number)
+    SAMPLE_TESTS = "sample_tests"
 
 
 # Who works the cases (returnees, quarantine, check-ins, alerts) of their jurisdiction.
@@ -53,6 +76,18 @@ _CASE_DESK = {
     Capability.SCREEN_RETURNEES,
     Capability.MANAGE_CASES,
     Capability.HANDLE_ALERTS,
+}
+
+# Closed management and the work of a lockdown, shared by the community's desks.
+_COMMUNITY_DESK = {
+    Capability.VIEW_CLOSURE,
+    Capability.ISSUE_PASSES,
+    Capability.VIEW_GATE_LOG,
+    Capability.HANDLE_STOPS,
+    Capability.VIEW_LOCKDOWNS,
+    Capability.MANAGE_DELIVERIES,
+    Capability.VIEW_ROUNDS,
+    Capability.SAMPLE_TESTS,
 }
 
 _PEOPLE_DESK = {
@@ -78,16 +113,30 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_TESTS,
             Capability.SIGN_AS_CADRE,
             Capability.VIEW_REFERRALS,
+            Capability.MANAGE_CLOSURE,
+            Capability.GUARD_GATE,
+            Capability.MANAGE_LOCKDOWNS,
+            Capability.MANAGE_ROUNDS,
         }
         | _CASE_DESK
+        | _COMMUNITY_DESK
     ),
     Role.OFFICE_STAFF: frozenset(
         _PEOPLE_DESK
         | _CASE_DESK
-        | {Capability.IMPORT_PEOPLE, Capability.MERGE_PEOPLE, Capability.RECORD_TESTS}
+        | _COMMUNITY_DESK
+        | {
+            Capability.IMPORT_PEOPLE,
+            Capability.MERGE_PEOPLE,
+            Capability.RECORD_TESTS,
+            Capability.MANAGE_CLOSURE,
+            Capability.MANAGE_ROUNDS,
+        }
     ),
     # The grid worker is the 包保干部: one of the two release signatures.
-    Role.GRID_WORKER: frozenset(_PEOPLE_DESK | _CASE_DESK | {Capability.SIGN_AS_CADRE}),
+    Role.GRID_WORKER: frozenset(
+        _PEOPLE_DESK | _CASE_DESK | _COMMUNITY_DESK | {Capability.SIGN_AS_CADRE}
+    ),
     # The clinic sees the people it cares for, reveals contacts to call them, but does not
     # maintain the registry.
     Role.MEDICAL_WORKER: frozenset(
@@ -101,6 +150,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.HANDLE_ALERTS,
             Capability.RECORD_TESTS,
             Capability.SIGN_AS_MEDIC,
+            Capability.VIEW_LOCKDOWNS,
+            Capability.VIEW_ROUNDS,
+            Capability.SAMPLE_TESTS,
+            Capability.MANAGE_ROUNDS,
         }
     ),
     # The police officer identifies people referred to them (refusals); read-only, masked by
@@ -111,12 +164,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVEAL_SENSITIVE,
             Capability.VIEW_JURISDICTIONS,
             Capability.VIEW_REFERRALS,
+            Capability.VIEW_GATE_LOG,
         }
     ),
     # Guards see only what the gate needs (the checkpoint pages); volunteers only their
     # assignments. Neither browses the registry.
-    Role.CHECKPOINT_GUARD: frozenset(),
-    Role.VOLUNTEER: frozenset(),
+    Role.CHECKPOINT_GUARD: frozenset({Capability.GUARD_GATE}),
+    Role.VOLUNTEER: frozenset({Capability.DELIVER_SUPPLIES}),
 }
 
 # The jurisdiction level a role is bound to. Township admins hold a township, grid workers a

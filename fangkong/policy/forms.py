@@ -203,7 +203,10 @@ class PolicyForm(forms.Form):
             for name in MEASURES
         }
         return PolicyRules(
-            **measures,
+            high=measures["high"],
+            medium=measures["medium"],
+            low=measures["low"],
+            close_contact=measures["close_contact"],
             certificate_valid_days=d["certificate_valid_days"],
             test_within_hours=d["test_within_hours"],
             lookback_days=d["lookback_days"],

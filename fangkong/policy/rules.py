@@ -113,6 +113,23 @@ class PolicyRules:
     #: an alert nobody acknowledged within this many minutes goes to the community leader
     alert_escalation_minutes: int = 30
     release: ReleaseCriteria = field(default_factory=ReleaseCriteria)
+    # --- closed management, checkpoints, lockdown, mass testing (plan 三(一), 三(四)) ---
+    #: a community at this level or above is under closed management ("六个一")
+    closed_management_from: Level = Level.MEDIUM
+    #: under closed management, a visit that is not essential is refused at the gate
+    refuse_non_essential_visits: bool = True
+    #: everyone of a locked building or unit is isolated at home for this long (renewed by
+    #: the lockdown's own testing; lifting the lockdown ends it sooner)
+    lockdown: Measure = Measure(MeasureKind.HOME_QUARANTINE, 14, ())
+    #: temperature checks per day for every household of a lockdown (plan: once a day)
+    lockdown_checks_per_day: int = 1
+    #: disinfections of a lockdown's public areas per day (plan: at least twice)
+    lockdown_disinfections_per_day: int = 2
+    #: people per pooled tube in a mass-testing round (10-in-1)
+    pool_size: int = 10
+    #: a supply request not delivered within this many hours escalates (urgent: the second)
+    delivery_limit_hours: int = 24
+    urgent_delivery_limit_hours: int = 4
 
     def measure_for(self, level: Level) -> Measure:
         return {Level.HIGH: self.high, Level.MEDIUM: self.medium, Level.LOW: self.low}[level]
@@ -122,6 +139,10 @@ class PolicyRules:
 
     def is_plausible(self, temperature: Decimal) -> bool:
         return self.temperature_min <= temperature <= self.temperature_max
+
+    def is_closed_management(self, level: Level) -> bool:
+        """Whether a community at `level` is under closed management."""
+        return level.rank >= self.closed_management_from.rank
 
     # --- JSON -------------------------------------------------------------------------
 
@@ -158,6 +179,8 @@ def _coerce(example: Any, raw: Any) -> Any:
         return ReleaseCriteria(**{k: bool(v) for k, v in raw.items()})
     if isinstance(example, CountyRuleLevel):
         return CountyRuleLevel(raw)
+    if isinstance(example, Level):
+        return Level(raw)
     if isinstance(example, bool):
         return bool(raw)
     if isinstance(example, Decimal):

@@ -127,11 +127,14 @@ class IndexCase(models.Model):
 class CaseKind(models.TextChoices):
     CENTRALISED = "centralised", _("Centralised quarantine")
     HOME = "home", _("Home quarantine")
+    #: everyone of a locked building or unit (F6), isolated at home until it is lifted
+    LOCKDOWN = "lockdown", _("Lockdown isolation")
 
 
 class CaseReason(models.TextChoices):
     RETURNEE = "returnee", _("Arrival from a risk area")
     CLOSE_CONTACT = "close_contact", _("Close contact")
+    LOCKDOWN = "lockdown", _("Living in a locked building")
     OTHER = "other", _("Other")
 
 

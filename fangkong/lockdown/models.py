@@ -1,0 +1,139 @@
+"""Building/unit lockdown (F6, plan 三(四)): 封闭式硬隔离 of a building or unit after a case.
+
+Locking (`actions.lock`) makes, in one transaction: the `Lockdown`, the register of everyone
+living there at that moment (`LockdownMember`, a snapshot; people found later are added),
+a home-isolation case for each of them (quarantine `CaseKind.LOCKDOWN`), a mass-testing round
+for all of them (`masstesting.Round.lockdown`), and the disinfection schedule of its public
+areas. Lifting is an explicit decision (who, when, why), refused until its round is complete
+and negative; it ends the isolation cases.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import Building, Community, Grid, Township, Unit, User
+from fangkong.core.roles import Capability
+from fangkong.core.scoping import ScopedQuerySet
+from fangkong.people.models import Household, Resident
+
+_SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
+
+
+class LockdownStatus(models.TextChoices):
+    ACTIVE = "active", _("Locked")
+    LIFTED = "lifted", _("Lifted")
+
+
+class LockdownQuerySet(ScopedQuerySet):
+    scope_paths = _SCOPE
+    view_capability = Capability.VIEW_LOCKDOWNS
+
+    def active(self) -> LockdownQuerySet:
+        return self.filter(status=LockdownStatus.ACTIVE)
+
+
+class Lockdown(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="lockdowns")
+    #: the unit locked; empty when the whole building is
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="lockdowns"
+    )
+    index_case = models.ForeignKey(
+        "quarantine.IndexCase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lockdowns",
+        verbose_name=_("index case"),
+    )
+    status = models.CharField(
+        _("status"), max_length=6, choices=LockdownStatus.choices, default=LockdownStatus.ACTIVE
+    )
+    reason = models.TextField(_("reason"))
+    policy = models.ForeignKey(
+        "policy.Policy", on_delete=models.PROTECT, related_name="+", verbose_name=_("policy")
+    )
+    locked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("locked by")
+    )
+    locked_at = models.DateTimeField(_("locked at"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lift_reason = models.TextField(_("why lifted"), blank=True)
+
+    objects = LockdownQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lockdown")
+        verbose_name_plural = _("lockdowns")
+        ordering = ["-locked_at", "-id"]
+        constraints = [
+            # One active lockdown per building (whole) or unit.
+            models.UniqueConstraint(
+                fields=["building"],
+                condition=Q(status="active", unit__isnull=True),
+                name="lockdown_one_active_building",
+            ),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(status="active", unit__isnull=False),
+                name="lockdown_one_active_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building}{self.unit.name if self.unit_id and self.unit else ''}"
+
+
+class LockdownMemberQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "lockdown__township_id",
+        "community": "lockdown__community_id",
+        "grid": "lockdown__grid_id",
+    }
+    view_capability = Capability.VIEW_LOCKDOWNS
+
+    def active(self) -> LockdownMemberQuerySet:
+        return self.filter(lockdown__status=LockdownStatus.ACTIVE)
+
+
+class LockdownMember(models.Model):
+    """A person of a locked building/unit: the household register (登记造册)."""
+
+    lockdown = models.ForeignKey(Lockdown, on_delete=models.CASCADE, related_name="members")
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    #: False for the snapshot taken when locking; True for someone added afterwards
+    added_later = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    objects = LockdownMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lockdown member")
+        verbose_name_plural = _("lockdown members")
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lockdown", "resident"], name="lockdown_member_unique")
+        ]
+        indexes = [models.Index(fields=["resident"], name="lockdown_member_resident")]
+
+    def __str__(self) -> str:
+        return f"{self.lockdown_id} {self.resident_id}"
