@@ -118,6 +118,8 @@ class PolicyRules:
     closed_management_from: Level = Level.MEDIUM
     #: under closed management, a visit that is not essential is refused at the gate
     refuse_non_essential_visits: bool = True
+    #: health-code colours that stop someone at the gate
+    gate_stop_health_codes: tuple[str, ...] = ("yellow", "red")
     #: everyone of a locked building or unit is isolated at home for this long (renewed by
     #: the lockdown's own testing; lifting the lockdown ends it sooner)
     lockdown: Measure = Measure(MeasureKind.HOME_QUARANTINE, 14, ())
