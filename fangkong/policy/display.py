@@ -39,6 +39,12 @@ RELEASE_LABELS: dict[str, Promise] = {
     "cadre_signoff": gettext_lazy("signed by the responsible cadre (包保干部)"),
     "medic_signoff": gettext_lazy("signed by the responsible medical worker (包保医务人员)"),
 }
+HEALTH_CODE_LABELS: dict[str, Promise] = {
+    "green": gettext_lazy("green"),
+    "yellow": gettext_lazy("yellow"),
+    "red": gettext_lazy("red"),
+    "none": gettext_lazy("no health code"),
+}
 RULE_LABELS: dict[str, Promise] = {
     "high": gettext_lazy("Arrival from a high-risk area"),
     "medium": gettext_lazy("Arrival from a medium-risk area"),
@@ -57,7 +63,28 @@ RULE_LABELS: dict[str, Promise] = {
     "symptoms": gettext_lazy("Symptoms that raise an alert"),
     "alert_escalation_minutes": gettext_lazy("An unacknowledged alert goes to the leader after"),
     "release": gettext_lazy("Release needs"),
+    "closed_management_from": gettext_lazy("Closed management of a community from"),
+    "refuse_non_essential_visits": gettext_lazy("Under closed management, non-essential visits"),
+    "gate_stop_health_codes": gettext_lazy("Health codes stopped at the gate"),
+    "lockdown": gettext_lazy("People of a locked building or unit"),
+    "lockdown_checks_per_day": gettext_lazy("Temperature checks per household in a lockdown"),
+    "lockdown_disinfections_per_day": gettext_lazy("Disinfections of a lockdown's public areas"),
+    "pool_size": gettext_lazy("Mass testing: people per pooled tube"),
+    "delivery_limit_hours": gettext_lazy("A supply request escalates if not delivered within"),
+    "urgent_delivery_limit_hours": gettext_lazy("An urgent supply request escalates after"),
 }
+#: the rules of closed management, lockdown and mass testing, in the order shown
+CLOSURE_RULES = (
+    "closed_management_from",
+    "refuse_non_essential_visits",
+    "gate_stop_health_codes",
+    "lockdown",
+    "lockdown_checks_per_day",
+    "lockdown_disinfections_per_day",
+    "pool_size",
+    "delivery_limit_hours",
+    "urgent_delivery_limit_hours",
+)
 #: the sections of a version's page, each a list of rule names
 SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Measures by risk level of origin"), ("high", "medium", "low")),
@@ -84,6 +111,7 @@ SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
         ),
     ),
     (gettext_lazy("Release from quarantine"), ("release",)),
+    (gettext_lazy("Closed management, lockdown and mass testing"), CLOSURE_RULES),
 )
 
 
@@ -127,6 +155,19 @@ def value_text(name: str, value: Any) -> str:
         return _("%(n)s hours, at the township sampling point") % {"n": value}
     if name == "alert_escalation_minutes":
         return _("%(n)s minutes") % {"n": value}
+    if name == "closed_management_from":
+        return _("%(level)s and above") % {"level": LEVEL_LABELS.get(value, value)}
+    if name == "refuse_non_essential_visits":
+        return _("refused") if value else _("allowed")
+    if name == "gate_stop_health_codes":
+        names = [str(HEALTH_CODE_LABELS.get(c, c)) for c in value]
+        return _(", ").join(names) if names else _("none")
+    if name in ("lockdown_checks_per_day", "lockdown_disinfections_per_day"):
+        return _("%(n)s a day") % {"n": value}
+    if name == "pool_size":
+        return _("%(n)s in 1") % {"n": value}
+    if name in ("delivery_limit_hours", "urgent_delivery_limit_hours"):
+        return _("%(n)s hours") % {"n": value}
     return str(value)
 
 

@@ -15,10 +15,28 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.errors import DomainError
 
 from .actions import METADATA
-from .display import COUNTY_RULE_LEVELS, MEASURE_LABELS, RELEASE_LABELS, RULE_LABELS
+from .display import (
+    COUNTY_RULE_LEVELS,
+    HEALTH_CODE_LABELS,
+    LEVEL_LABELS,
+    MEASURE_LABELS,
+    RELEASE_LABELS,
+    RULE_LABELS,
+)
 from .models import Policy, RiskLevel
-from .rules import CountyRuleLevel, Measure, MeasureKind, PolicyRules, ReleaseCriteria
-from .validity import MEASURES
+from .rules import CountyRuleLevel, Level, Measure, MeasureKind, PolicyRules, ReleaseCriteria
+from .validity import HEALTH_CODES, MEASURES
+
+#: measures shown with the arrivals (the lockdown's is with closed management)
+ARRIVAL_MEASURES = tuple(m for m in MEASURES if m != "lockdown")
+#: whole-number rules of closed management, lockdown and mass testing
+CLOSURE_NUMBERS = (
+    "lockdown_checks_per_day",
+    "lockdown_disinfections_per_day",
+    "pool_size",
+    "delivery_limit_hours",
+    "urgent_delivery_limit_hours",
+)
 
 _DAY_SEPARATORS = re.compile(r"[\s,，、;；]+")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -103,6 +121,34 @@ class PolicyForm(forms.Form):
         label=_("An unacknowledged alert goes to the community leader after (minutes)"),
         min_value=0,
     )
+    closed_management_from = forms.ChoiceField(
+        label=_("A community is under closed management from risk level"),
+        choices=[(lv.value, LEVEL_LABELS[lv]) for lv in (Level.LOW, Level.MEDIUM, Level.HIGH)],
+    )
+    refuse_non_essential_visits = forms.BooleanField(
+        label=_("Under closed management, refuse visits that are not essential"), required=False
+    )
+    gate_stop_health_codes = forms.MultipleChoiceField(
+        label=_("Health codes that stop someone at the gate"),
+        choices=[(c, HEALTH_CODE_LABELS[c]) for c in HEALTH_CODES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    lockdown_checks_per_day = forms.IntegerField(
+        label=_("Temperature checks per household and day in a lockdown"), min_value=0
+    )
+    lockdown_disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections of a lockdown's public areas per day"), min_value=0
+    )
+    pool_size = forms.IntegerField(
+        label=_("Mass testing: people per pooled tube (10 for 10-in-1)"), min_value=0
+    )
+    delivery_limit_hours = forms.IntegerField(
+        label=_("A supply request escalates if not delivered within (hours)"), min_value=0
+    )
+    urgent_delivery_limit_hours = forms.IntegerField(
+        label=_("An urgent supply request escalates after (hours)"), min_value=0
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +175,21 @@ class PolicyForm(forms.Form):
     def measure_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [
             (RULE_LABELS[name], [self[f"{name}_{part}"] for part in ("kind", "days", "test_days")])
-            for name in MEASURES
+            for name in ARRIVAL_MEASURES
+        ]
+
+    def lockdown_fields(self) -> list[forms.BoundField]:
+        return [self[f"lockdown_{part}"] for part in ("kind", "days", "test_days")]
+
+    def closure_fields(self) -> list[forms.BoundField]:
+        return [
+            self[n]
+            for n in (
+                "closed_management_from",
+                "refuse_non_essential_visits",
+                "gate_stop_health_codes",
+                *CLOSURE_NUMBERS,
+            )
         ]
 
     def metadata_fields(self) -> list[forms.BoundField]:
@@ -186,7 +246,12 @@ class PolicyForm(forms.Form):
             "checks_per_day": rules.checks_per_day,
             "symptoms": "\n".join(rules.symptoms),
             "alert_escalation_minutes": rules.alert_escalation_minutes,
+            "closed_management_from": rules.closed_management_from.value,
+            "refuse_non_essential_visits": rules.refuse_non_essential_visits,
+            "gate_stop_health_codes": list(rules.gate_stop_health_codes),
         }
+        for name in CLOSURE_NUMBERS:
+            data[name] = getattr(rules, name)
         for name in MEASURES:
             measure: Measure = getattr(rules, name)
             data[f"{name}_kind"] = measure.kind.value
@@ -207,6 +272,7 @@ class PolicyForm(forms.Form):
             medium=measures["medium"],
             low=measures["low"],
             close_contact=measures["close_contact"],
+            lockdown=measures["lockdown"],
             certificate_valid_days=d["certificate_valid_days"],
             test_within_hours=d["test_within_hours"],
             lookback_days=d["lookback_days"],
@@ -222,6 +288,13 @@ class PolicyForm(forms.Form):
             release=ReleaseCriteria(
                 **{c.name: d[f"release_{c.name}"] for c in fields(ReleaseCriteria)}
             ),
+            closed_management_from=Level(d["closed_management_from"]),
+            refuse_non_essential_visits=d["refuse_non_essential_visits"],
+            # in the order of the choices, whatever order the browser sent them in
+            gate_stop_health_codes=tuple(
+                c for c in HEALTH_CODES if c in d["gate_stop_health_codes"]
+            ),
+            **{name: d[name] for name in CLOSURE_NUMBERS},
         )
 
     def metadata(self) -> dict[str, Any]:

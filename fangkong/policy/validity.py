@@ -20,6 +20,7 @@ from typing import Any
 
 from .rules import (
     CountyRuleLevel,
+    Level,
     Measure,
     MeasureKind,
     PolicyRules,
@@ -33,7 +34,7 @@ def gettext_noop(message: str) -> str:
 
 
 #: rules holding a `Measure`, in the order the page shows them
-MEASURES = ("high", "medium", "low", "close_contact")
+MEASURES = ("high", "medium", "low", "close_contact", "lockdown")
 MAX_MEASURE_DAYS = 60
 #: (smallest, largest) accepted for each whole-number rule
 INT_BOUNDS: dict[str, tuple[int, int]] = {
@@ -42,7 +43,14 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "lookback_days": (1, 60),
     "checks_per_day": (1, 6),
     "alert_escalation_minutes": (1, 1440),
+    "lockdown_checks_per_day": (1, 6),
+    "lockdown_disinfections_per_day": (1, 12),
+    "pool_size": (1, 20),
+    "delivery_limit_hours": (1, 168),
+    "urgent_delivery_limit_hours": (1, 72),
 }
+#: the health-code colours a gate may stop (the codes of `gate_stop_health_codes`)
+HEALTH_CODES = ("green", "yellow", "red", "none")
 #: body temperatures no thermometer reading can plausibly leave
 TEMPERATURE_FLOOR = Decimal("30.0")
 TEMPERATURE_CEILING = Decimal("45.0")
@@ -96,6 +104,7 @@ def problems(rules: PolicyRules) -> list[Problem]:
             )
     found.extend(_temperature_problems(rules))
     found.extend(_symptom_problems(rules.symptoms))
+    found.extend(_closure_problems(rules))
     if not any(getattr(rules.release, f.name) for f in fields(ReleaseCriteria)):
         found.append(
             Problem(
@@ -145,6 +154,55 @@ def _measure_problems(name: str, measure: Measure) -> list[Problem]:
     if len(set(measure.test_days)) != len(measure.test_days):
         found.append(
             Problem((name, "test_days"), gettext_noop("Each test day may be given only once."))
+        )
+    return found
+
+
+def _closure_problems(rules: PolicyRules) -> list[Problem]:
+    found: list[Problem] = []
+    if not rules.lockdown.is_quarantine:
+        found.append(
+            Problem(
+                ("lockdown", "kind"),
+                gettext_noop(
+                    "The people of a locked building are isolated: choose home or "
+                    "centralised quarantine."
+                ),
+            )
+        )
+    if rules.urgent_delivery_limit_hours > rules.delivery_limit_hours:
+        found.append(
+            Problem(
+                ("urgent_delivery_limit_hours",),
+                gettext_noop(
+                    "An urgent request cannot wait longer than an ordinary one (%(hours)d hours)."
+                ),
+                {"hours": rules.delivery_limit_hours},
+            )
+        )
+    codes = rules.gate_stop_health_codes
+    unknown = [c for c in codes if c not in HEALTH_CODES]
+    if unknown:
+        found.append(
+            Problem(
+                ("gate_stop_health_codes",),
+                gettext_noop("Choose among these codes: %(values)s; not %(bad)s."),
+                {"values": ", ".join(HEALTH_CODES), "bad": ", ".join(unknown)},
+            )
+        )
+    elif len(set(codes)) != len(codes):
+        found.append(
+            Problem(
+                ("gate_stop_health_codes",),
+                gettext_noop("Each health code may be given only once."),
+            )
+        )
+    elif "red" not in codes:
+        found.append(
+            Problem(
+                ("gate_stop_health_codes",),
+                gettext_noop("A red health code must always stop someone at the gate."),
+            )
         )
     return found
 
@@ -289,6 +347,18 @@ def _read(name: str, current: Any, raw: Any, found: list[Problem]) -> Any:
                     path,
                     gettext_noop("Choose one of these codes: %(values)s."),
                     {"values": ", ".join(c.value for c in CountyRuleLevel)},
+                )
+            )
+            raise _Skip from None
+    if isinstance(current, Level):
+        try:
+            return Level(raw)
+        except ValueError:
+            found.append(
+                Problem(
+                    path,
+                    gettext_noop("Choose one of these codes: %(values)s."),
+                    {"values": ", ".join(lv.value for lv in Level)},
                 )
             )
             raise _Skip from None
