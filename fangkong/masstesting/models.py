@@ -10,14 +10,21 @@ members for a single-tube retest.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.imports.models import FINISHED, RUNNING, JobStatus, percent_of
 from fangkong.people.models import Household, Resident
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 class ScopeKind(models.TextChoices):
@@ -42,6 +49,19 @@ class RoundQuerySet(ScopedQuerySet):
         "grid": "township__communities__grids",
     }
     view_capability = Capability.VIEW_ROUNDS
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """A township-wide round: everyone of the township with VIEW_ROUNDS. A narrower one:
+        the township's staff and its own community's (another community's round is 404)."""
+        qs = super().visible_to(user)
+        if not user.is_authenticated or user.is_superuser:
+            return qs
+        level, _key = user.scope
+        if level in ("community", "grid"):
+            return qs.filter(
+                Q(scope=ScopeKind.TOWNSHIP) | Q(community_id=user.community_id)  # type: ignore[union-attr]
+            )
+        return qs
 
 
 class Round(models.Model):
@@ -90,6 +110,10 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
 
 class Tube(models.Model):
     """A sampling tube of a round: one person, or a pool of up to `round.pool_size`."""
@@ -110,6 +134,7 @@ class Tube(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "code"], name="tube_code_unique_in_round")
         ]
+        indexes = [models.Index(fields=["code"], name="tube_code_idx")]
 
     def __str__(self) -> str:
         return self.code
@@ -150,6 +175,11 @@ class RoundMember(models.Model):
     result = models.CharField(_("result"), max_length=10, choices=MemberResult.choices, blank=True)
     #: their pool was positive: a single-tube retest is needed
     retest_needed = models.BooleanField(_("retest needed"), default=False)
+    #: the single tube of their retest (its result is theirs)
+    retest_tube = models.ForeignKey(
+        Tube, on_delete=models.PROTECT, null=True, blank=True, related_name="retest_members"
+    )
+    result_at = models.DateTimeField(_("result recorded"), null=True, blank=True)
 
     objects = RoundMemberQuerySet.as_manager()
 
@@ -163,7 +193,94 @@ class RoundMember(models.Model):
         indexes = [
             models.Index(fields=["round", "building"], name="roundmember_round_building"),
             models.Index(fields=["round", "tube"], name="roundmember_round_tube"),
+            models.Index(
+                fields=["round", "retest_tube"],
+                name="roundmember_round_retest",
+                condition=Q(retest_tube__isnull=False),
+            ),
+            # the positives listed on the round page
+            models.Index(
+                fields=["round"], name="roundmember_positive", condition=Q(result="positive")
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.resident_id}"
+
+
+class RoundImportQuerySet(ScopedQuerySet):
+    scope_paths = {
+        "township": "township_id",
+        "community": "community_id",
+        "grid": "created_by__grid_id",
+    }
+    view_capability = Capability.RECORD_TESTS
+
+
+class RoundImportJob(models.Model):
+    """One lab spreadsheet for a round: checked in the background (the dry run), then
+    written on confirmation, all or nothing (`results.py`)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+    file = models.FileField(_("file"), upload_to="round-imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    language = models.CharField(max_length=16, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    matched_rows = models.PositiveIntegerField(_("rows matched"), default=0)
+    unmatched_rows = models.PositiveIntegerField(_("rows not matched"), default=0)
+    #: [[row, column, message], …], at most MAX_STORED_PROBLEMS
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    negative = models.PositiveIntegerField(_("people negative"), default=0)
+    positive = models.PositiveIntegerField(_("people positive"), default=0)
+    retest = models.PositiveIntegerField(_("people to retest"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = RoundImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("round result import")
+        verbose_name_plural = _("round result imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in RUNNING
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def percent(self) -> int:
+        return percent_of(self.processed_rows, self.total_rows)
+
+    @property
+    def can_apply(self) -> bool:
+        return (
+            self.status == JobStatus.CHECKED and self.unmatched_rows == 0 and self.matched_rows > 0
+        )

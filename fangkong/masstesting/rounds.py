@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +67,15 @@ def scope_fields(scope: Scope) -> dict[str, object]:
 
 def residents_in(scope: Scope) -> Iterable[Resident]:
     """Everyone living in `scope` now (active residents with a household there)."""
+    return (
+        residents_query(scope)
+        .select_related("household")
+        .order_by("id")
+        .iterator(chunk_size=_BATCH)
+    )
+
+
+def residents_query(scope: Scope) -> QuerySet[Resident]:
     qs = Resident.objects.active()
     if isinstance(scope, Unit):
         qs = qs.filter(household__unit=scope)
@@ -77,7 +87,61 @@ def residents_in(scope: Scope) -> Iterable[Resident]:
         qs = qs.filter(community=scope)
     else:
         qs = qs.filter(township=scope)
-    return qs.select_related("household").order_by("id").iterator(chunk_size=_BATCH)
+    return qs
+
+
+def _insert(rnd: Round, residents: Iterable[Resident]) -> int:
+    """Members for the given people, in batches."""
+    batch: list[RoundMember] = []
+    count = 0
+    for person in residents:
+        batch.append(
+            RoundMember(
+                round=rnd,
+                township_id=person.township_id,
+                community_id=person.community_id,
+                grid_id=person.grid_id,
+                building_id=person.household.building_id if person.household else None,
+                household_id=person.household_id,
+                resident=person,
+            )
+        )
+        if len(batch) >= _BATCH:
+            RoundMember.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    RoundMember.objects.bulk_create(batch)
+    return count + len(batch)
+
+
+def _insert_everyone_in(scope: Scope, rnd: Round) -> int:
+    """Members for everyone living in `scope`: ONE `INSERT … SELECT` (a township of 300,000
+    people in seconds, no row through Python)."""
+    people = (
+        residents_query(scope)
+        .order_by("id")
+        .values_list(
+            Value(rnd.pk),
+            "township_id",
+            "community_id",
+            "grid_id",
+            "household__building_id",
+            "household_id",
+            "id",
+            Value(""),
+            Value(False),
+        )
+    )
+    sql, params = people.query.sql_with_params()
+    columns = (
+        "round_id", "township_id", "community_id", "grid_id", "building_id", "household_id",
+        "resident_id", "result", "retest_needed",
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RoundMember._meta.db_table} ({', '.join(columns)}) {sql}", params
+        )
+        return int(cursor.rowcount)
 
 
 def open_round(
@@ -108,26 +172,7 @@ def open_round(
             opened_by=by,
             **fields,  # type: ignore[arg-type]
         )
-        batch: list[RoundMember] = []
-        count = 0
-        for person in residents if residents is not None else residents_in(scope):
-            batch.append(
-                RoundMember(
-                    round=rnd,
-                    township_id=person.township_id,
-                    community_id=person.community_id,
-                    grid_id=person.grid_id,
-                    building_id=person.household.building_id if person.household else None,
-                    household_id=person.household_id,
-                    resident=person,
-                )
-            )
-            if len(batch) >= _BATCH:
-                RoundMember.objects.bulk_create(batch)
-                count += len(batch)
-                batch = []
-        RoundMember.objects.bulk_create(batch)
-        count += len(batch)
+        count = _insert_everyone_in(scope, rnd) if residents is None else _insert(rnd, residents)
         if count == 0:
             raise DomainError(
                 _("Nobody is registered as living there: add the residents first."),

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.spreadsheets import SPREADSHEET_SUFFIXES
+
+
+class OpenRoundForm(forms.Form):
+    place = forms.ChoiceField(label=_("Who is tested"), choices=())
+    name = forms.CharField(label=_("Name of the round"), max_length=100)
+
+    def __init__(self, *args: object, choices: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["place"].choices = choices  # type: ignore[attr-defined]
+
+
+class TubeForm(forms.Form):
+    tube = forms.CharField(
+        label=_("Tube number"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "inputmode": "text"}
+        ),
+    )
+    single = forms.BooleanField(label=_("Single-person tube (retest)"), required=False)
+
+
+class PersonForm(forms.Form):
+    tube = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    single = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Scan the pass"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    q = forms.CharField(
+        label=_("or search: name, or the last 4 characters of the document number"),
+        required=False,
+        max_length=50,
+    )
+    resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ResultUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Lab results (.xlsx, .xls, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),
+        error_messages={
+            "required": _("Choose the file to upload."),
+            "empty": _("The file is empty. Fill in the template and upload it again."),
+        },
+    )
