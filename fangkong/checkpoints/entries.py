@@ -1,0 +1,675 @@
+"""Every write to the gate log: a resident's passage (scanned or searched), a visitor, a
+vehicle, and handling a stop. One function per verb.
+
+A submission carries the `client_key` its form was rendered with. A resubmission (double
+tap, a flaky network, a turnstile retrying) finds the entry of the first and gets the same
+answer: the key is unique in the database, so the repeat's insert fails (in a savepoint when
+the caller holds a transaction), and the IntegrityError is answered with the entry stored
+first — whether the first request finished long ago or is racing this one. Two guards
+scanning the same person at once make two submissions with two keys: both are stored.
+
+The three recording verbs only read until their one insert, which runs in its own atomic
+block (a savepoint when the caller holds a transaction): no lock is held while deciding.
+The insert is one plain INSERT built from the model's fields (`_insert_row`). The rules in
+force are kept for RULES_SECONDS per process, closed management as long as the closure app
+caches it.
+
+`record_scan` is `record_resident` for a scanned pass and a gate given by id (the API's
+scan, the hot path of a turnstile): it reads the gate, the pass, its holder and their
+quarantine and lockdown facts in one statement (`lookup.gate_and_pass`) instead of the
+ORM's queries, and decides through the same code.
+
+Entries are the log itself (who recorded what, when), so they are not copied into the audit
+log; handling a stop is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, Field, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import audit
+from fangkong.core.errors import DomainError
+from fangkong.core.masking import mask_document
+from fangkong.core.models import AuditAction, User
+from fangkong.core.roles import Capability
+from fangkong.lockdown.models import LockdownMember
+from fangkong.people.identity import InvalidDocument, parse_document
+from fangkong.people.models import Resident
+from fangkong.people.phones import InvalidPhone, normalise_phone
+from fangkong.policy.rules import PolicyRules
+from fangkong.policy.versions import in_force
+from fangkong.quarantine.models import Case
+
+from . import closed, lookup
+from .gate import Decision, Passage, PassProblem, decide
+from .models import (
+    Direction,
+    EntryKind,
+    Gate,
+    GateEntry,
+    GateState,
+    HealthCode,
+    Pass,
+)
+from .passes import in_jurisdiction
+from .payload import BadPayload, pass_number_of
+from .plates import InvalidPlate, normalise_plate
+
+
+@dataclass
+class Recorded:
+    entry: GateEntry
+    #: False when the submission repeated an earlier one (same client key)
+    created: bool
+    #: the person as the answer shows them (name, masked document) when the recording knows
+    #: it already; None: read it from the entry
+    person: dict[str, str] | None = None
+
+
+# ---- checks shared by every verb ------------------------------------------------------------
+
+
+def check_guard(by: User, gate: Gate) -> None:
+    """DomainError unless `by` may record at `gate` (GUARD_GATE, gate in jurisdiction, open)."""
+    if not by.can(Capability.GUARD_GATE):
+        raise DomainError(_("Your role does not record passages at a gate."))
+    if not in_gate_jurisdiction(by, gate):
+        raise DomainError(_("There is no gate with this id in your community."), field="gate_id")
+    if gate.state != GateState.OPEN:
+        raise DomainError(
+            _("Gate %(gate)s is sealed; record passages at the open gate.") % {"gate": gate},
+            field="gate_id",
+        )
+
+
+def in_gate_jurisdiction(user: User, gate: Gate) -> bool:
+    if user.is_superuser:
+        return True
+    level, key = user.scope
+    if level == "grid":
+        return user.community_id == gate.community_id
+    return {"township": gate.township_id, "community": gate.community_id}.get(level or "") == key
+
+
+def parse_temperature(raw: Any, rules: PolicyRules, *, required: bool = True) -> Decimal | None:
+    if raw in (None, ""):
+        if required:
+            raise DomainError(_("Enter the temperature."), field="temperature")
+        return None
+    try:
+        value = Decimal(str(raw).strip()).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise DomainError(
+            _("Enter the temperature as a number, e.g. 36.5."), field="temperature"
+        ) from None
+    if not value.is_finite() or not rules.is_plausible(value):
+        raise DomainError(
+            _("%(t)s °C is not a plausible body temperature (%(lo)s–%(hi)s); measure again.")
+            % {"t": value, "lo": rules.temperature_min, "hi": rules.temperature_max},
+            field="temperature",
+        )
+    return value
+
+
+def check_choices(direction: str, health_code: str, *, code_required: bool = True) -> None:
+    errors: dict[str, list[str]] = {}
+    if direction not in Direction.values:
+        errors["direction"] = [_("Choose in or out.")]
+    if (health_code or code_required) and health_code not in HealthCode.values:
+        errors["health_code"] = [_("Choose the colour of the health code you saw.")]
+    if errors:
+        raise DomainError(errors=errors)
+
+
+def _repeat(client_key: uuid.UUID, by: User) -> Recorded | None:
+    entry = GateEntry.objects.filter(client_key=client_key).first()
+    if entry is None:
+        return None
+    if entry.guard_id != by.pk:
+        raise DomainError(_("This submission key belongs to another guard's entry."))
+    return Recorded(entry, created=False)
+
+
+@functools.cache
+def _insert_statement(vendor: str, returning: bool) -> tuple[str, tuple[Field[Any, Any], ...]]:
+    """INSERT of a GateEntry (every column but the primary key) and the fields of its values."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    meta = GateEntry._meta
+    fields = tuple(f for f in meta.local_concrete_fields if not f.primary_key)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    return sql, fields
+
+
+def _insert_row(entry: GateEntry, connection: BaseDatabaseWrapper) -> None:
+    """`entry.save(force_insert=True)` as one INSERT without the ORM's query compiler: the
+    values prepared by each field for the database, the new id read back."""
+    returning = connection.features.can_return_columns_from_insert
+    sql, fields = _insert_statement(connection.vendor, returning)
+    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if returning:
+            entry.pk = cursor.fetchone()[0]
+        else:
+            meta = GateEntry._meta
+            entry.pk = connection.ops.last_insert_id(cursor, meta.db_table, str(meta.pk.column))
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
+def _insert(entry: GateEntry, by: User) -> Recorded:
+    connection = transaction.get_connection()
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: the caller's transaction survives
+                _insert_row(entry, connection)
+        else:  # one INSERT in autocommit is atomic by itself
+            _insert_row(entry, connection)
+    except IntegrityError:
+        # The same submission, arriving twice at once: the first one stored it.
+        again = _repeat(entry.client_key, by)
+        if again is None:
+            raise
+        return again
+    return Recorded(entry, created=True)
+
+
+def _quarantined() -> Exists:
+    return Exists(Case.objects.open().filter(resident_id=OuterRef("resident_id")))
+
+
+def _locked() -> Exists:
+    return Exists(LockdownMember.objects.active().filter(resident_id=OuterRef("resident_id")))
+
+
+def _status(resident: Resident) -> tuple[bool, bool]:
+    """(in an open quarantine case, in an active lockdown), in one query."""
+    row = (
+        Resident.objects.filter(pk=resident.pk)
+        .annotate(
+            q=Exists(Case.objects.open().filter(resident_id=OuterRef("pk"))),
+            l=Exists(LockdownMember.objects.active().filter(resident_id=OuterRef("pk"))),
+        )
+        .values_list("q", "l")
+        .get()
+    )
+    return bool(row[0]), bool(row[1])
+
+
+#: how long a process keeps the rules in force of a township (a new policy version reaches
+#: the gate within this time)
+RULES_SECONDS = 30
+_rules: dict[tuple[int, dt.date], tuple[float, PolicyRules]] = {}
+
+
+def rules_in_force(township_id: int, day: dt.date) -> PolicyRules:
+    key = (township_id, day)
+    now = time.monotonic()
+    kept = _rules.get(key)
+    if kept is not None and now - kept[0] < RULES_SECONDS:
+        return kept[1]
+    rules = in_force(township_id, day).as_rules()
+    if len(_rules) > 1000:
+        _rules.clear()
+    _rules[key] = (now, rules)
+    return rules
+
+
+def forget_rules() -> None:
+    _rules.clear()
+
+
+def _context(gate: Gate, today: dt.date) -> tuple[PolicyRules, bool]:
+    return rules_in_force(gate.township_id, today), closed.closed_management_on(
+        gate.community_id, today
+    )
+
+
+def _entry(gate: Gate, by: User, decision: Decision, **fields: Any) -> GateEntry:
+    return GateEntry(
+        township_id=gate.township_id,
+        community_id=gate.community_id,
+        gate=gate,
+        at=timezone.now(),
+        verdict=decision.verdict,
+        reasons=[str(r) for r in decision.reasons],
+        guard=by,
+        **fields,
+    )
+
+
+def resident_of_gate(gate: Gate, resident_id: Any) -> Resident:
+    """A resident of the gate's community by id (what the guard's search offers)."""
+    try:
+        return Resident.objects.get(
+            pk=int(resident_id), community_id=gate.community_id, merged_into__isnull=True
+        )
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise DomainError(
+            _("There is no resident with this id in this community."), field="resident_id"
+        ) from None
+
+
+# ---- a resident (pass scanned, or found by search) --------------------------------------------
+
+
+def _holder(resident: Resident, quarantined: bool, locked: bool) -> lookup.Holder:
+    return lookup.Holder(
+        id=resident.pk,
+        community_id=resident.community_id,
+        grid_id=resident.grid_id,
+        household_id=resident.household_id,
+        name=resident.name,
+        masked_document=mask_document(resident.doc_number),
+        in_quarantine=quarantined,
+        in_lockdown=locked,
+    )
+
+
+def _resident_entry(
+    by: User,
+    gate: Gate,
+    holder: lookup.Holder | None,
+    *,
+    pass_id: int | None,
+    problem: PassProblem | None,
+    rules: PolicyRules,
+    closed_on: bool,
+    client_key: uuid.UUID,
+    direction: str,
+    temperature: Decimal | None,
+    health_code: str,
+) -> GateEntry:
+    """The decision on a resident's passage and its entry, however the facts were read."""
+    home = holder is not None and holder.community_id == gate.community_id
+    decision = decide(
+        Passage(
+            entering=direction == Direction.IN,
+            is_resident=home,
+            in_quarantine=holder is not None and holder.in_quarantine,
+            in_lockdown=holder is not None and holder.in_lockdown,
+            temperature=temperature,
+            health_code=health_code,
+            closed_management=closed_on,
+            pass_problem=problem,
+        ),
+        rules,
+    )
+    return _entry(
+        gate,
+        by,
+        decision,
+        client_key=client_key,
+        direction=direction,
+        kind=EntryKind.RESIDENT,
+        resident_id=holder.id if holder else None,
+        gate_pass_id=pass_id,
+        name=holder.name if holder else "",
+        # A stop goes to the grid worker of the person; a stranger's code to the community.
+        grid_id=holder.grid_id if holder and home else None,
+        temperature=temperature,
+        health_code=health_code,
+    )
+
+
+def record_resident(
+    by: User,
+    gate: Gate,
+    *,
+    client_key: uuid.UUID,
+    direction: str,
+    temperature: Any,
+    health_code: str,
+    code: str = "",
+    resident_id: Any = None,
+) -> Recorded:
+    """One resident passing: by the text of their pass's QR code (`code`) or chosen from the
+    search (`resident_id`). Bad input raises DomainError and writes nothing; a forged,
+    revoked or foreign pass is a stop that is recorded."""
+    check_guard(by, gate)
+    check_choices(direction, health_code)
+    today = timezone.localdate()
+    rules, closed_on = _context(gate, today)
+    value = parse_temperature(temperature, rules)
+    card: Pass | None = None
+    resident: Resident | None = None
+    problem: PassProblem | None = None
+    if code:
+        try:
+            number = pass_number_of(code)
+        except BadPayload:
+            problem = PassProblem.FORGED
+        else:
+            # One query: the pass, its holder and whether they are in quarantine or a
+            # lockdown (the number is unique: no ordering, no LIMIT).
+            card = next(
+                iter(
+                    Pass.objects.select_related("resident")
+                    .annotate(quarantined=_quarantined(), locked=_locked())
+                    .filter(number=number)
+                    .order_by()
+                ),
+                None,
+            )
+            if card is None:
+                problem = PassProblem.FORGED
+            else:
+                resident = card.resident
+                if card.revoked_at is not None:
+                    problem = PassProblem.REVOKED
+                elif card.community_id != gate.community_id:
+                    problem = PassProblem.OTHER_COMMUNITY
+    elif resident_id not in (None, ""):
+        resident = resident_of_gate(gate, resident_id)
+    else:
+        raise DomainError(_("Scan a pass or choose a person from the search."), field="code")
+    holder = None
+    if card is not None and resident is not None:
+        holder = _holder(resident, bool(card.quarantined), bool(card.locked))  # type: ignore[attr-defined]
+    elif resident is not None:
+        holder = _holder(resident, *_status(resident))
+    entry = _resident_entry(
+        by,
+        gate,
+        holder,
+        pass_id=card.pk if card else None,
+        problem=problem,
+        rules=rules,
+        closed_on=closed_on,
+        client_key=client_key,
+        direction=direction,
+        temperature=value,
+        health_code=health_code,
+    )
+    entry.resident, entry.gate_pass = resident, card  # the answer reads the holder from them
+    return _insert(entry, by)
+
+
+def record_scan(
+    by: User,
+    gate_id: int,
+    *,
+    client_key: uuid.UUID,
+    code: str,
+    direction: str,
+    temperature: Any,
+    health_code: str,
+) -> Recorded:
+    """`record_resident` for a scanned pass at the gate of `gate_id`, in two statements: the
+    gate, the pass, its holder and their quarantine and lockdown facts in one read
+    (`lookup.gate_and_pass`), then the INSERT. A gate that does not exist or is not in the
+    guard's jurisdiction is a DomainError on `gate_id`, as bad input is; the answer is the
+    one `record_resident` gives for the same facts."""
+    try:
+        number: str | None = pass_number_of(code) if code else None
+    except BadPayload:
+        number = None
+    gate, card = lookup.gate_and_pass(gate_id, number)
+    if gate is None or not in_gate_jurisdiction(by, gate):
+        raise DomainError(_("There is no gate with this id in your community."), field="gate_id")
+    check_guard(by, gate)
+    check_choices(direction, health_code)
+    rules, closed_on = _context(gate, timezone.localdate())
+    value = parse_temperature(temperature, rules)
+    if not code:
+        raise DomainError(_("Scan a pass or choose a person from the search."), field="code")
+    problem: PassProblem | None = None
+    if card is None:
+        problem = PassProblem.FORGED
+    elif card.revoked:
+        problem = PassProblem.REVOKED
+    elif card.community_id != gate.community_id:
+        problem = PassProblem.OTHER_COMMUNITY
+    holder = card.holder if card else None
+    entry = _resident_entry(
+        by,
+        gate,
+        holder,
+        pass_id=card.id if card else None,
+        problem=problem,
+        rules=rules,
+        closed_on=closed_on,
+        client_key=client_key,
+        direction=direction,
+        temperature=value,
+        health_code=health_code,
+    )
+    done = _insert(entry, by)
+    if done.created:
+        done.person = {
+            "name": entry.name,
+            "masked_document": holder.masked_document if holder else "",
+        }
+    return done
+
+
+# ---- a visitor ----------------------------------------------------------------------------------
+
+
+def _visitor_identity(
+    name: str, phone: str, doc_type: str, doc_number: str
+) -> tuple[str, str, str]:
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Enter the visitor's name.")]
+    try:
+        phone = normalise_phone(phone)
+    except InvalidPhone as exc:
+        errors["phone"] = [exc.message]
+    try:
+        document = parse_document(doc_type or "id_card", doc_number, today=timezone.localdate())
+        doc_number = document.number
+    except (InvalidDocument, ValueError) as exc:
+        errors["doc_number"] = [getattr(exc, "message", str(exc))]
+    if errors:
+        raise DomainError(errors=errors)
+    return name[:50], phone, doc_number
+
+
+def record_visitor(
+    by: User,
+    gate: Gate,
+    *,
+    client_key: uuid.UUID,
+    name: str,
+    phone: str,
+    doc_number: str,
+    host_id: Any,
+    purpose: str,
+    essential: bool,
+    direction: str,
+    temperature: Any,
+    health_code: str,
+    doc_type: str = "id_card",
+) -> Recorded:
+    """A visitor (not a resident of this community) with whom they visit and why. Under
+    closed management a visit that is not essential is refused, and recorded as a stop on
+    the host's grid worker's list."""
+    check_guard(by, gate)
+    check_choices(direction, health_code)
+    today = timezone.localdate()
+    rules, closed_on = _context(gate, today)
+    value = parse_temperature(temperature, rules)
+    name, phone, doc_number = _visitor_identity(name, phone, doc_type, doc_number)
+    host = resident_of_gate(gate, host_id) if host_id not in (None, "") else None
+    purpose = (purpose or "").strip()
+    if host is None or not purpose:
+        errors: dict[str, list[str]] = {}
+        if host is None:
+            errors["host_id"] = [_("Choose whom the visitor visits.")]
+        if not purpose:
+            errors["purpose"] = [_("Enter the reason for the visit.")]
+        raise DomainError(errors=errors)
+    decision = decide(
+        Passage(
+            entering=direction == Direction.IN,
+            is_visit=True,
+            essential=bool(essential),
+            temperature=value,
+            health_code=health_code,
+            closed_management=closed_on,
+        ),
+        rules,
+    )
+    entry = _entry(
+        gate,
+        by,
+        decision,
+        client_key=client_key,
+        direction=direction,
+        kind=EntryKind.VISITOR,
+        name=name,
+        phone=phone,
+        doc_number=doc_number,
+        host=host,
+        purpose=purpose[:200],
+        essential=bool(essential),
+        grid_id=host.grid_id,
+        temperature=value,
+        health_code=health_code,
+    )
+    return _insert(entry, by)
+
+
+# ---- a vehicle ----------------------------------------------------------------------------------
+
+
+def record_vehicle(
+    by: User,
+    gate: Gate,
+    *,
+    client_key: uuid.UUID,
+    plate: str,
+    direction: str,
+    driver_id: Any = None,
+    name: str = "",
+    phone: str = "",
+    temperature: Any = None,
+    health_code: str = "",
+) -> Recorded:
+    """A vehicle through the gate: its plate and its driver, a resident (chosen from the
+    search) or someone else (name and phone). The driver's passage is decided as a person's:
+    a driver who is not a resident is not let in under closed management."""
+    check_guard(by, gate)
+    check_choices(direction, health_code, code_required=False)
+    today = timezone.localdate()
+    rules, closed_on = _context(gate, today)
+    value = parse_temperature(temperature, rules, required=False)
+    errors: dict[str, list[str]] = {}
+    try:
+        plate = normalise_plate(plate)
+    except InvalidPlate:
+        errors["plate"] = [_("Not a Chinese vehicle plate (e.g. 鄂A12345, 鄂AD12345).")]
+    driver: Resident | None = None
+    if driver_id not in (None, ""):
+        driver = resident_of_gate(gate, driver_id)
+        name, phone = driver.name, ""
+    else:
+        name = (name or "").strip()[:50]
+        if not name:
+            errors["name"] = [_("Enter the driver's name, or choose a resident.")]
+        try:
+            phone = normalise_phone(phone)
+        except InvalidPhone as exc:
+            errors["phone"] = [exc.message]
+    if errors:
+        raise DomainError(errors=errors)
+    quarantined = locked = False
+    if driver is not None:
+        quarantined, locked = _status(driver)
+    decision = decide(
+        Passage(
+            entering=direction == Direction.IN,
+            is_resident=driver is not None,
+            in_quarantine=quarantined,
+            in_lockdown=locked,
+            temperature=value,
+            health_code=health_code,
+            closed_management=closed_on,
+        ),
+        rules,
+    )
+    entry = _entry(
+        gate,
+        by,
+        decision,
+        client_key=client_key,
+        direction=direction,
+        kind=EntryKind.VEHICLE,
+        plate=plate,
+        resident=driver,
+        name=name,
+        phone=phone,
+        grid_id=driver.grid_id if driver else None,
+        temperature=value,
+        health_code=health_code,
+    )
+    return _insert(entry, by)
+
+
+# ---- the grid worker's worklist -----------------------------------------------------------------
+
+
+@transaction.atomic
+def handle_stop(by: User, entry: GateEntry, note: str) -> GateEntry:
+    """Mark a stop as handled (the grid worker followed it up), with what was done."""
+    if not by.can(Capability.HANDLE_STOPS):
+        raise DomainError(_("Your role does not handle stops."))
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say what was done."), field="note")
+    entry = GateEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.verdict != "stop":
+        raise DomainError(_("Only a stop is handled."))
+    if entry.handled_at is not None:
+        raise DomainError(_("This stop was handled already."))
+    entry.handled_at = timezone.now()
+    entry.handled_by = by
+    entry.handled_note = note[:200]
+    entry.save(update_fields=["handled_at", "handled_by", "handled_note"])
+    audit.record_object(
+        by,
+        AuditAction.UPDATE,
+        entry,
+        changes={"handled_at": [None, entry.handled_at.isoformat()]},
+        reason=entry.handled_note,
+    )
+    return entry
+
+
+def gates_for(user: User) -> Any:
+    """The open gates `user` may record at, by name."""
+    qs = Gate.objects.visible_to(user).filter(state=GateState.OPEN)
+    return qs.select_related("community").order_by("community_id", "name")
+
+
+__all__ = [
+    "Recorded",
+    "check_guard",
+    "gates_for",
+    "handle_stop",
+    "in_jurisdiction",
+    "record_resident",
+    "record_scan",
+    "record_vehicle",
+    "record_visitor",
+]

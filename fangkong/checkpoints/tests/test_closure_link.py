@@ -1,0 +1,58 @@
+"""The gate reads closed management from the closure app (`fangkong.closure.levels`): the
+township sets the community to medium risk, and from then on non-residents are turned away."""
+
+from __future__ import annotations
+
+import pytest
+
+from fangkong.checkpoints import entries
+from fangkong.closure import actions as closure
+
+from .helpers import passage
+
+
+@pytest.fixture
+def closed() -> None:
+    """Here the real answer, not the test switch of conftest."""
+    return None
+
+
+def visit(world, gate, **kw):
+    values = {
+        "name": "访客",
+        "phone": "13912345678",
+        "doc_number": world.resident_b.doc_number,
+        "host_id": world.resident_g1.pk,
+        "purpose": "串门",
+        "essential": False,
+        "direction": "in",
+    }
+    values.update(kw)
+    return entries.record_visitor(world.user("guard_a1"), gate, **passage(**values)).entry
+
+
+def test_closed_management_follows_the_communitys_level(world, gate, clock) -> None:
+    assert visit(world, gate).verdict == "allow"
+    closure.set_level(world.user("admin_a"), world.community_a1, level="medium", reason="本地疫情")
+    refused = visit(world, gate)
+    assert (refused.verdict, refused.reasons) == ("stop", ["non_essential"])
+    assert visit(world, gate, essential=True).verdict == "allow"
+    # The village next door is not closed.
+    from .conftest import make_gate
+
+    village_gate = make_gate(world, "村口", community=world.community_a2)
+    guard = world.user("leader_a2")
+    other = entries.record_visitor(
+        guard,
+        village_gate,
+        **passage(
+            name="访客",
+            phone="13912345678",
+            doc_number=world.resident_b.doc_number,
+            host_id=world.resident_village.pk,
+            purpose="串门",
+            essential=False,
+            direction="in",
+        ),
+    ).entry
+    assert other.verdict == "allow"
