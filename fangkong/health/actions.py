@@ -40,6 +40,7 @@ from .models import (
     ReportLink,
     slot_label,
 )
+from .monitoring import checks_per_day
 
 #: the case statuses in which a person is in quarantine and reports twice a day
 MONITORED_STATUSES = (CaseStatus.IN_QUARANTINE, CaseStatus.RELEASE_REVIEW)
@@ -165,16 +166,15 @@ def record_checkin(
 
     today = timezone.localdate(now)
     filled = set(CheckIn.objects.filter(case=locked, date=today).values_list("slot", flat=True))
+    per_day = checks_per_day(rules, locked.kind)
     if slot is None:
-        slot = next_slot(filled, rules.checks_per_day)
-    elif not 1 <= slot <= rules.checks_per_day:
-        raise DomainError(
-            _("Choose one of today's %(n)d checks.") % {"n": rules.checks_per_day}, field="slot"
-        )
+        slot = next_slot(filled, per_day)
+    elif not 1 <= slot <= per_day:
+        raise DomainError(_("Choose one of today's %(n)d checks.") % {"n": per_day}, field="slot")
     elif slot in filled:
         raise DomainError(
             _("The %(check)s check of today is already recorded.")
-            % {"check": slot_label(slot, rules.checks_per_day)},
+            % {"check": slot_label(slot, per_day)},
             field="slot",
         )
     checkin = CheckIn(

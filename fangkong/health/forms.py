@@ -47,16 +47,23 @@ class CheckInForm(forms.Form):
         label=_("Check"), choices=(), coerce=int, required=False, empty_value=None
     )
 
-    def __init__(self, *args: Any, rules: PolicyRules, with_slot: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        rules: PolicyRules,
+        with_slot: bool = False,
+        per_day: int | None = None,
+        **kwargs: Any,
+    ):
+        """`per_day`: the case's checks a day (a lockdown isolation has its own number);
+        default the policy's `checks_per_day`."""
         super().__init__(*args, **kwargs)
         self.fields["symptoms"].choices = [(s, s) for s in rules.symptoms]  # type: ignore[attr-defined]
         if with_slot:
+            n_checks = per_day or rules.checks_per_day
             self.fields["slot"].choices = [  # type: ignore[attr-defined]
                 ("", _("Next check not yet recorded")),
-                *(
-                    (n, slot_label(n, rules.checks_per_day))
-                    for n in range(1, rules.checks_per_day + 1)
-                ),
+                *((n, slot_label(n, n_checks)) for n in range(1, n_checks + 1)),
             ]
         else:
             del self.fields["slot"]

@@ -14,9 +14,15 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from fangkong.policy.rules import PolicyRules
-from fangkong.quarantine.models import Case
+from fangkong.quarantine.models import Case, CaseKind
 
 from .models import CheckIn, slot_label
+
+
+def checks_per_day(rules: PolicyRules, kind: str) -> int:
+    """Temperature checks a day for a case of `kind`: a lockdown isolation has the policy's
+    lockdown number (one check per household a day), every other case `checks_per_day`."""
+    return rules.lockdown_checks_per_day if kind == CaseKind.LOCKDOWN else rules.checks_per_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +44,7 @@ class CaseToday:
 
     @property
     def per_day(self) -> int:
-        return self.rules.checks_per_day
+        return checks_per_day(self.rules, self.case.kind)
 
     @property
     def missing(self) -> int:
@@ -60,7 +66,8 @@ def today_of(cases: Sequence[Case], checkins: QuerySet[CheckIn], today: dt.date)
         rules = rules_of.get(case.policy_id)
         if rules is None:
             rules = rules_of[case.policy_id] = case.policy.as_rules()
-        out.append(CaseToday(case, rules, slot_views(by_case[case.pk], rules.checks_per_day)))
+        per_day = checks_per_day(rules, case.kind)
+        out.append(CaseToday(case, rules, slot_views(by_case[case.pk], per_day)))
     return out
 
 

@@ -66,7 +66,9 @@ def _case_queryset() -> Any:
 
 
 def _checkin_form(row: CaseToday, data: Any = None) -> CheckInForm:
-    return CheckInForm(data, prefix=f"c{row.case.pk}", rules=row.rules, with_slot=True)
+    return CheckInForm(
+        data, prefix=f"c{row.case.pk}", rules=row.rules, with_slot=True, per_day=row.per_day
+    )
 
 
 # ---- staff: quick entry ---------------------------------------------------------------------

@@ -35,7 +35,7 @@ from fangkong.core.models import User
 from fangkong.core.roles import Capability, Role
 from fangkong.policy.models import Policy
 from fangkong.quarantine.lists import ready_for_review
-from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseStatus, TestItem
+from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseKind, CaseStatus, TestItem
 from fangkong.screening.models import (
     Refusal,
     RefusalKind,
@@ -107,24 +107,33 @@ def with_checks_done(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     ).annotate(done=Count("today_checkins"))
 
 
-def checks_per_day_of(policy_ids: Any) -> dict[int, int]:
-    """{policy id: checks per day} for the given versions (one query)."""
-    return {
-        pk: Policy(rules=rules).as_rules().checks_per_day
-        for pk, rules in Policy.objects.filter(pk__in=policy_ids).values_list("pk", "rules")
-    }
+def checks_per_day_of(policy_ids: Any) -> dict[int, tuple[int, int]]:
+    """{policy id: (checks per day, checks per day of a lockdown isolation)} for the given
+    versions (one query)."""
+    out: dict[int, tuple[int, int]] = {}
+    for pk, rules in Policy.objects.filter(pk__in=policy_ids).values_list("pk", "rules"):
+        parsed = Policy(rules=rules).as_rules()
+        out[pk] = (parsed.checks_per_day, parsed.lockdown_checks_per_day)
+    return out
 
 
-def missing_filter(cases: QuerySet[Case], per_day: dict[int, int]) -> QuerySet[Case]:
+def missing_filter(cases: QuerySet[Case], per_day: dict[int, tuple[int, int]]) -> QuerySet[Case]:
     """The cases (annotated with `done`) with fewer check-ins today than their policy's
-    checks per day."""
-    by_count: dict[int, list[int]] = defaultdict(list)
+    checks per day (a lockdown isolation: the policy's lockdown checks per day)."""
+    by_count: dict[tuple[int, int], list[int]] = defaultdict(list)
     for pk, n in per_day.items():
         by_count[n].append(pk)
     if not by_count:
         return cases.none()
+    lockdown = Q(kind=CaseKind.LOCKDOWN)
     return cases.filter(
-        reduce(or_, (Q(policy_id__in=ids, done__lt=n) for n, ids in sorted(by_count.items())))
+        reduce(
+            or_,
+            (
+                Q(policy_id__in=ids) & ((~lockdown & Q(done__lt=n)) | (lockdown & Q(done__lt=m)))
+                for (n, m), ids in sorted(by_count.items())
+            ),
+        )
     )
 
 
@@ -185,14 +194,16 @@ class _List:
     counted: Callable[[], tuple[int, list[Row]]] | None = None
 
 
-def _watched(user: User) -> tuple[QuerySet[Case], dict[int, int]]:
+def _watched(user: User) -> tuple[QuerySet[Case], dict[int, tuple[int, int]]]:
     """The user's cases under watch and {policy id: checks per day} of their policy versions
     (one query; empty when no case is under watch, every case having a policy)."""
     cases = Case.objects.visible_to(user).filter(status__in=MONITORED_STATUSES)
     return cases, checks_per_day_of(cases.order_by().values("policy_id").distinct())
 
 
-def _missing_checkins(cases: QuerySet[Case], per_day: dict[int, int], today: dt.date) -> _List:
+def _missing_checkins(
+    cases: QuerySet[Case], per_day: dict[int, tuple[int, int]], today: dt.date
+) -> _List:
     missing: Any = missing_filter(with_checks_done(cases, today), per_day)
 
     def counted() -> tuple[int, list[Row]]:
@@ -207,19 +218,20 @@ def _missing_checkins(cases: QuerySet[Case], per_day: dict[int, int], today: dt.
         if not first:
             return 0, []
         people = {
-            pk: (name, grid, policy)
-            for pk, name, grid, policy in Case.objects.filter(
+            pk: (name, grid, policy, kind)
+            for pk, name, grid, policy, kind in Case.objects.filter(
                 pk__in=[pk for pk, _n, _t in first]
-            ).values_list("pk", "resident__name", "grid__name", "policy_id")
+            ).values_list("pk", "resident__name", "grid__name", "policy_id", "kind")
         }
         case_url = linker("quarantine:case_detail")
         out = []
         for pk, done, _total in first:
-            name, grid, policy = people[pk]
+            name, grid, policy, kind = people[pk]
+            general, lockdown = per_day[policy]
             detail = _("%(grid)s · %(done)d of %(n)d checks today") % {
                 "grid": grid,
                 "done": done,
-                "n": per_day[policy],
+                "n": lockdown if kind == CaseKind.LOCKDOWN else general,
             }
             out.append(Row(name, detail, case_url(pk)))
         return int(first[0][2]), out

@@ -126,8 +126,12 @@ def open_case(
     room: Room | None = None,
     test_at_once: bool = False,
     note: str = "",
+    kind: CaseKind | None = None,
 ) -> Case:
     """Open a quarantine case for `resident` as `measure` says, with its test schedule.
+
+    `kind` overrides the kind the measure maps to (a lockdown's home isolation is a
+    `CaseKind.LOCKDOWN` case under a home-quarantine measure).
 
     The cadre and medical worker come from the household's 包保 assignment (changeable later);
     home quarantine happens at the household's address, centralised quarantine in `room` (may
@@ -141,7 +145,7 @@ def open_case(
         raise DomainError(
             _("%(name)s already has an open quarantine case.") % {"name": resident.name}
         )
-    kind = _KIND_BY_MEASURE[measure.kind]
+    kind = kind or _KIND_BY_MEASURE[measure.kind]
     if room is not None:
         if kind != CaseKind.CENTRALISED:
             raise DomainError(_("Only centralised quarantine takes a room."), field="room")
@@ -406,6 +410,34 @@ def refer_to_hospital(case: Case, *, by: User | None, hospital: str, reason: str
     case.save(update_fields=["hospital"])
     _move(
         case, by, EventAction.REFER, CaseStatus.REFERRED, reason=reason, data={"hospital": hospital}
+    )
+    return case
+
+
+@transaction.atomic
+def end_lockdown_isolation(case: Case, *, by: User | None, reason: str) -> Case:
+    """An open lockdown-isolation case → released, because its lockdown was lifted.
+
+    Unlike a quarantine's release (review, then two signatures: `release`), a lockdown's home
+    isolation ends by the leader's decision to lift the lockdown, taken only when its testing
+    round is complete and negative (`lockdown.actions.lift` calls this in its transaction).
+    The event and the audit entry name that decision."""
+    reason = _reason(reason, _("Say why the isolation ends."))
+    case = _locked(case)
+    _refuse_closed(case)
+    if case.kind != CaseKind.LOCKDOWN:
+        raise DomainError(_("Only a lockdown isolation ends when its lockdown is lifted."))
+    from_status = case.status
+    event(case, by, EventAction.RELEASE, to_status=CaseStatus.RELEASED, reason=reason)
+    case.status = CaseStatus.RELEASED
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "closed_at"])
+    audit.record_object(
+        by,
+        AuditAction.TRANSITION,
+        case,
+        changes={"status": [from_status, CaseStatus.RELEASED], "lockdown_lifted": True},
+        reason=reason,
     )
     return case
 
