@@ -46,8 +46,12 @@ from fangkong.people.models import (
 from fangkong.people.romanization import romanize
 
 from . import names
+from .checkpoints import build_demo_checkpoints
+from .closure import build_demo_closure
 from .epidemic import EpidemicSummary, build_demo_epidemic
 from .households import MAX_MEMBERS, Member, compose
+from .lockdown import build_demo_lockdown
+from .masstesting import build_demo_masstesting
 
 DEMO_PASSWORD = "fangkong2025"
 DEFAULT_RESIDENTS = 5000
@@ -128,6 +132,11 @@ class DemoSummary:
     other_logins: list[DemoLogin] = field(default_factory=list)
     password: str = DEMO_PASSWORD
     epidemic: EpidemicSummary | None = None
+    #: issue 4: checklist items, gate entries, people in the lockdown, people in the rounds
+    checklist_items: int = 0
+    gate_entries: int = 0
+    lockdown_members: int = 0
+    round_members: int = 0
 
 
 class DemoExists(Exception):
@@ -572,4 +581,10 @@ def build_demo_township(
         today = today or timezone.localdate()
         summary = _Builder(seed, today).build(residents)
         summary.epidemic = build_demo_epidemic(summary.township, today=today)
+        # Closed management first (it opens the gates the checkpoint demo uses), then the gate
+        # log, the lockdown (which opens its own testing round), the community-wide rounds.
+        summary.checklist_items = build_demo_closure(summary.township, today=today)
+        summary.gate_entries = build_demo_checkpoints(summary.township, today=today)
+        summary.lockdown_members = build_demo_lockdown(summary.township, today=today)
+        summary.round_members = build_demo_masstesting(summary.township, today=today)
         return summary

@@ -51,6 +51,29 @@ EXPECTED = {
     "/api/v1/tests/{test_id}/result": {"post"},
     "/api/v1/index-cases": {"get", "post"},
     "/api/v1/close-contacts": {"post"},
+    # closed management (issue 4)
+    "/api/v1/communities/{community_id}/closure": {"get"},
+    "/api/v1/communities/{community_id}/level": {"post"},
+    "/api/v1/checklist-items/{item_id}": {"patch"},
+    # lockdown (issue 4)
+    "/api/v1/lockdowns": {"get", "post"},
+    "/api/v1/lockdowns/{lockdown_id}": {"get"},
+    "/api/v1/lockdowns/{lockdown_id}/lift": {"post"},
+    "/api/v1/supply-requests": {"post"},
+    "/api/v1/supply-requests/{request_id}/assign": {"post"},
+    "/api/v1/supply-requests/{request_id}/delivered": {"post"},
+    # checkpoints (issue 4)
+    "/api/v1/gate/scan": {"post"},
+    "/api/v1/gate/visitors": {"post"},
+    "/api/v1/gate/vehicles": {"post"},
+    "/api/v1/gate/entries": {"get"},
+    # mass-testing rounds (issue 4)
+    "/api/v1/rounds": {"get", "post"},
+    "/api/v1/rounds/{round_id}/coverage": {"get"},
+    "/api/v1/rounds/{round_id}/samples": {"post"},
+    "/api/v1/rounds/{round_id}/results": {"post"},
+    "/api/v1/rounds/imports/{job_id}": {"get"},
+    "/api/v1/rounds/imports/{job_id}/confirm": {"post"},
 }
 
 

@@ -36,6 +36,16 @@ def test_guards_and_volunteers_get_a_workbench_without_registry_data(client, wor
     assert "张三丰" not in html and 'id="counts"' not in html
 
 
+def test_a_guard_is_sent_to_the_gate_and_a_volunteer_to_their_deliveries(client, world):
+    guard = login(client, world, "guard_a1").get(WORKBENCH).content.decode()
+    assert reverse("checkpoints:gate") in guard
+    assert reverse("lockdown:my_deliveries") not in guard
+    client.logout()
+    volunteer = login(client, world, "volunteer_a1").get(WORKBENCH).content.decode()
+    assert reverse("lockdown:my_deliveries") in volunteer
+    assert reverse("checkpoints:gate") not in volunteer
+
+
 @pytest.mark.parametrize(
     ("user", "places", "residents"),
     [
@@ -136,6 +146,10 @@ def test_the_workbench_stays_within_its_query_budget(client, world, django_asser
     c = login(client, world, "admin_a")
     c.get(WORKBENCH)
     # 10 for the registry lists and counts, 1 for the county risk panel, 2 for the (empty)
-    # epidemic worklists (health.worklists, whose own tests pin them with many cases)
-    with django_assert_max_num_queries(13):
+    # epidemic worklists (health.worklists, whose own tests pin them with many cases), 2 for
+    # the closure panel with no community closed (at most 6 with some: closure/tests/test_panel),
+    # 1 for the lockdown panel with no lockdown (at most 5 with some: lockdown/tests/test_panel),
+    # 1 for the gate stops panel (bounded: checkpoints/tests/test_panel), 1 for the testing
+    # rounds panel with no open round (2 with some: masstesting/tests/test_panel)
+    with django_assert_max_num_queries(18):
         c.get(WORKBENCH)

@@ -145,12 +145,16 @@ def test_demo_worklists_hold_real_work_dated_today(demo_output):
     today = timezone.localdate()
     assert "中高风险地区 4 个" in demo_output
     assert Registration.objects.filter(status="pending", arrival_date=today).count() == 2
-    cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    # the returnees' and the close contact's cases; the locked unit's isolation cases apart
+    cases = Case.objects.filter(status__in=OPEN_STATUSES).exclude(reason="lockdown")
     assert cases.count() == 5
+    assert Case.objects.filter(status__in=OPEN_STATUSES, reason="lockdown").exists()
     assert cases.filter(status="release_review").count() == 1
     assert TestItem.objects.filter(result="", due_date__lt=today).exists()  # an overdue test
     assert Alert.objects.filter(status="open").count() == 1
     assert Refusal.objects.filter(status="referred").count() == 1
+    # issue 4: closed management, a gate log with a stop to handle, a lockdown, open rounds
+    assert "封闭管理“六个一”清单" in demo_output
 
 
 def test_if_empty_does_nothing_when_a_township_exists(demo_output):

@@ -84,6 +84,11 @@ class Command(BaseCommand):
                 f"（另有 {e.pending} 人自助登记待确认），隔离对象 {e.cases} 人，"
                 f"健康打卡 {e.checkins} 次，发热预警 {e.alerts} 条"
             )
+        if s.checklist_items:
+            out(
+                f"  封闭管理“六个一”清单 {s.checklist_items} 项，卡口出入登记 {s.gate_entries} 条，"
+                f"封控楼栋登记 {s.lockdown_members} 人，全员核酸名单 {s.round_members} 人"
+            )
         out("")
         self.print_logins(s.logins, s.password)
         if s.other_logins:
