@@ -54,20 +54,12 @@ def progress_file(job: ImportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.pk}.txt"
 
 
-class ImportJobQuerySet(ScopedQuerySet):
-    # A community's jobs are seen by its importing staff; a township admin sees the township's.
-    scope_paths = {
-        "township": "township_id",
-        "community": "community_id",
-        "grid": "created_by__grid_id",
-    }
-    view_capability = Capability.IMPORT_PEOPLE
+class UploadJob(models.Model):
+    """What every upload job holds, whatever its file means: the resident import
+    (`ImportJob`), a quarantine lab file (`quarantine.LabImportJob`) and a testing round's
+    lab file (`masstesting.RoundImportJob`). `imports.jobs` runs their common lifecycle; each
+    adds its uploader, its file's folder and its own counts."""
 
-
-class ImportJob(models.Model):
-    created_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by")
-    )
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
     )
@@ -79,36 +71,23 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("community"),
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     language = models.CharField(max_length=16, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    only_valid = models.BooleanField(_("import only the valid rows"), default=False)
     total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
-    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
-    problem_count = models.PositiveIntegerField(_("problems"), default=0)
-    #: [[row, column, message, is_warning], …], at most importing.MAX_STORED_PROBLEMS
+    #: the problems found, by row (each job's own shape), at most a bounded number
     problems = models.JSONField(_("problems"), default=list, blank=True)
-    imported_residents = models.PositiveIntegerField(_("residents imported"), default=0)
-    imported_households = models.PositiveIntegerField(_("households created"), default=0)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    objects = ImportJobQuerySet.as_manager()
-
     class Meta:
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["township", "-created_at"], name="importjob_township_idx")]
+        abstract = True
 
     def __str__(self) -> str:
         return self.filename
@@ -120,6 +99,39 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    # A community's jobs are seen by its importing staff; a township admin sees the township's.
+    scope_paths = {
+        "township": "township_id",
+        "community": "community_id",
+        "grid": "created_by__grid_id",
+    }
+    view_capability = Capability.IMPORT_PEOPLE
+
+
+class ImportJob(UploadJob):
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by")
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    only_valid = models.BooleanField(_("import only the valid rows"), default=False)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    #: [[row, column, message, is_warning], …], at most importing.MAX_STORED_PROBLEMS
+    imported_residents = models.PositiveIntegerField(_("residents imported"), default=0)
+    imported_households = models.PositiveIntegerField(_("households created"), default=0)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["township", "-created_at"], name="importjob_township_idx")]
 
     @property
     def live_processed_rows(self) -> int:

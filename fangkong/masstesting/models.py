@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
-from fangkong.imports.models import FINISHED, RUNNING, JobStatus, percent_of
+from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Household, Resident
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ class RoundImportQuerySet(ScopedQuerySet):
     view_capability = Capability.RECORD_TESTS
 
 
-class RoundImportJob(models.Model):
+class RoundImportJob(UploadJob):
     """One lab spreadsheet for a round: checked in the background (the dry run), then
     written on confirmation, all or nothing (`results.py`)."""
 
@@ -225,37 +225,13 @@ class RoundImportJob(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
-    )
-    community = models.ForeignKey(
-        Community,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
     file = models.FileField(_("file"), upload_to="round-imports/%Y/%m/", blank=True)
-    filename = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
-    language = models.CharField(max_length=16, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
-    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     matched_rows = models.PositiveIntegerField(_("rows matched"), default=0)
     unmatched_rows = models.PositiveIntegerField(_("rows not matched"), default=0)
     #: [[row, column, message], …], at most MAX_STORED_PROBLEMS
-    problems = models.JSONField(_("problems"), default=list, blank=True)
     negative = models.PositiveIntegerField(_("people negative"), default=0)
     positive = models.PositiveIntegerField(_("people positive"), default=0)
     retest = models.PositiveIntegerField(_("people to retest"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = RoundImportQuerySet.as_manager()
 
@@ -263,17 +239,6 @@ class RoundImportJob(models.Model):
         verbose_name = _("round result import")
         verbose_name_plural = _("round result imports")
         ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in RUNNING
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
 
     @property
     def percent(self) -> int:

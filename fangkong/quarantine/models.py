@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
-from fangkong.imports.models import FINISHED, RUNNING, JobStatus, percent_of
+from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy
 
@@ -429,46 +429,22 @@ class LabImportQuerySet(ScopedQuerySet):
     view_capability = Capability.RECORD_TESTS
 
 
-class LabImportJob(models.Model):
+class LabImportJob(UploadJob):
     """One uploaded lab spreadsheet: checked in the background (the dry run: which rows match
     a pending test), then applied on confirmation (`lab_import.py`)."""
 
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
-    )
-    community = models.ForeignKey(
-        Community,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
     file = models.FileField(_("file"), upload_to="lab-imports/%Y/%m/", blank=True)
-    filename = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
-    language = models.CharField(max_length=16, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
     #: apply the matched rows and skip the others; without it, one unmatched row stops all
     skip_unmatched = models.BooleanField(_("skip the rows not matched"), default=False)
-    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
     matched_rows = models.PositiveIntegerField(_("rows matched"), default=0)
     unmatched_rows = models.PositiveIntegerField(_("rows not matched"), default=0)
     #: [[row, column, message], …], at most lab_import.MAX_STORED_PROBLEMS
-    problems = models.JSONField(_("problems"), default=list, blank=True)
     negative = models.PositiveIntegerField(_("negative results"), default=0)
     positive = models.PositiveIntegerField(_("positive results"), default=0)
     invalid = models.PositiveIntegerField(_("invalid results"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = LabImportQuerySet.as_manager()
 
@@ -477,17 +453,6 @@ class LabImportJob(models.Model):
         verbose_name_plural = _("lab result imports")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["township", "-created_at"], name="labimport_township_idx")]
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in RUNNING
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
 
     @property
     def percent(self) -> int:
