@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from fangkong.checkpoints.models import GateEntry
+from fangkong.checkpoints.models import GateEntry, Pass
 from fangkong.checkpoints.reasons import described
 from fangkong.core.roles import Capability
 
@@ -43,3 +43,26 @@ def gate_stops_panel(context: Any) -> dict[str, Any]:
         more=len(rows) > PANEL_LIMIT,
     )
     return out
+
+
+@register.inclusion_tag("checkpoints/_resident_pass.html", takes_context=True)
+def resident_pass_card(context: Any, resident: Any) -> dict[str, Any]:
+    """The resident page's "Pass" card: their valid pass (print, revoke, reissue) or the
+    button to issue one — for staff who issue passes (one query); nothing for the others."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or resident.merged_into_id:
+        return {"show": False}
+    if not user.can(Capability.ISSUE_PASSES):
+        return {"show": False}
+    card = Pass.objects.valid().filter(resident=resident).first()
+    household = resident.household
+    return {
+        "show": True,
+        "resident": resident,
+        "card": card,
+        "building_id": household.building_id if household else None,
+        "household_id": resident.household_id,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+    }
