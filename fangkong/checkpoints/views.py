@@ -22,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,6 +31,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Building, User
 from fangkong.core.paging import page_of
+from fangkong.core.redirects import next_url
 from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
 
@@ -52,15 +52,6 @@ from .search import search
 
 SESSION_GATE = "checkpoints.gate_id"
 RECENT = 5
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # ---- the guard's page ---------------------------------------------------------------------------
@@ -327,7 +318,7 @@ def stop_handle(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("The stop is marked as handled."))
-    return redirect(_next_url(request, reverse("core:workbench")))
+    return redirect(next_url(request, reverse("core:workbench")))
 
 
 # ---- passes -------------------------------------------------------------------------------------
@@ -443,7 +434,7 @@ def pass_issue(request: HttpRequest, resident_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Pass %(number)s issued.") % {"number": card.number})
-    return redirect(_next_url(request, reverse("checkpoints:pass_buildings")))
+    return redirect(next_url(request, reverse("checkpoints:pass_buildings")))
 
 
 @login_required
@@ -464,7 +455,7 @@ def pass_revoke(request: HttpRequest, pk: int, reissue: bool = False) -> HttpRes
                 messages.success(request, _("The pass was revoked."))
         except DomainError as exc:
             messages.error(request, exc.message)
-    return redirect(_next_url(request, reverse("checkpoints:pass_buildings")))
+    return redirect(next_url(request, reverse("checkpoints:pass_buildings")))
 
 
 @login_required

@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +29,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_name
 from fangkong.core.models import User
 from fangkong.core.paging import page_of
+from fangkong.core.redirects import next_url
 from fangkong.core.rendering import is_htmx
 from fangkong.core.roles import Capability
 from fangkong.people.models import Household
@@ -50,15 +50,6 @@ from .monitoring import CaseToday, today_of
 from .worklists import checks_per_day_of, missing_filter, url_or_blank, with_checks_done
 
 PER_PAGE = 30
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _case_queryset() -> Any:
@@ -145,16 +136,16 @@ def checkin_record(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(
             request,
             "health/_case_checkins.html",
-            {"case": case, "checkin_form": form, "saved": saved, "next": _next_url(request, "")},
+            {"case": case, "checkin_form": form, "saved": saved, "next": next_url(request, "")},
             status=status,
         )
     if saved is not None:
         messages.success(request, _saved_message(saved))
-        return redirect(_next_url(request, reverse("health:checkin_record", args=[case.pk])))
+        return redirect(next_url(request, reverse("health:checkin_record", args=[case.pk])))
     return render(
         request,
         "health/checkin_form.html",
-        {"row": row, "form": form, "next": _next_url(request, "")},
+        {"row": row, "form": form, "next": next_url(request, "")},
         status=status,
     )
 

@@ -603,6 +603,33 @@ def assign(by: User | None, request: SupplyRequest, *, volunteer: User) -> Suppl
     return request
 
 
+@transaction.atomic
+def cancel(by: User | None, request: SupplyRequest, *, reason: str) -> SupplyRequest:
+    """Withdraw a request nobody will deliver (the household no longer needs it, it was
+    taken twice, …): staff only, with a reason, kept in the audit log. A delivered or
+    cancelled request is refused and nothing changes."""
+    _require(by, Capability.MANAGE_DELIVERIES, _("Only the community's staff cancel requests."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the request is cancelled."), field="reason")
+    request = _locked_request(request)
+    _refuse_finished(request)
+    if by is not None and not in_jurisdiction(by, request.household.grid):
+        raise DomainError(_("This household is outside your jurisdiction."))
+    before = request.status
+    request.status = SupplyStatus.CANCELLED
+    request.save(update_fields=["status"])
+    audit.record_object(
+        by,
+        AuditAction.TRANSITION,
+        request,
+        changes={"status": [before, SupplyStatus.CANCELLED.value]},
+        reason=reason,
+        township=request.township_id,
+    )
+    return request
+
+
 def check_photo(photo: UploadedFile) -> str:
     """The file extension of an acceptable delivery photo; DomainError otherwise."""
     from PIL import Image, UnidentifiedImageError

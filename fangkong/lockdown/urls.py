@@ -14,6 +14,7 @@ urlpatterns = [
     path("supplies/", views.supply_list, name="supply_list"),
     path("supplies/<int:pk>/assign/", views.supply_assign, name="supply_assign"),
     path("supplies/<int:pk>/delivered/", views.supply_delivered, name="supply_delivered"),
+    path("supplies/<int:pk>/cancel/", views.supply_cancel, name="supply_cancel"),
     path("supplies/<int:pk>/photo/", views.supply_photo, name="supply_photo"),
     path("deliveries/", views.my_deliveries, name="my_deliveries"),
     # The household's public page, reached by its personal (health report) link.

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +27,7 @@ from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import User
+from fangkong.core.redirects import next_url
 from fangkong.core.roles import Capability
 from fangkong.health import actions as health_actions
 from fangkong.health.views import _no_trace
@@ -378,7 +380,21 @@ def supply_assign(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Choose a volunteer of this household's community."))
-    return redirect(request.POST.get("next") or "lockdown:supply_list")
+    return redirect(next_url(request, reverse("lockdown:supply_list")))
+
+
+@login_required
+@require_POST
+def supply_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require(request.user, Capability.MANAGE_DELIVERIES)
+    item = get_for(user, SupplyRequest, pk=pk, write=Capability.MANAGE_DELIVERIES)
+    try:
+        actions.cancel(user, item, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The request was cancelled."))
+    return redirect(next_url(request, reverse("lockdown:supply_list")))
 
 
 def _may_see_delivery(user: User, item: SupplyRequest) -> bool:
@@ -413,7 +429,7 @@ def supply_delivered(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Check the time and the photo."))
     if can(user, Capability.DELIVER_SUPPLIES):
         return redirect("lockdown:my_deliveries")
-    return redirect(request.POST.get("next") or "lockdown:supply_list")
+    return redirect(next_url(request, reverse("lockdown:supply_list")))
 
 
 @login_required

@@ -391,3 +391,45 @@ def test_lifting_through_the_page(client, world, locked):
     page = client.get(reverse("lockdown:detail", args=[locked.pk])).content.decode()
     assert "全员阴性" in page and 'id="lift"' not in page
     assert not Case.objects.filter(kind=CaseKind.LOCKDOWN).exclude(status="released").exists()
+
+
+def test_staff_cancel_a_request_with_a_reason_once(client, world, locked):
+    req = _request(world, locked)
+    c = login(client, world, "office_a1")
+    url = reverse("lockdown:supply_cancel", args=[req.pk])
+
+    response = c.post(url, {"reason": "  "}, follow=True)
+    assert "Say why" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status != SupplyStatus.CANCELLED
+
+    response = c.post(url, {"reason": "邻居已代购"}, follow=True)
+    assert "cancelled" in response.content.decode()
+    req.refresh_from_db()
+    assert req.status == SupplyStatus.CANCELLED
+    entry = AuditEntry.objects.get(target_type="lockdown.supplyrequest", reason="邻居已代购")
+    assert entry.changes["status"][1] == "cancelled"
+
+    audits = AuditEntry.objects.count()
+    response = c.post(url, {"reason": "again"}, follow=True)
+    assert "was cancelled" in response.content.decode()
+    assert AuditEntry.objects.count() == audits
+
+
+@pytest.mark.parametrize(("key", "status"), [("volunteer_a1", 403), ("leader_a2", 404)])
+def test_a_volunteer_or_another_community_cannot_cancel(client, world, locked, key, status):
+    req = _request(world, locked)
+    url = reverse("lockdown:supply_cancel", args=[req.pk])
+    assert login(client, world, key).post(url, {"reason": "x"}).status_code == status
+    req.refresh_from_db()
+    assert req.status != SupplyStatus.CANCELLED
+
+
+def test_next_after_assigning_never_leaves_the_site(client, world, locked):
+    req = _request(world, locked)
+    response = login(client, world, "office_a1").post(
+        reverse("lockdown:supply_assign", args=[req.pk]),
+        {"volunteer": world.user("volunteer_a1").pk, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("lockdown:supply_list")
