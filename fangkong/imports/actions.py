@@ -72,11 +72,7 @@ def confirm_import(user: User, job: ImportJob, *, only_valid: bool) -> ImportJob
 
 
 def cancel_import(user: User, job: ImportJob) -> ImportJob:
-    require(user, Capability.IMPORT_PEOPLE)
-    if job.status not in (JobStatus.CHECKED, JobStatus.QUEUED):
-        raise DomainError(_("Only a file waiting for confirmation can be cancelled."))
-    _finish(job, JobStatus.CANCELLED, _("Cancelled by %(user)s.") % {"user": user})
-    return job
+    return jobs.cancel(job, user, Capability.IMPORT_PEOPLE)
 
 
 def expire_stale_jobs() -> None:

@@ -21,15 +21,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.core.access import require
+from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import SpreadsheetError, Table, check_size, read_table, sniff
 
-from .models import FINISHED, JobStatus
+from .models import FINISHED, JobStatus, UploadJob
 
 logger = logging.getLogger(__name__)
 
 J = TypeVar("J", bound=models.Model)
+U = TypeVar("U", bound=UploadJob)
 
 #: a checked file nobody confirmed is dropped after this long
 STALE_AFTER = dt.timedelta(days=2)
@@ -104,3 +106,13 @@ def finish(job: Any, status: str, message: str) -> None:
     job.message = message
     job.finished_at = job.updated_at = timezone.now()
     job.save()
+
+
+def cancel(job: U, user: User, capability: Capability) -> U:
+    """Cancel a job still waiting (queued, or checked and waiting for confirmation) on the
+    user's word; its file goes with it. A running or finished job is refused."""
+    require(user, capability)
+    if job.status not in (JobStatus.CHECKED, JobStatus.QUEUED):
+        raise DomainError(_("Only a file waiting for confirmation can be cancelled."))
+    finish(job, JobStatus.CANCELLED, _("Cancelled by %(user)s.") % {"user": user})
+    return job

@@ -75,11 +75,7 @@ def confirm_import(user: User, job: RoundImportJob) -> RoundImportJob:
 
 
 def cancel_import(user: User, job: RoundImportJob) -> RoundImportJob:
-    require(user, Capability.RECORD_TESTS)
-    if job.status not in (JobStatus.CHECKED, JobStatus.QUEUED):
-        raise DomainError(_("Only a file waiting for confirmation can be cancelled."))
-    jobs.finish(job, JobStatus.CANCELLED, _("Cancelled by %(user)s.") % {"user": user})
-    return job
+    return jobs.cancel(job, user, Capability.RECORD_TESTS)
 
 
 # -- the background work ----------------------------------------------------------------------

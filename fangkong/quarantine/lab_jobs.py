@@ -68,11 +68,7 @@ def confirm_lab_import(user: User, job: LabImportJob, *, skip_unmatched: bool) -
 
 
 def cancel_lab_import(user: User, job: LabImportJob) -> LabImportJob:
-    require(user, Capability.RECORD_TESTS)
-    if job.status not in (JobStatus.CHECKED, JobStatus.QUEUED):
-        raise DomainError(_("Only a file waiting for confirmation can be cancelled."))
-    _finish(job, JobStatus.CANCELLED, _("Cancelled by %(user)s.") % {"user": user})
-    return job
+    return jobs.cancel(job, user, Capability.RECORD_TESTS)
 
 
 def expire_stale_jobs() -> None:
