@@ -109,6 +109,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", f"-c random_page_cost={env.float('PG_RANDOM_PAGE_COST', default=1.1)}"
     )
+#: The few hot statements of `fangkong.core.prepared` (the gate scan's token, lookup and
+#: insert) are prepared once per connection. Django's own cursors bind on the client and never
+#: prepare, so the threshold below reaches nothing else. Off behind a transaction-pooling
+#: bouncer, which cannot keep a session's prepared statements.
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
+    # psycopg prepares nothing while the threshold is None (Django's default); `prepared`
+    # asks for each of its statements explicitly, so no count should ever trigger it.
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -39,7 +39,7 @@ from django.db.models import Exists, Field, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit
+from fangkong.core import audit, prepared
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
 from fangkong.core.models import AuditAction, User
@@ -164,7 +164,7 @@ def _insert_row(entry: GateEntry, connection: BaseDatabaseWrapper) -> None:
     returning = connection.features.can_return_columns_from_insert
     sql, fields = _insert_statement(connection.vendor, returning)
     values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(sql, values)
         if returning:
             entry.pk = cursor.fetchone()[0]

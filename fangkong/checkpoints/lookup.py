@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Field, Model
 
+from fangkong.core import prepared
 from fangkong.core.masking import mask_document
 from fangkong.lockdown.models import Lockdown, LockdownMember, LockdownStatus
 from fangkong.people.models import Resident
@@ -127,7 +128,7 @@ def gate_and_pass(gate_id: int, number: str | None) -> tuple[Gate | None, PassFa
         number,
         gate_id,
     ]
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:
         cursor.execute(_sql(connection.vendor), params)
         row = cursor.fetchone()
     if row is None:

@@ -19,6 +19,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import prepared
 from .roles import ROLE_LEVEL, Capability, Role, capabilities_of
 from .scoping import ScopedQuerySet
 
@@ -391,7 +392,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         conn = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy
         ops = conn.ops
         stale_before = ops.adapt_datetimefield_value(now - dt.timedelta(seconds=TOKEN_USE_INTERVAL))
-        with conn.cursor() as cursor:
+        with prepared.cursor(conn) as cursor:
             cursor.execute(_token_sql(conn.vendor), (stale_before, ApiToken.digest_of(raw), True))
             row = cursor.fetchone()
         if row is None:
