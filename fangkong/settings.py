@@ -106,8 +106,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Lists read "the first page of my jurisdiction" through (township|community|grid, id)
     # indexes; with PostgreSQL's spinning-disk default of 4 the planner walks the primary key
     # through every other jurisdiction instead (bench/search_residents.py: 500 ms → 7 ms).
+    # A round's lab file is matched in temporary tables (masstesting.results): a million rows
+    # take some 300 MB, and with PostgreSQL's default of 8 MB they spill to disk at every
+    # step (bench/round_import.py: the match 14.8 s → 10.9 s). Memory is taken only as a
+    # session's temporary tables grow; other sessions use none.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", f"-c random_page_cost={env.float('PG_RANDOM_PAGE_COST', default=1.1)}"
+        "options",
+        f"-c random_page_cost={env.float('PG_RANDOM_PAGE_COST', default=1.1)} "
+        f"-c temp_buffers={env.str('PG_TEMP_BUFFERS', default='512MB')}",
     )
 #: The few hot statements of `fangkong.core.prepared` (the gate scan's token, lookup and
 #: insert) are prepared once per connection. Django's own cursors bind on the client and never
