@@ -50,21 +50,29 @@ ROOT = Path(__file__).resolve().parent.parent
 # ---- the server side: this module is also the WSGI application and the URLconf ------------------
 
 _app: Any = None
+_building = threading.Lock()
 
 
 def application(environ: dict[str, Any], start_response: Any) -> Any:
-    """The project with the bench's URLconf (this module), built on the first request."""
+    """The project with the bench's URLconf (this module), built on the first request and
+    warmed as `fangkong.wsgi` warms the project's (`core.warmup.warm_and_freeze`)."""
     global _app
     if _app is None:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-        import django
-        from django.conf import settings
+        with _building:  # the worker's threads all take their first request at once
+            if _app is None:
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+                import django
+                from django.conf import settings
 
-        django.setup()
-        settings.ROOT_URLCONF = "bench.gate_scan"
-        from django.core.wsgi import get_wsgi_application
+                django.setup()
+                settings.ROOT_URLCONF = "bench.gate_scan"
+                from django.core.wsgi import get_wsgi_application
 
-        _app = get_wsgi_application()
+                from fangkong.core.warmup import warm_and_freeze
+
+                app = get_wsgi_application()
+                warm_and_freeze()
+                _app = app
     return _app(environ, start_response)
 
 
