@@ -68,7 +68,7 @@ def _preparing_cursor_class() -> Any:
         class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
             def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
                 kwargs["prepare"] = True
-                return super().execute(query, params, **kwargs)
+                return super().execute(query, params, **kwargs)  # type: ignore[misc]
 
         _class = PreparingCursor
     return _class

@@ -20,7 +20,7 @@ from django.utils import translation
 
 def warm_and_freeze() -> None:
     get_resolver().url_patterns  # noqa: B018 — imports the URLconf and every view module
-    with translation.override(settings.LANGUAGE_CODE):
-        translation.gettext("Save")  # loads the catalogue
+    translation.activate(settings.LANGUAGE_CODE)  # loads the catalogue
+    translation.deactivate()
     gc.collect()
     gc.freeze()
