@@ -200,3 +200,53 @@ def test_person_rows_only(world, sampled, tmp_path) -> None:
     assert _members(rnd, "S1") == [("positive", False)]
     assert _members(rnd, "P2") == [("invalid", True)]
     assert _members(rnd, "P1") == [("", False)] * 10
+
+
+@pytest.mark.parametrize("share", ["few", "most"])
+def test_person_rows_match_alike_whichever_way_the_join_runs(
+    world, sampled, tmp_path, monkeypatch, share
+) -> None:
+    """On SQLite a file naming most of the round is joined from the members' side (its
+    CROSS JOIN order); the answers are the same as by staged number."""
+    rnd, people = sampled
+    RoundResults(world.user("medic_a1"), rnd).apply(
+        _table(tmp_path, [["", people[11].doc_number, "阴性", ""]])
+    )
+    original = RoundResults._person_join
+    monkeypatch.setattr(
+        RoundResults,
+        "_person_join",
+        lambda self, persons: original(self, 0 if share == "few" else 10**9),
+    )
+    rows = [
+        ["", people[0].doc_number, "阴性", ""],  # 2: fine
+        ["", people[11].doc_number, "阴性", ""],  # 3: already has a result
+        ["", world.resident_village.doc_number, "阴性", ""],  # 4: not in the round
+        ["", "110101199001011234", "阴性", ""],  # 5: unknown document
+        ["", people[0].doc_number, "阴性", ""],  # 6: duplicate of row 2
+        ["", people[1].doc_number, "阳性", ""],  # 7: fine
+    ]
+    check = RoundResults(world.user("medic_a1"), rnd).check(_table(tmp_path, rows))
+    by_row = {p.row: p.message for p in check.problems}
+    assert set(by_row) == {3, 4, 5, 6}
+    assert "already has a result" in by_row[3]
+    assert "not expected in this round" in by_row[4]
+    assert "No registered person" in by_row[5]
+    assert "already in row 2" in by_row[6]
+    assert (check.matched_rows, check.unmatched_rows) == (2, 4)
+    _check, summary = RoundResults(world.user("medic_a1"), rnd).apply(
+        _table(tmp_path, [rows[0], rows[5]])
+    )
+    assert summary is not None and (summary.negative, summary.positive) == (1, 1)
+    first = RoundMember.objects.get(round=rnd, resident=people[0])
+    second = RoundMember.objects.get(round=rnd, resident=people[1])
+    assert (first.result, second.result) == ("negative", "positive")
+
+
+def test_an_unknown_document_number_without_duplicates_is_found(world, sampled, tmp_path) -> None:
+    rnd, people = sampled
+    rows = [["", people[0].doc_number, "阴性", ""], ["", "110101199001011234", "阴性", ""]]
+    check = RoundResults(world.user("medic_a1"), rnd).check(_table(tmp_path, rows))
+    assert [(p.row, p.message) for p in check.problems] == [
+        (3, "No registered person has this document number.")
+    ]
