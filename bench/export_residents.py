@@ -19,7 +19,6 @@ import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +27,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.child import run_child  # noqa: E402 (needs the path above)
 
 
 def fill(n: int) -> dict[str, Any]:
@@ -84,27 +85,7 @@ def _peak_mb() -> float:
 
 
 def run(step: str, url: str, var: str, *args: str) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-a-secret",
-        "FANGKONG_VAR_DIR": var,
-        "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-        "LOG_LEVEL": "WARNING",
-    }
-    done = subprocess.run(
-        [sys.executable, __file__, "--step", step, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"{step} failed")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_child(__file__, ["--step", step, *args], url=url, var=var, label=step)
 
 
 def main() -> None:

@@ -35,7 +35,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +43,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.child import run_child  # noqa: E402 (needs the path above)
 
 POSITIVE_RATE = 0.001
 INVALID_RATE = 0.002
@@ -351,36 +352,8 @@ def raw_write(
 
 def run_on(url: str, rows: int, seed: int, repeats: int, label: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as var:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-a-secret",
-            "FANGKONG_VAR_DIR": var,
-            "MEDIA_ROOT": str(Path(var) / "media"),
-            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-            "LOG_LEVEL": "WARNING",
-        }
-        done = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                str(rows),
-                str(seed),
-                str(Path(var) / "media"),
-                str(repeats),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"{label}: the benchmark failed")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+        worker = [str(rows), str(seed), str(Path(var) / "media"), str(repeats)]
+        return run_child(__file__, ["--worker", *worker], url=url, var=var, label=label)
 
 
 def main() -> None:

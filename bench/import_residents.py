@@ -25,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.child import run_child  # noqa: E402 (needs the path above)
 
 # The jurisdiction the file is about: 4 communities of 5 grids of 6 buildings of 2 units, and
 # one village of 6 village groups (households hang off the groups).
@@ -253,28 +254,8 @@ def raw_insert(rows: list[tuple[Any, ...]], columns: list[str]) -> float:
 
 def run_on(url: str, file: Path, label: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as var:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-a-secret",
-            "FANGKONG_VAR_DIR": var,
-            "MEDIA_ROOT": str(Path(var) / "media"),
-            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-            "LOG_LEVEL": "WARNING",
-        }
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", str(file), str(Path(var) / "media")],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"{label}: the benchmark failed")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+        media = str(Path(var) / "media")
+        return run_child(__file__, ["--worker", str(file), media], url=url, var=var, label=label)
 
 
 def postgres_database(url: str, purpose: str = "import") -> tuple[str, Any]:

@@ -43,6 +43,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.child import run_child  # noqa: E402 (needs the path above)
+
 POSITIVE_RATE = 0.001
 INVALID_RATE = 0.002
 
@@ -337,38 +339,9 @@ def worker(n: int, mode: str, seed: int, media: Path, repeats: int) -> dict[str,
 
 def run_on(url: str, args: argparse.Namespace, label: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fangkong-bench-") as var:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "SECRET_KEY": "bench-only-not-a-secret",
-            "FANGKONG_VAR_DIR": var,
-            "MEDIA_ROOT": str(Path(var) / "media"),
-            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
-            "LOG_LEVEL": "WARNING",
-        }
-        done = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                str(args.members),
-                args.mode,
-                str(args.seed),
-                str(Path(var) / "media"),
-                str(args.repeats),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout + done.stderr)
-        raise SystemExit(f"{label}: the benchmark failed")
-
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+        media = str(Path(var) / "media")
+        worker = [str(args.members), args.mode, str(args.seed), media, str(args.repeats)]
+        return run_child(__file__, ["--worker", *worker], url=url, var=var, label=label)
 
 
 def main() -> None:

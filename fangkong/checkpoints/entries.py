@@ -237,10 +237,25 @@ def forget_rules() -> None:
     _rules.clear()
 
 
-def _context(gate: Gate, today: dt.date) -> tuple[PolicyRules, bool]:
-    return rules_in_force(gate.township_id, today), closed.closed_management_on(
-        gate.community_id, today
-    )
+def _start(
+    by: User,
+    gate: Gate,
+    direction: str,
+    health_code: str,
+    temperature: Any,
+    *,
+    optional: bool = False,
+) -> tuple[PolicyRules, bool, Decimal | None]:
+    """What every entry at a gate begins with: the guard may record here and the choices
+    are valid; then the rules in force, whether closed management is on, and the
+    temperature read under those rules (`optional`: a vehicle's driver may give neither a
+    health code nor a temperature)."""
+    check_guard(by, gate)
+    check_choices(direction, health_code, code_required=not optional)
+    today = timezone.localdate()
+    rules = rules_in_force(gate.township_id, today)
+    closed_on = closed.closed_management_on(gate.community_id, today)
+    return rules, closed_on, parse_temperature(temperature, rules, required=not optional)
 
 
 def _entry(gate: Gate, by: User, decision: Decision, **fields: Any) -> GateEntry:
@@ -344,11 +359,7 @@ def record_resident(
     """One resident passing: by the text of their pass's QR code (`code`) or chosen from the
     search (`resident_id`). Bad input raises DomainError and writes nothing; a forged,
     revoked or foreign pass is a stop that is recorded."""
-    check_guard(by, gate)
-    check_choices(direction, health_code)
-    today = timezone.localdate()
-    rules, closed_on = _context(gate, today)
-    value = parse_temperature(temperature, rules)
+    rules, closed_on, value = _start(by, gate, direction, health_code, temperature)
     card: Pass | None = None
     resident: Resident | None = None
     problem: PassProblem | None = None
@@ -425,10 +436,7 @@ def record_scan(
     gate, card = lookup.gate_and_pass(gate_id, number)
     if gate is None or not in_gate_jurisdiction(by, gate):
         raise DomainError(_("There is no gate with this id in your community."), field="gate_id")
-    check_guard(by, gate)
-    check_choices(direction, health_code)
-    rules, closed_on = _context(gate, timezone.localdate())
-    value = parse_temperature(temperature, rules)
+    rules, closed_on, value = _start(by, gate, direction, health_code, temperature)
     if not code:
         raise DomainError(_("Scan a pass or choose a person from the search."), field="code")
     problem: PassProblem | None = None
@@ -504,11 +512,7 @@ def record_visitor(
     """A visitor (not a resident of this community) with whom they visit and why. Under
     closed management a visit that is not essential is refused, and recorded as a stop on
     the host's grid worker's list."""
-    check_guard(by, gate)
-    check_choices(direction, health_code)
-    today = timezone.localdate()
-    rules, closed_on = _context(gate, today)
-    value = parse_temperature(temperature, rules)
+    rules, closed_on, value = _start(by, gate, direction, health_code, temperature)
     name, phone, doc_number = _visitor_identity(name, phone, doc_type, doc_number)
     host = resident_of_gate(gate, host_id) if host_id not in (None, "") else None
     purpose = (purpose or "").strip()
@@ -569,11 +573,7 @@ def record_vehicle(
     """A vehicle through the gate: its plate and its driver, a resident (chosen from the
     search) or someone else (name and phone). The driver's passage is decided as a person's:
     a driver who is not a resident is not let in under closed management."""
-    check_guard(by, gate)
-    check_choices(direction, health_code, code_required=False)
-    today = timezone.localdate()
-    rules, closed_on = _context(gate, today)
-    value = parse_temperature(temperature, rules, required=False)
+    rules, closed_on, value = _start(by, gate, direction, health_code, temperature, optional=True)
     errors: dict[str, list[str]] = {}
     try:
         plate = normalise_plate(plate)

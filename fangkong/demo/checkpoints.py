@@ -21,6 +21,7 @@ from fangkong.checkpoints.models import Gate, GateEntry, GateState, Pass
 from fangkong.checkpoints.payload import qr_text
 from fangkong.core.models import Building, Community, CommunityKind, Township, User
 from fangkong.core.roles import Role
+from fangkong.demo.staff import first_staff
 from fangkong.people.identity import check_digit
 from fangkong.people.models import Resident
 from fangkong.policy.versions import in_force
@@ -33,18 +34,6 @@ def _id_number(first17: str) -> str:
 
 
 _NAMESPACE = uuid.UUID("6f1d3c52-4d7a-4c1e-9a51-0c3b8f2a7e10")
-
-
-def _staff(community: Community, *roles: str) -> User | None:
-    for role in roles:
-        found = (
-            User.objects.filter(community=community, role=role, is_active=True)
-            .order_by("id")
-            .first()
-        )
-        if found is not None:
-            return found
-    return None
 
 
 def open_gate(community: Community, *, by: User | None = None) -> Gate:
@@ -116,8 +105,8 @@ def build_demo_checkpoints(township: Township, *, today: dt.date) -> int:
         .order_by("id")
         .first()
     )
-    issuer = _staff(community, Role.COMMUNITY_LEADER, Role.OFFICE_STAFF) or admin
-    guard = _staff(community, Role.CHECKPOINT_GUARD, Role.COMMUNITY_LEADER) or admin
+    issuer = first_staff(community, Role.COMMUNITY_LEADER, Role.OFFICE_STAFF) or admin
+    guard = first_staff(community, Role.CHECKPOINT_GUARD, Role.COMMUNITY_LEADER) or admin
     if issuer is None or guard is None:
         raise ValueError("the demo community has no staff to issue passes or guard the gate")
     gate = open_gate(community, by=admin)

@@ -18,8 +18,9 @@ from django.utils import timezone
 from fangkong.checkpoints.models import GateState
 from fangkong.closure import actions
 from fangkong.closure.models import ChecklistItem, ChecklistKind, ItemState
-from fangkong.core.models import Community, CommunityKind, Township, User
+from fangkong.core.models import CommunityKind, Township, User
 from fangkong.core.roles import Role
+from fangkong.demo.staff import first_staff
 
 #: days before `today` the township closed the first community
 CLOSED_DAYS_AGO = 3
@@ -27,18 +28,6 @@ CLOSED_DAYS_AGO = 3
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-def _staff(community: Community, *roles: str) -> User | None:
-    for role in roles:
-        found = (
-            User.objects.filter(community=community, role=role, is_active=True)
-            .order_by("id")
-            .first()
-        )
-        if found is not None:
-            return found
-    return None
 
 
 @transaction.atomic
@@ -75,9 +64,9 @@ def build_demo_closure(township: Township, *, today: dt.date) -> int:
         at=closed_at,
     )
 
-    leader = _staff(first, Role.COMMUNITY_LEADER) or admin
-    office = _staff(first, Role.OFFICE_STAFF, Role.COMMUNITY_LEADER) or admin
-    grid = _staff(first, Role.GRID_WORKER, Role.OFFICE_STAFF) or office
+    leader = first_staff(first, Role.COMMUNITY_LEADER) or admin
+    office = first_staff(first, Role.OFFICE_STAFF, Role.COMMUNITY_LEADER) or admin
+    grid = first_staff(first, Role.GRID_WORKER, Role.OFFICE_STAFF) or office
 
     # 一个出入口: 南门 stays open, 北门 and 东门 are sealed
     south = actions.add_gate(leader, first, name="南门", note="设测温登记点")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from fangkong.core.models import Community, CommunityKind, Township, Unit, User
 from fangkong.core.roles import Role
 from fangkong.core.spreadsheets import read_table
+from fangkong.demo.staff import first_staff
 from fangkong.lockdown import actions
 from fangkong.lockdown.models import DisinfectionTask, Lockdown
 from fangkong.masstesting import actions as masstesting
@@ -35,12 +36,6 @@ from fangkong.quarantine.models import IndexCaseKind
 REPORTED_DAYS_AGO = 2
 #: the largest unit the demo locks (a demo, not a tower block)
 MAX_PEOPLE = 60
-
-
-def _staff(community: Community, role: str) -> User | None:
-    return (
-        User.objects.filter(community=community, role=role, is_active=True).order_by("id").first()
-    )
 
 
 def _unit_to_lock(community: Community) -> tuple[Unit, Resident]:
@@ -89,15 +84,15 @@ def build_demo_lockdown(township: Township, *, today: dt.date) -> int:
     community = township.communities.filter(kind=CommunityKind.COMMUNITY).order_by("code").first()
     if community is None:
         raise ValueError("the demo township has no community")
-    leader = _staff(community, Role.COMMUNITY_LEADER)
-    office = _staff(community, Role.OFFICE_STAFF) or leader
-    volunteer = _staff(community, Role.VOLUNTEER)
+    leader = first_staff(community, Role.COMMUNITY_LEADER)
+    office = first_staff(community, Role.OFFICE_STAFF) or leader
+    volunteer = first_staff(community, Role.VOLUNTEER)
     grid_worker = (
         User.objects.filter(grid__community=community, role=Role.GRID_WORKER, is_active=True)
         .order_by("id")
         .first()
     ) or leader
-    medic = _staff(community, Role.MEDICAL_WORKER) or leader
+    medic = first_staff(community, Role.MEDICAL_WORKER) or leader
     if leader is None or volunteer is None:
         raise ValueError("the demo community needs a leader and a volunteer")
     assert office is not None and grid_worker is not None and medic is not None

@@ -17,22 +17,14 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Role
 from fangkong.core.spreadsheets import Table
+from fangkong.demo.staff import first_staff
 from fangkong.masstesting import actions
 from fangkong.masstesting.models import Round, RoundMember, Tube
 from fangkong.masstesting.results import RoundResults
 from fangkong.masstesting.rounds import open_round
 
-
-def _staff(community: Community) -> User | None:
-    for role in (Role.MEDICAL_WORKER, Role.COMMUNITY_LEADER, Role.OFFICE_STAFF):
-        found = (
-            User.objects.filter(community=community, role=role, is_active=True)
-            .order_by("id")
-            .first()
-        )
-        if found is not None:
-            return found
-    return None
+#: who samples in the demo's rounds, by preference
+_SAMPLERS = (Role.MEDICAL_WORKER, Role.COMMUNITY_LEADER, Role.OFFICE_STAFF)
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -61,7 +53,7 @@ def build_demo_masstesting(township: Township, *, today: dt.date) -> int:
     # Yesterday: the first grid of the first community, closed, results in.
     first = communities[0]
     grid = Grid.objects.filter(community=first).order_by("id").first()
-    staff = _staff(first)
+    staff = first_staff(first, *_SAMPLERS)
     if grid is not None:
         try:
             rnd = open_round(staff, scope=grid, name=f"{grid.name}全员核酸（{yesterday:%m月%d日}）")
@@ -94,7 +86,7 @@ def build_demo_masstesting(township: Township, *, today: dt.date) -> int:
 
     # This morning: the whole second community, a third sampled so far.
     second = communities[-1] if len(communities) > 1 else communities[0]
-    staff = _staff(second) or staff
+    staff = first_staff(second, *_SAMPLERS) or staff
     try:
         rnd = open_round(staff, scope=second, name=f"{second.name}全员核酸（{today:%m月%d日}）")
     except DomainError:  # nobody lives there

@@ -114,27 +114,38 @@ def _tube(by: User | None, rnd: Round, code: str, *, pooled: bool) -> Tube:
         raise DomainError(_("This is not a tube number (too long)."), field="tube")
     tube = Tube.objects.select_for_update().filter(round=rnd, code=code).first()
     if tube is None:
-        elsewhere = (
-            Tube.objects.filter(code=code, round__township_id=rnd.township_id)
-            .exclude(round=rnd)
-            .select_related("round")
-            .first()
-        )
-        if elsewhere is not None:
-            raise DomainError(
-                _("Tube %(code)s was already used in the round “%(round)s”: take a new tube.")
-                % {"code": code, "round": elsewhere.round.name},
-                field="tube",
-            )
+        _refuse_if_used_elsewhere(rnd, code)
         try:
             with transaction.atomic():
                 Tube.objects.create(round=rnd, code=code, pooled=pooled, created_by=by)
         except IntegrityError:
             pass  # another sampler created it a moment ago: use theirs
         tube = Tube.objects.select_for_update().get(round=rnd, code=code)
+    _refuse_if_unusable(tube, pooled=pooled)
+    return tube
+
+
+def _refuse_if_used_elsewhere(rnd: Round, code: str) -> None:
+    """DomainError when another round of the township already used tube number `code`."""
+    elsewhere = (
+        Tube.objects.filter(code=code, round__township_id=rnd.township_id)
+        .exclude(round=rnd)
+        .select_related("round")
+        .first()
+    )
+    if elsewhere is not None:
+        raise DomainError(
+            _("Tube %(code)s was already used in the round “%(round)s”: take a new tube.")
+            % {"code": code, "round": elsewhere.round.name},
+            field="tube",
+        )
+
+
+def _refuse_if_unusable(tube: Tube, *, pooled: bool) -> None:
+    """DomainError when `tube` has its result, or is not of the kind asked for."""
     if tube.result:
         raise DomainError(
-            _("Tube %(code)s already has its result: take a new tube.") % {"code": code},
+            _("Tube %(code)s already has its result: take a new tube.") % {"code": tube.code},
             field="tube",
         )
     if tube.pooled != pooled:
@@ -144,10 +155,9 @@ def _tube(by: User | None, rnd: Round, code: str, *, pooled: bool) -> Tube:
                 if tube.pooled
                 else _("Tube %(code)s is a single-person tube.")
             )
-            % {"code": code},
+            % {"code": tube.code},
             field="tube",
         )
-    return tube
 
 
 def tube_count(tube: Tube) -> int:
@@ -163,34 +173,9 @@ def check_tube(rnd: Round, code: str, *, pooled: bool) -> Tube | None:
         raise DomainError(_("Scan or type the tube number."), field="tube")
     tube = Tube.objects.filter(round=rnd, code=code).first()
     if tube is None:
-        other = (
-            Tube.objects.filter(code=code, round__township_id=rnd.township_id)
-            .exclude(round=rnd)
-            .select_related("round")
-            .first()
-        )
-        if other is not None:
-            raise DomainError(
-                _("Tube %(code)s was already used in the round “%(round)s”: take a new tube.")
-                % {"code": code, "round": other.round.name},
-                field="tube",
-            )
+        _refuse_if_used_elsewhere(rnd, code)
         return None
-    if tube.result:
-        raise DomainError(
-            _("Tube %(code)s already has its result: take a new tube.") % {"code": code},
-            field="tube",
-        )
-    if tube.pooled != pooled:
-        raise DomainError(
-            (
-                _("Tube %(code)s is a pooled tube.")
-                if tube.pooled
-                else _("Tube %(code)s is a single-person tube.")
-            )
-            % {"code": code},
-            field="tube",
-        )
+    _refuse_if_unusable(tube, pooled=pooled)
     if not pooling.pool_has_room(tube_count(tube), pooled=tube.pooled, pool_size=rnd.pool_size):
         raise DomainError(
             _("Tube %(code)s is full: take a new tube.") % {"code": code}, field="tube"

@@ -22,15 +22,12 @@ def members_of(user: User | AnonymousUser, rnd: Round) -> QuerySet[RoundMember]:
     return RoundMember.objects.visible_to(user).filter(round=rnd)
 
 
-@dataclass(frozen=True, slots=True)
-class Numbers:
+class _Coverage:
+    """Who is still missing, of `expected` people of whom `sampled` were sampled."""
+
+    __slots__ = ()
     expected: int
     sampled: int
-    negative: int
-    positive: int
-    invalid: int
-    pending: int
-    retest: int
 
     @property
     def missing(self) -> int:
@@ -39,6 +36,17 @@ class Numbers:
     @property
     def percent(self) -> int:
         return round(100 * self.sampled / self.expected) if self.expected else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Numbers(_Coverage):
+    expected: int
+    sampled: int
+    negative: int
+    positive: int
+    invalid: int
+    pending: int
+    retest: int
 
 
 #: the counts of a set of members, in the order of `Numbers`' fields
@@ -59,21 +67,13 @@ def numbers(members: QuerySet[RoundMember]) -> Numbers:
 
 
 @dataclass(frozen=True, slots=True)
-class CoverageRow:
+class CoverageRow(_Coverage):
     place: str
     building_id: int | None
     grid_id: int
     expected: int
     sampled: int
     retest: int
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.sampled
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.sampled / self.expected) if self.expected else 0
 
     @property
     def key(self) -> str:
