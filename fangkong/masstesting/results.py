@@ -59,6 +59,8 @@ BATCH = 20_000
 STAGE = "masstesting_stage"
 #: the person rows matched to a member of the round: (row, member_id, result, problem)
 PEOPLE = "masstesting_stage_people"
+#: a staged row naming a person (a document number, no tube) still to be matched
+_PERSON_ROW = f"{STAGE}.tube = '' AND {STAGE}.doc <> '' AND {STAGE}.problem IS NULL"
 
 
 @dataclass(slots=True)
@@ -406,7 +408,6 @@ class RoundResults:
                 [r],
             )
             # person rows: the member of the round with this document number
-            person = f"{s}.tube = '' AND {s}.doc <> '' AND {s}.problem IS NULL"
             if self._persons:
                 c.execute(
                     f"INSERT INTO {PEOPLE} (row, member_id, result, problem) "
@@ -429,7 +430,7 @@ class RoundResults:
                     c.execute(
                         f"UPDATE {s} SET problem = CASE WHEN EXISTS (SELECT 1 FROM "
                         f"{resident_t} AS p WHERE p.doc_number = {s}.doc) THEN 'not_member' "
-                        f"ELSE 'unknown_doc' END WHERE {person} "
+                        f"ELSE 'unknown_doc' END WHERE {_PERSON_ROW} "
                         f"AND NOT EXISTS (SELECT 1 FROM {PEOPLE} AS x WHERE x.row = {s}.row)"
                     )
             if lock and pg:
@@ -443,7 +444,6 @@ class RoundResults:
         """FROM … WHERE of the match of person rows: staged row, resident, round member
         (the round's id is its one parameter)."""
         s, resident_t, member_t = STAGE, Resident._meta.db_table, RoundMember._meta.db_table
-        person = f"{s}.tube = '' AND {s}.doc <> '' AND {s}.problem IS NULL"
         if connection.vendor == "sqlite":
             with connection.cursor() as c:
                 c.execute(f"SELECT count(*) FROM {member_t} WHERE round_id = %s", [self.round.pk])
@@ -456,12 +456,12 @@ class RoundResults:
                 return (
                     f"FROM {member_t} AS m CROSS JOIN {resident_t} AS p CROSS JOIN {s} "
                     f"WHERE m.round_id = %s AND p.id = m.resident_id "
-                    f"AND p.merged_into_id IS NULL AND {s}.doc = p.doc_number AND {person}"
+                    f"AND p.merged_into_id IS NULL AND {s}.doc = p.doc_number AND {_PERSON_ROW}"
                 )
         return (
             f"FROM {s} JOIN {resident_t} AS p ON p.doc_number = {s}.doc "
             f"AND p.merged_into_id IS NULL JOIN {member_t} AS m ON m.round_id = %s "
-            f"AND m.resident_id = p.id WHERE {person}"
+            f"AND m.resident_id = p.id WHERE {_PERSON_ROW}"
         )
 
     def _collect(self, result: ResultCheck) -> None:
