@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    # Before django_tasks_db: its `db_worker` command schedules the daily purge, then works.
+    "fangkong.retention",
     "django_tasks",
     "django_tasks_db",
     # Listed so the API docs page uses Ninja's bundled Swagger UI files, never a CDN.
