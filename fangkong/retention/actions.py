@@ -284,9 +284,7 @@ def plan(today: dt.date | None = None) -> list[Outcome]:
     out = []
     for township in Township.objects.order_by("pk"):
         w = Windows(in_force(township.pk, today).as_rules(), today)
-        out.append(
-            Outcome(township, {kind: due(kind, township.pk, w).count() for kind in Kind})
-        )
+        out.append(Outcome(township, {kind: due(kind, township.pk, w).count() for kind in Kind}))
     return out
 
 
@@ -340,8 +338,7 @@ def _audit(outcome: Outcome, *, by: User | None, how: str, windows: Windows) -> 
             by,
             AuditAction.DELETE,
             target_type="retention.purge",
-            target_repr=_("Purge of personal data: %(summary)s")
-            % {"summary": outcome.summary()},
+            target_repr=_("Purge of personal data: %(summary)s") % {"summary": outcome.summary()},
             township=outcome.township,
             changes={
                 "counts": {k.value: n for k, n in outcome.counts.items() if n},

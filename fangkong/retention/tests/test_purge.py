@@ -153,7 +153,9 @@ def test_the_dry_run_lists_counts_by_kind_and_changes_nothing(world, records):
     assert "dry run" in text
     for kind, n in EXPECTED.items():
         assert f"{world.township_a.name}\t{kind.value}\twould " in text
-        line = next(x for x in text.splitlines() if x.startswith(f"{world.township_a.name}\t{kind.value}\t"))
+        line = next(
+            x for x in text.splitlines() if x.startswith(f"{world.township_a.name}\t{kind.value}\t")
+        )
         assert line.endswith(f"\t{n}"), line
     assert "total\t8" in text
 
