@@ -4,17 +4,17 @@ import re
 
 import pytest
 from django.urls import reverse
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.conftest import verify_session
+from fangkong.core.management.commands.otp import current_code
 from fangkong.core.models import ApiToken
 
 PASSWORD = "fangkong2025"
 
 
-def code(device, offset=0):
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset):06d}"
+def code(device):
+    return current_code(device)
 
 
 def sign_in(client, user):
