@@ -101,7 +101,7 @@ def check_api_code(user: User, otp: str | None) -> str | None:
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         allowed, _why = device.verify_is_allowed()
         if not allowed:
-            return _("Too many wrong codes. Wait a minute, then try again with a new code.")
+            return _("Too many wrong codes. Wait a moment, then try again with a new code.")
         if device.verify_token(otp.strip()):
             return None
     return _("The code is wrong or has expired. Enter the current code from your app.")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.checkpoints.models import EntryKind, GateEntry
 from fangkong.core import audit
+from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Township, User
 from fangkong.health.models import Alert, AlertStatus, CheckIn
 from fangkong.policy.rules import PolicyRules
@@ -278,12 +279,22 @@ class Outcome:
         return _("; ").join(parts) if parts else _("nothing due")
 
 
+def _townships(today: dt.date) -> Iterator[tuple[Township, Windows]]:
+    """Each township with the windows of its policy in force; one without a policy version
+    keeps everything (nothing says how long)."""
+    for township in Township.objects.order_by("pk"):
+        try:
+            rules = in_force(township.pk, today).as_rules()
+        except DomainError:
+            continue
+        yield township, Windows(rules, today)
+
+
 def plan(today: dt.date | None = None) -> list[Outcome]:
     """What a purge would do now, per township; nothing is changed."""
     today = today or timezone.localdate()
     out = []
-    for township in Township.objects.order_by("pk"):
-        w = Windows(in_force(township.pk, today).as_rules(), today)
+    for township, w in _townships(today):
         out.append(Outcome(township, {kind: due(kind, township.pk, w).count() for kind in Kind}))
     return out
 
@@ -291,18 +302,17 @@ def plan(today: dt.date | None = None) -> list[Outcome]:
 def purge(
     *,
     by: User | None = None,
-    how: str = "",
+    how: object = "",
     today: dt.date | None = None,
     batch: int = BATCH,
     on_batch: Callable[[Kind, int], None] | None = None,
 ) -> list[Outcome]:
     """Purge what is due in every township, `batch` rows per transaction; one audit entry
     per township that had something due, saying what and how many, by whom (`by`, or `how`:
-    the worker, the command line)."""
+    the worker, the command line; a lazy translation, written out in Chinese)."""
     today = today or timezone.localdate()
     outcomes = []
-    for township in Township.objects.order_by("pk"):
-        w = Windows(in_force(township.pk, today).as_rules(), today)
+    for township, w in _townships(today):
         outcome = Outcome(township)
         for kind in Kind:
             run = _handler(kind)
@@ -327,17 +337,17 @@ def purge(
     return outcomes
 
 
-def _audit(outcome: Outcome, *, by: User | None, how: str, windows: Windows) -> None:
+def _audit(outcome: Outcome, *, by: User | None, how: object, windows: Windows) -> None:
     # written in the site's language, so the log reads the same whoever opens it
     with translation.override("zh-hans"):
         reason = _(
             "Retention period over (personal data kept only as long as the policy says); "
             "run by %(who)s."
-        ) % {"who": str(by) if by else how or _("the system")}
+        ) % {"who": str(by) if by else str(how) or _("the system")}
         audit.record(
             by,
             AuditAction.DELETE,
-            target_type="retention.purge",
+            target_type="retention.retainedcount",
             target_repr=_("Purge of personal data: %(summary)s") % {"summary": outcome.summary()},
             township=outcome.township,
             changes={

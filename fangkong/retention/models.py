@@ -25,6 +25,9 @@ class RetainedCount(models.Model):
     count = models.PositiveIntegerField(_("count"), default=0)
 
     class Meta:
+        # the purge's audit entries are about this table: "个人信息清理" on the audit page
+        verbose_name = _("purge of personal data")
+        verbose_name_plural = _("purges of personal data")
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "community", "day", "label"], name="retainedcount_unique"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
@@ -32,7 +33,7 @@ def next_run(now: dt.datetime) -> dt.datetime:
 def purge_daily() -> dict[str, int]:
     """Purge what is due; then schedule tomorrow's run. Returns the counts by kind."""
     try:
-        outcomes = actions.purge(how="后台任务（每日自动清理）")
+        outcomes = actions.purge(how=gettext_lazy("the nightly background task"))
     finally:
         schedule(force=True)
     total: dict[str, int] = {}

@@ -84,6 +84,31 @@ def test_an_admin_with_a_device_must_enter_a_code_and_a_wrong_one_is_refused(cli
 
 
 @pytest.mark.django_db
+def test_a_password_alone_cannot_replace_the_device_of_an_admin(client, world):
+    admin = world.user("admin_a")
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    sign_in(client, admin)
+    response = client.get(reverse("core:twofactor_setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("core:twofactor_verify"))
+    assert client.post(reverse("core:twofactor_setup"), {"code": "000000"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=admin).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_verified_admin_may_replace_the_device(client, world):
+    admin = world.user("admin_a")
+    old = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    sign_in(client, admin)
+    verify_session(client, admin)
+    assert client.get(reverse("core:twofactor_setup")).status_code == 200
+    new = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert client.post(reverse("core:twofactor_setup"), {"code": code(new)}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=admin)) == [new]
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db
 def test_other_roles_are_not_asked_but_may_enrol(client, world):
     sign_in(client, world.user("grid_g1"))
     assert client.get("/").status_code == 200

@@ -47,7 +47,7 @@ def _check(device: TOTPDevice, form: CodeForm) -> bool:
     allowed, _why = device.verify_is_allowed()
     if not allowed:
         form.add_error(
-            "code", _("Too many wrong codes. Wait a minute, then try again with a new code.")
+            "code", _("Too many wrong codes. Wait a moment, then try again with a new code.")
         )
         return False
     if not device.verify_token(form.cleaned_data["code"].strip()):
@@ -64,6 +64,9 @@ def setup(request: HttpRequest) -> HttpResponse:
     """Enrol: a new secret shown as a QR code and as text, confirmed with a code from the app.
     Required for township admins without a device, open to anyone from their account."""
     user = staff_user(request)
+    if twofactor.has_device(user) and not twofactor.is_verified(request):
+        # replacing a device needs the code of the current one first
+        return redirect(f"{reverse('core:twofactor_verify')}?next={quote(request.get_full_path())}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)

@@ -3,6 +3,7 @@ editable on the form, shown in words, and 30 days in the first version."""
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 import time_machine
@@ -55,7 +56,8 @@ def test_the_retention_numbers_are_on_the_page_in_words(settings):
 
 @pytest.mark.django_db
 def test_the_form_round_trips_the_retention_numbers(world):
-    changed = replace(DEFAULT_RULES, **{n: 10 + i for i, n in enumerate(NAMES)})
+    numbers: dict[str, Any] = {n: 10 + i for i, n in enumerate(NAMES)}
+    changed = replace(DEFAULT_RULES, **numbers)
     policy = Policy(rules=changed.to_data(), name="x", effective_from=dt.date(2026, 1, 1))
     data = form_data(policy, source_title="文件")
     form = PolicyForm(data)

@@ -211,11 +211,19 @@ def test_the_purge_runs_in_batches_is_audited_and_a_second_run_does_nothing(worl
     assert township_a(second, world).total == 0
     assert batches == []
 
-    entry_ = AuditEntry.objects.get(target_type="retention.purge")
+    entry_ = AuditEntry.objects.get(target_type="retention.retainedcount")
     assert entry_.actor == world.user("admin_a")
     assert entry_.township_id == world.township_a.pk
     assert entry_.changes["counts"] == {k.value: n for k, n in EXPECTED.items()}
     assert "个人信息清理" in entry_.target_repr and "健康打卡：2" in entry_.target_repr
+
+
+@pytest.mark.django_db
+def test_a_run_from_the_command_line_says_so_in_the_audit_log(world, records):
+    call_command("purge", stdout=StringIO())
+    entry_ = AuditEntry.objects.get(target_type="retention.retainedcount")
+    assert entry_.actor is None
+    assert "fangkong purge" in entry_.reason
 
 
 @pytest.mark.django_db

@@ -7,6 +7,8 @@ import getpass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.models import User
 from fangkong.retention import actions
@@ -36,7 +38,12 @@ class Command(BaseCommand):
                 if user is None:
                     raise CommandError(f"no user {by!r}")
             outcomes = actions.purge(
-                by=user, how=f"命令行 fangkong purge（系统用户 {getpass.getuser()}）", batch=batch
+                by=user,
+                how=format_lazy(
+                    gettext_lazy("fangkong purge on the command line (system user {user})"),
+                    user=getpass.getuser(),
+                ),
+                batch=batch,
             )
         verb = "would" if dry_run else "did"
         for o in outcomes:
