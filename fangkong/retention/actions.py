@@ -317,10 +317,12 @@ def purge(
         for kind in Kind:
             run = _handler(kind)
             done = 0
+            last = 0  # rows are taken in key order; each batch starts after the last one
             while True:
                 with transaction.atomic():
                     ids = list(
                         due(kind, township.pk, w)
+                        .filter(pk__gt=last)
                         .order_by("pk")
                         .values_list("pk", flat=True)[:batch]
                     )
@@ -328,6 +330,7 @@ def purge(
                         break
                     run(ids)
                 done += len(ids)
+                last = ids[-1]
                 if on_batch:
                     on_batch(kind, len(ids))
             outcome.counts[kind] = done
