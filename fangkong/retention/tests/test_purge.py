@@ -248,3 +248,20 @@ def test_a_shorter_window_in_the_policy_takes_the_recent_ones_too(world, records
     policy.rules = replace(policy.as_rules(), retention_checkin_days=5).to_data()
     policy.save()
     assert township_a(actions.plan(), world).counts[Kind.CASE] == 3
+
+
+@pytest.mark.django_db
+def test_the_pages_still_show_what_was_purged(client, world, records):
+    from django.urls import reverse
+
+    actions.purge(how="test")
+    client.force_login(world.user("admin_a"))
+    reg = records["reg_old"]
+    for url in (
+        reverse("screening:registration_list") + "?status=confirmed",
+        reverse("screening:registration_detail", args=[reg.pk]),
+        reverse("checkpoints:log") + f"?day={OLD.isoformat()}",
+        reverse("quarantine:case_list") + "?status=closed",
+        reverse("health:alert_list"),
+    ):
+        assert client.get(url).status_code == 200, url
