@@ -115,3 +115,22 @@ def phone_problems(page: Page) -> list[str]:
     if width > PHONE["width"]:
         problems.append(f"the page is {width}px wide on a {PHONE['width']}px screen")
     return problems
+
+
+def enter_second_factor(page: Page, user: Any) -> None:
+    """Right after the password in a journey: a township admin (core.twofactor) is asked for
+    the code of their authenticator app; it is computed here from their device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    from fangkong.core import twofactor
+    from fangkong.core.management.commands.otp import current_code
+
+    if not twofactor.required_for(user):
+        return
+    expect(page).to_have_url(re.compile(r"/account/2fa/"))
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed").first()
+    assert device is not None
+    page.fill("#id_code", current_code(device))
+    page.click("#twofactor-verify button[type=submit], #twofactor-setup form button.primary")
+    expect(page).not_to_have_url(re.compile(r"/account/2fa/"))

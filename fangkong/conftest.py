@@ -149,3 +149,43 @@ def world(db) -> World:
     u["volunteer_a1"] = _user("volunteer_a1", Role.VOLUNTEER, township=ta, community=a1)
     u["police_a1"] = _user("police_a1", Role.POLICE_OFFICER, township=ta, community=a1)
     return w
+
+
+# --- two-factor sign-in (core.twofactor) -----------------------------------------------------
+
+
+def verify_session(client, user: User):
+    """Mark `client`'s session as past the second factor for `user`, as entering a code does:
+    `user` gets a confirmed authenticator device (if none) and the session holds it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(request, monkeypatch):
+    """`client.force_login` is the tests' shortcut past the login page; for a township admin it
+    also marks the session verified (`verify_session`), as if the code had been entered. Logins
+    with a password (`client.login`, the login page, browser journeys) still meet the check; a
+    test marked `real_second_factor` gets the unpatched `force_login`."""
+    if request.node.get_closest_marker("real_second_factor"):
+        return
+    from django.test import Client
+
+    from fangkong.core import twofactor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if twofactor.required_for(user):
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

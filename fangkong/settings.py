@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # Before django_tasks_db: its `db_worker` command schedules the daily purge, then works.
+    "fangkong.retention",
     "django_tasks",
     "django_tasks_db",
     # Listed so the API docs page uses Ninja's bundled Swagger UI files, never a CDN.
@@ -60,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor sign-in: a township admin's session is held at the code page until verified.
+    "django_otp.middleware.OTPMiddleware",
+    "fangkong.core.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,6 +136,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:workbench"
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "防控 Fangkong"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from fangkong.api.auth import TokenAuth, TokenIssueThrottle, bearer_token, caller
 
+from . import twofactor
 from .models import ApiToken, Community, Grid, Township, User
 from .schemas import Credentials, DetailOut, JurisdictionOut, MeOut, PlaceOut, TokenOut
 
@@ -20,12 +21,16 @@ router = Router(tags=["auth"])
     auth=None,
     throttle=[TokenIssueThrottle()],
     response={200: TokenOut, 401: DetailOut, 429: DetailOut},
-    summary="Issue an API token for a username and password",
+    summary="Issue an API token for a username and password (and, for a township "
+    "administrator, the `otp` code of their authenticator app)",
 )
 def issue_token(request: HttpRequest, credentials: Credentials) -> Status[TokenOut | DetailOut]:
     user = authenticate(request, username=credentials.username, password=credentials.password)
     if not isinstance(user, User):
         return Status(401, DetailOut(detail=_("The username or password is incorrect.")))
+    refused = twofactor.check_api_code(user, credentials.otp)
+    if refused:
+        return Status(401, DetailOut(detail=refused))
     return Status(200, TokenOut(token=ApiToken.issue(user)))
 
 

@@ -12,6 +12,8 @@ from ninja import Field, Schema
 class Credentials(Schema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=128)
+    #: the current code of the authenticator app; required for township administrators
+    otp: str | None = Field(default=None, max_length=8)
 
 
 class TokenOut(Schema):

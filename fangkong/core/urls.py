@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import audit, jurisdictions, staff, workbench
+from .views import audit, jurisdictions, staff, twofactor, workbench
 
 app_name = "core"
 urlpatterns = [
     path("", workbench.workbench, name="workbench"),
+    path("account/2fa/", twofactor.setup, name="twofactor_setup"),
+    path("account/2fa/verify/", twofactor.verify, name="twofactor_verify"),
     path("jurisdictions/", jurisdictions.tree, name="tree"),
     path("jurisdictions/grids/new/", jurisdictions.grid_create, name="grid_create"),
     path("jurisdictions/grids/<int:pk>/", jurisdictions.grid_detail, name="grid_detail"),

@@ -72,7 +72,22 @@ RULE_LABELS: dict[str, Promise] = {
     "pool_size": gettext_lazy("Mass testing: people per pooled tube"),
     "delivery_limit_hours": gettext_lazy("A supply request escalates if not delivered within"),
     "urgent_delivery_limit_hours": gettext_lazy("An urgent supply request escalates after"),
+    "retention_case_days": gettext_lazy("Quarantine cases"),
+    "retention_registration_days": gettext_lazy("Returnee registrations"),
+    "retention_checkin_days": gettext_lazy("Health check-ins"),
+    "retention_alert_days": gettext_lazy("Symptom alerts"),
+    "retention_gate_entry_days": gettext_lazy("Gate entries of residents and vehicles"),
+    "retention_visitor_days": gettext_lazy("Gate entries of visitors"),
 }
+#: how long personal data is kept after a record is closed, in the order shown
+RETENTION_RULES = (
+    "retention_case_days",
+    "retention_registration_days",
+    "retention_checkin_days",
+    "retention_alert_days",
+    "retention_gate_entry_days",
+    "retention_visitor_days",
+)
 #: the rules of closed management, lockdown and mass testing, in the order shown
 CLOSURE_RULES = (
     "closed_management_from",
@@ -112,6 +127,7 @@ SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     ),
     (gettext_lazy("Release from quarantine"), ("release",)),
     (gettext_lazy("Closed management, lockdown and mass testing"), CLOSURE_RULES),
+    (gettext_lazy("Personal data kept after a record is closed"), RETENTION_RULES),
 )
 
 
@@ -168,6 +184,8 @@ def value_text(name: str, value: Any) -> str:
         return _("%(n)s in 1") % {"n": value}
     if name in ("delivery_limit_hours", "urgent_delivery_limit_hours"):
         return _("%(n)s hours") % {"n": value}
+    if name in RETENTION_RULES:
+        return _("%(n)s days, then only counts are kept") % {"n": value}
     return str(value)
 
 

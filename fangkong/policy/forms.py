@@ -21,6 +21,7 @@ from .display import (
     LEVEL_LABELS,
     MEASURE_LABELS,
     RELEASE_LABELS,
+    RETENTION_RULES,
     RULE_LABELS,
 )
 from .models import Policy, RiskLevel
@@ -152,6 +153,11 @@ class PolicyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in RETENTION_RULES:
+            self.fields[name] = forms.IntegerField(
+                label=_("%(records)s: days kept after closing") % {"records": RULE_LABELS[name]},
+                min_value=0,
+            )
         kinds = [(k.value, MEASURE_LABELS[k]) for k in MeasureKind]
         for name in MEASURES:
             self.fields[f"{name}_kind"] = forms.ChoiceField(label=_("Measure"), choices=kinds)
@@ -191,6 +197,9 @@ class PolicyForm(forms.Form):
                 *CLOSURE_NUMBERS,
             )
         ]
+
+    def retention_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in RETENTION_RULES]
 
     def metadata_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in METADATA]
@@ -250,7 +259,7 @@ class PolicyForm(forms.Form):
             "refuse_non_essential_visits": rules.refuse_non_essential_visits,
             "gate_stop_health_codes": list(rules.gate_stop_health_codes),
         }
-        for name in CLOSURE_NUMBERS:
+        for name in (*CLOSURE_NUMBERS, *RETENTION_RULES):
             data[name] = getattr(rules, name)
         for name in MEASURES:
             measure: Measure = getattr(rules, name)
@@ -294,7 +303,7 @@ class PolicyForm(forms.Form):
             gate_stop_health_codes=tuple(
                 c for c in HEALTH_CODES if c in d["gate_stop_health_codes"]
             ),
-            **{name: d[name] for name in CLOSURE_NUMBERS},
+            **{name: d[name] for name in (*CLOSURE_NUMBERS, *RETENTION_RULES)},
         )
 
     def metadata(self) -> dict[str, Any]:

@@ -132,6 +132,21 @@ class PolicyRules:
     #: a supply request not delivered within this many hours escalates (urgent: the second)
     delivery_limit_hours: int = 24
     urgent_delivery_limit_hours: int = 4
+    # --- retention of personal data (PIPL 最小必要; 中央网信办 2020 年 2 月 9 日《关于做好个人信息
+    # 保护利用大数据支撑联防联控工作的通知》): days after a record is closed, after which the
+    # person is taken out of it (`fangkong purge`) and only counts remain ---
+    #: a quarantine case, after it was released or referred
+    retention_case_days: int = 30
+    #: a returnee registration, after it was confirmed or rejected (and its case closed)
+    retention_registration_days: int = 30
+    #: a health check-in, after its quarantine case was closed
+    retention_checkin_days: int = 30
+    #: a symptom alert, after it was closed
+    retention_alert_days: int = 30
+    #: a resident's or vehicle's gate entry, after it was recorded
+    retention_gate_entry_days: int = 30
+    #: a visitor's gate entry, after it was recorded
+    retention_visitor_days: int = 30
 
     def measure_for(self, level: Level) -> Measure:
         return {Level.HIGH: self.high, Level.MEDIUM: self.medium, Level.LOW: self.low}[level]

@@ -48,6 +48,12 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "pool_size": (1, 20),
     "delivery_limit_hours": (1, 168),
     "urgent_delivery_limit_hours": (1, 72),
+    "retention_case_days": (1, 365),
+    "retention_registration_days": (1, 365),
+    "retention_checkin_days": (1, 365),
+    "retention_alert_days": (1, 365),
+    "retention_gate_entry_days": (1, 365),
+    "retention_visitor_days": (1, 365),
 }
 #: the health-code colours a gate may stop (the codes of `gate_stop_health_codes`)
 HEALTH_CODES = ("green", "yellow", "red", "none")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from fangkong.browser import PHONE, phone_problems, screenshot
+from fangkong.browser import PHONE, enter_second_factor, phone_problems, screenshot
 from fangkong.checkpoints.models import Gate
 from fangkong.closure.models import ChecklistItem, Evidence
 from fangkong.conftest import PASSWORD, World
@@ -32,6 +32,7 @@ def log_in(page: Page, world: World, key: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("form button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/login/"))
+    enter_second_factor(page, world.user(key))
 
 
 def look(page: Page, step: str) -> None:

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from fangkong.browser import phone_problems, screenshot
+from fangkong.browser import enter_second_factor, phone_problems, screenshot
 from fangkong.conftest import PASSWORD, World
 from fangkong.policy.models import Policy, PolicyStatus, RiskArea
 from fangkong.policy.tests.test_actions_versions import returnee_case
@@ -45,6 +45,7 @@ def test_admin_registers_an_announcement_and_activates_a_longer_quarantine_on_a_
     page.fill("#id_password", PASSWORD)
     page.click("form button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/login/"))
+    enter_second_factor(page, world.user("admin_a"))
     expect(page.locator("#county-risk-level")).to_have_text(re.compile("低风险|Low risk"))
     look("01-workbench-low")
 
