@@ -9,6 +9,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.keyfiles import load_or_create
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("FANGKONG_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -16,10 +18,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_KEY)
-if SECRET_KEY == INSECURE_KEY and not DEBUG and not env.bool("FANGKONG_ALLOW_INSECURE_KEY", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+# Signs sessions, CSRF tokens and pass QR codes. Without one in the environment, a DEBUG run
+# (`make run`) uses this installation's own random key, made on first start and kept in a
+# file of the var directory readable only by its owner; there is no key in the source.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = load_or_create(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

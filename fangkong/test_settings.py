@@ -1,8 +1,10 @@
 """Settings for the test suite: the real settings with a throwaway key and inline tasks."""
 
 import os
+import secrets
 
-os.environ.setdefault("SECRET_KEY", "pytest-only-secret-key-not-for-production")
+# A new random key for each test run (no constant key anywhere).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from fangkong.settings import *  # noqa: F403
