@@ -202,6 +202,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # and how many reverse proxies in front of the app append to X-Forwarded-For (0: use the
 # connection's address, so a client cannot pick its own by sending the header).
 FANGKONG_TOKEN_RATE = env.str("FANGKONG_TOKEN_RATE", default="10/min")
+# An API token stops working when unused for FANGKONG_TOKEN_IDLE_DAYS, and in any case
+# FANGKONG_TOKEN_MAX_DAYS after it was issued (a password change or reset, or deactivating
+# the account, revokes every token of the account at once).
+FANGKONG_TOKEN_IDLE_DAYS = env.float("FANGKONG_TOKEN_IDLE_DAYS", default=7)
+FANGKONG_TOKEN_MAX_DAYS = env.float("FANGKONG_TOKEN_MAX_DAYS", default=30)
 NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # The public pages (no account): self-registration from a grid's QR code, and a household's
 # personal health-report link. Requests per client address ("<n>/<period>").
