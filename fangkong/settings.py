@@ -138,7 +138,7 @@ LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "fangkong.core.backends.AddressGuardedModelBackend",
 ]
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_TIME; a correct login resets it.
@@ -148,6 +148,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fangkong.core.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
+# Password spraying (one address, one password, many usernames), on the login page and the
+# API's token endpoint alike (`core.backends`): after FANGKONG_LOGIN_SLOW_AFTER failed logins
+# from an address, each further attempt waits FANGKONG_LOGIN_SLOW_SECONDS; at the count of
+# FANGKONG_LOGIN_ADDRESS_FAILURES ("<n>/<period>") the address is refused for the period.
+FANGKONG_LOGIN_ADDRESS_FAILURES = env.str("FANGKONG_LOGIN_ADDRESS_FAILURES", default="20/15min")
+FANGKONG_LOGIN_SLOW_AFTER = env.int("FANGKONG_LOGIN_SLOW_AFTER", default=10)
+FANGKONG_LOGIN_SLOW_SECONDS = env.float("FANGKONG_LOGIN_SLOW_SECONDS", default=1.0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
