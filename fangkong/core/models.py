@@ -279,7 +279,7 @@ class User(AbstractUser):
         upgraded at login is not marked). Tokens are deleted, so reactivating the account
         brings none back. The actions that know who did it write the audit entry.
         """
-        new_password = self._password is not None
+        new_password = getattr(self, "_password", None) is not None
         super().save(*args, **kwargs)
         if self.pk is not None and (new_password or not self.is_active):
             ApiToken.objects.filter(user=self).delete()

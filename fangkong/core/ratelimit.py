@@ -1,6 +1,7 @@
-"""Flood control per client address: requests to the public pages (self-registration, household
-health reports), and failed logins across usernames (`backends`), counted in Django's cache (local memory embedded, Redis when several app
-servers share it, see CACHE_URL).
+"""Flood control per client address: requests to the public pages (self-registration,
+household health reports), and failed logins across usernames (`backends`). Counted in
+Django's cache (local memory embedded, Redis when several app servers share it, see
+CACHE_URL).
 
 A rate is "<n>/<period>" with the period one of s, min, h, day, optionally multiplied
 ("40/10min"). Only a keyed hash of the address is ever kept (`address_hash`), and only for

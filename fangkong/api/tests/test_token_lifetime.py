@@ -77,9 +77,7 @@ def test_a_password_reset_by_a_manager_revokes_every_token_of_the_account(world)
     assert other.get("/me").status_code == 401
     assert unrelated.get("/me").status_code == 200
     assert not ApiToken.objects.filter(user=staff).exists()
-    entry = AuditEntry.objects.filter(target_type="core.user", target_id=str(staff.pk)).latest(
-        "at"
-    )
+    entry = AuditEntry.objects.filter(target_type="core.user", target_id=str(staff.pk)).latest("at")
     assert entry.changes["api_tokens"] == [2, 0]
     # The new password gets a working token.
     assert ApiClient(token=issue(password="a-new-passphrase-77")).get("/me").status_code == 200

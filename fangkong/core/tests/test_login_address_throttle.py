@@ -95,7 +95,7 @@ def test_the_token_endpoint_shares_the_count_and_is_refused_with_json(world):
 
 def test_after_some_failures_each_attempt_is_slowed(world, monkeypatch, settings):
     assert settings.FANGKONG_LOGIN_SLOW_AFTER == 10
-    pauses = []
+    pauses: list[float] = []
     monkeypatch.setattr(backends, "sleep", pauses.append)
     spray(10)
     assert pauses == []
