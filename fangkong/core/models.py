@@ -487,6 +487,9 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: User, **kwargs: Any) -> str:
+        """A new token for `user` (the raw text, shown once); the user's expired ones go."""
         raw = secrets.token_urlsafe(32)
+        mine = cls.objects.filter(user=user)
+        mine.exclude(pk__in=mine.live().values("pk")).delete()
         cls.objects.create(user=user, digest=cls.digest_of(raw), **kwargs)
         return raw

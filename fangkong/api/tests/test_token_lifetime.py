@@ -166,9 +166,11 @@ def test_the_owner_lists_their_own_live_tokens_with_their_dates(world):
         {"id", "created_at", "last_used_at", "expires_at", "current"} <= set(r) for r in rows
     )
     assert [r["current"] for r in rows].count(True) == 1
-    assert mine.get("/auth/tokens").status_code == 200  # still alive today
+    assert mine.get("/me").status_code == 401  # it had expired, and is gone
     owners = {ApiToken.objects.get(pk=r["id"]).user.username for r in rows}
     assert owners == {"grid_g1"}
+    # Issuing a token cleared the user's expired ones away.
+    assert ApiToken.objects.filter(user=world.user("grid_g1")).count() == 2
 
 
 def test_the_owner_revokes_one_of_their_tokens_and_it_is_audited(world):
