@@ -420,8 +420,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
         Checked against the database on every call (a deactivated user, or a revoked or
         expired token, is refused at once), in one statement joining the token to its user:
-        the User comes
-        back with all its fields, as `select_related` would load it. The token's
+        the User comes back with all its fields, as `select_related` would load it. The token's
         last_used_at is written at most every TOKEN_USE_INTERVAL seconds. Plain SQL because
         the ORM's query compilation cost more than the query on every API request; it reads
         the tables directly (filters of this queryset do not apply).

@@ -3,6 +3,9 @@ deactivation, and their owner can list and revoke them."""
 
 import datetime as dt
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 import time_machine
@@ -18,6 +21,15 @@ from fangkong.core.models import ApiToken, AuditEntry
 pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+DEFAULT_IDLE_DAYS, DEFAULT_MAX_DAYS = 7, 30
+
+
+@pytest.fixture(autouse=True)
+def _default_limits(settings):
+    """The production defaults (test settings make tokens last for years, for journeys that
+    travel through weeks of quarantine with one token)."""
+    settings.FANGKONG_TOKEN_IDLE_DAYS = DEFAULT_IDLE_DAYS
+    settings.FANGKONG_TOKEN_MAX_DAYS = DEFAULT_MAX_DAYS
 
 
 def issue(username="grid_g1", password=PASSWORD):
@@ -26,8 +38,28 @@ def issue(username="grid_g1", password=PASSWORD):
     return response.json()["token"]
 
 
-def test_a_token_left_unused_longer_than_the_idle_limit_is_refused(world, settings):
-    assert settings.FANGKONG_TOKEN_IDLE_DAYS == 7
+def test_the_default_limits_are_seven_days_idle_and_thirty_in_all(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.FANGKONG_TOKEN_IDLE_DAYS, s.FANGKONG_TOKEN_MAX_DAYS)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_TOKEN_")},
+            "DJANGO_SETTINGS_MODULE": "fangkong.settings",
+            "DEBUG": "1",
+            "FANGKONG_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert [float(x) for x in done.stdout.split()] == [DEFAULT_IDLE_DAYS, DEFAULT_MAX_DAYS]
+
+
+def test_a_token_left_unused_longer_than_the_idle_limit_is_refused(world):
     with time_machine.travel(START, tick=False) as clock:
         token = issue()
         clock.move_to(START + dt.timedelta(days=6, hours=23))
@@ -47,8 +79,7 @@ def test_a_token_never_used_expires_after_the_idle_limit_from_its_creation(world
         assert ApiClient(token=token).get("/me").status_code == 401
 
 
-def test_a_token_in_daily_use_still_expires_at_the_absolute_limit(world, settings):
-    assert settings.FANGKONG_TOKEN_MAX_DAYS == 30
+def test_a_token_in_daily_use_still_expires_at_the_absolute_limit(world):
     with time_machine.travel(START, tick=False) as clock:
         token = issue()
         for day in range(1, 30):

@@ -39,6 +39,7 @@ def test_the_menu_leads_to_my_tokens_and_the_page_lists_only_mine(world):
 
 
 def test_an_expired_token_is_not_listed(world, settings):
+    settings.FANGKONG_TOKEN_MAX_DAYS = 30
     me = world.user("grid_g1")
     ApiToken.issue(me)
     settings.FANGKONG_TOKEN_IDLE_DAYS = 0
