@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+#: one random key for every child of this benchmark run (a pass signed by one child is
+#: checked by another); never a constant in the source
+_KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
 
 
 def run_child(script: str, args: list[str], *, url: str, var: str, label: str) -> dict[str, Any]:
@@ -19,7 +24,7 @@ def run_child(script: str, args: list[str], *, url: str, var: str, label: str) -
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
-        "SECRET_KEY": "bench-only-not-a-secret",
+        "SECRET_KEY": _KEY,
         "FANGKONG_VAR_DIR": var,
         "MEDIA_ROOT": str(Path(var) / "media"),
         "DJANGO_SETTINGS_MODULE": "fangkong.settings",

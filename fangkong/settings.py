@@ -9,6 +9,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.keyfiles import load_or_create
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("FANGKONG_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -16,10 +18,14 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_KEY)
-if SECRET_KEY == INSECURE_KEY and not DEBUG and not env.bool("FANGKONG_ALLOW_INSECURE_KEY", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+# Signs sessions, CSRF tokens and pass QR codes. Without one in the environment, a DEBUG run
+# (`make run`) uses this installation's own random key, made on first start and kept in a
+# file of the var directory readable only by its owner; there is no key in the source.
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = load_or_create(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -141,7 +147,7 @@ OTP_TOTP_ISSUER = "防控 Fangkong"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "fangkong.core.backends.AddressGuardedModelBackend",
 ]
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is locked for AXES_COOLOFF_TIME; a correct login resets it.
@@ -151,6 +157,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fangkong.core.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
+# Password spraying (one address, one password, many usernames), on the login page and the
+# API's token endpoint alike (`core.backends`): after FANGKONG_LOGIN_SLOW_AFTER failed logins
+# from an address, each further attempt waits FANGKONG_LOGIN_SLOW_SECONDS; at the count of
+# FANGKONG_LOGIN_ADDRESS_FAILURES ("<n>/<period>") the address is refused for the period.
+FANGKONG_LOGIN_ADDRESS_FAILURES = env.str("FANGKONG_LOGIN_ADDRESS_FAILURES", default="20/15min")
+FANGKONG_LOGIN_SLOW_AFTER = env.int("FANGKONG_LOGIN_SLOW_AFTER", default=10)
+FANGKONG_LOGIN_SLOW_SECONDS = env.float("FANGKONG_LOGIN_SLOW_SECONDS", default=1.0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -205,6 +218,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # and how many reverse proxies in front of the app append to X-Forwarded-For (0: use the
 # connection's address, so a client cannot pick its own by sending the header).
 FANGKONG_TOKEN_RATE = env.str("FANGKONG_TOKEN_RATE", default="10/min")
+# An API token stops working when unused for FANGKONG_TOKEN_IDLE_DAYS, and in any case
+# FANGKONG_TOKEN_MAX_DAYS after it was issued (a password change or reset, or deactivating
+# the account, revokes every token of the account at once).
+FANGKONG_TOKEN_IDLE_DAYS = env.float("FANGKONG_TOKEN_IDLE_DAYS", default=7)
+FANGKONG_TOKEN_MAX_DAYS = env.float("FANGKONG_TOKEN_MAX_DAYS", default=30)
 NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # The public pages (no account): self-registration from a grid's QR code, and a household's
 # personal health-report link. Requests per client address ("<n>/<period>").

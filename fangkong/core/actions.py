@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .errors import DomainError
-from .models import AuditAction, Building, Community, Grid, Township, Unit, User
+from .models import ApiToken, AuditAction, Building, Community, Grid, Township, Unit, User
 from .roles import ASSIGNABLE_BY, ROLE_LEVEL, Capability, Role
 
 STAFF_FIELDS = (
@@ -215,16 +215,19 @@ def set_staff_active(by: User, staff: User, *, active: bool, reason: str = "") -
         raise DomainError(_("Say why the account is deactivated."), field="reason")
     if staff.is_active == active:
         return staff
+    changes: dict[str, Any] = {"is_active": [not active, active]}
+    if not active:
+        changes.update(_tokens_revoked(staff))
     staff.is_active = active
-    staff.save(update_fields=["is_active"])
-    audit.record_object(
-        by,
-        AuditAction.UPDATE,
-        staff,
-        changes={"is_active": [not active, active]},
-        reason=reason.strip(),
-    )
+    staff.save(update_fields=["is_active"])  # deactivated: its API tokens go (User.save)
+    audit.record_object(by, AuditAction.UPDATE, staff, changes=changes, reason=reason.strip())
     return staff
+
+
+def _tokens_revoked(staff: User) -> dict[str, list[int]]:
+    """The audit's note of the API tokens that `staff.save()` is about to revoke."""
+    count = ApiToken.objects.filter(user=staff).count()
+    return {"api_tokens": [count, 0]} if count else {}
 
 
 @transaction.atomic
@@ -232,10 +235,28 @@ def reset_password(by: User, staff: User, *, password: str) -> User:
     if not may_manage(by, staff):
         raise DomainError(_("You may not manage this staff member."))
     _check_password(password, staff)
+    changes: dict[str, Any] = {"password": "reset", **_tokens_revoked(staff)}
     staff.set_password(password)
-    staff.save(update_fields=["password"])
-    audit.record_object(by, AuditAction.UPDATE, staff, changes={"password": "reset"})
+    staff.save(update_fields=["password"])  # a new password: its API tokens go (User.save)
+    audit.record_object(by, AuditAction.UPDATE, staff, changes=changes)
     return staff
+
+
+@transaction.atomic
+def revoke_token(by: User, token: ApiToken, *, reason: str = "") -> None:
+    """Revoke one API token: its owner's own, or one of staff `by` may manage."""
+    if token.user_id != by.pk and not may_manage(by, token.user):
+        raise DomainError(_("You may not revoke this token."))
+    audit.record(
+        by,
+        AuditAction.DELETE,
+        target_type="core.apitoken",
+        target_id=token.pk,
+        target_repr=str(token),
+        township=token.user.township_id,
+        reason=reason,
+    )
+    token.delete()
 
 
 # --- jurisdictions -----------------------------------------------------------------------

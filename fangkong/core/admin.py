@@ -157,10 +157,14 @@ class AuditEntryAdmin(ScopedAdmin):
 class ApiTokenAdmin(ScopedAdmin):
     """Tokens of the township's staff; a township administrator may revoke one."""
 
-    list_display = ("user", "created_at", "last_used_at")
+    list_display = ("user", "created_at", "last_used_at", "expires")
     list_select_related = ("user",)
-    fields = ("user", "created_at", "last_used_at")
+    fields = ("user", "created_at", "last_used_at", "expires")
     readonly_fields = fields
+
+    @admin.display(description=_("Expires"))
+    def expires(self, obj: ApiToken) -> Any:
+        return obj.expires_at
 
     def get_queryset(self, request: HttpRequest) -> Any:
         users = User.objects.visible_to(request.user)

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from fangkong.api.auth import TokenAuth, TokenIssueThrottle, bearer_token, caller
 
 from . import twofactor
+from . import actions
 from .models import ApiToken, Community, Grid, Township, User
-from .schemas import Credentials, DetailOut, JurisdictionOut, MeOut, PlaceOut, TokenOut
+from .schemas import (
+    Credentials,
+    DetailOut,
+    JurisdictionOut,
+    MeOut,
+    PlaceOut,
+    TokenInfoOut,
+    TokenOut,
+)
 
 router = Router(tags=["auth"])
 
@@ -44,7 +53,49 @@ def revoke_token(request: HttpRequest) -> Status[None]:
     user = caller(request)
     raw = bearer_token(request)
     if raw is not None:
-        ApiToken.objects.filter(user=user, digest=ApiToken.digest_of(raw)).delete()
+        token = ApiToken.objects.filter(user=user, digest=ApiToken.digest_of(raw)).first()
+        if token is not None:
+            actions.revoke_token(user, token, reason=_("Revoked by its owner"))
+    return Status(204, None)
+
+
+@router.get(
+    "/auth/tokens",
+    response={200: list[TokenInfoOut], 401: DetailOut},
+    summary="Your API tokens that still work, newest first",
+)
+def my_tokens(request: HttpRequest) -> list[TokenInfoOut]:
+    user = caller(request)
+    raw = bearer_token(request)
+    current = ApiToken.digest_of(raw) if raw is not None else None
+    tokens = ApiToken.objects.filter(user=user).live().order_by("-created_at", "-pk")
+    return [
+        TokenInfoOut(
+            id=t.pk,
+            created_at=t.created_at,
+            last_used_at=t.last_used_at,
+            expires_at=t.expires_at,
+            current=t.digest == current,
+        )
+        for t in tokens
+    ]
+
+
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, 401: DetailOut, 404: DetailOut},
+    summary="Revoke one of your API tokens",
+)
+def revoke_my_token(request: HttpRequest, token_id: int) -> Status[None]:
+    user = caller(request)
+    token = (
+        ApiToken.objects.filter(user=user, pk=token_id).select_related("user").first()
+        if 0 < token_id < 2**63
+        else None
+    )
+    if token is None:  # another user's token is "not found" too
+        raise Http404
+    actions.revoke_token(user, token, reason=_("Revoked by its owner"))
     return Status(204, None)
 
 

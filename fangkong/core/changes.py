@@ -30,6 +30,7 @@ EXTRA_FIELD_LABELS = {
     "merged": gettext_lazy("Merged record"),
     "field": gettext_lazy("Field"),
     "is_active": gettext_lazy("Active"),
+    "api_tokens": gettext_lazy("API tokens"),
 }
 
 

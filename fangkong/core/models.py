@@ -13,6 +13,7 @@ import secrets
 import weakref
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -269,6 +270,20 @@ class User(AbstractUser):
     def expected_level(self) -> str | None:
         return ROLE_LEVEL.get(self.role)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves; a new password or a deactivated account also revokes all its API tokens.
+
+        Here rather than in each action so that every way a password changes is covered
+        (the staff page's reset, the admin's own password page, `fangkong changepassword`):
+        they all call `set_password` then save, which Django marks with `_password` (a hash
+        upgraded at login is not marked). Tokens are deleted, so reactivating the account
+        brings none back. The actions that know who did it write the audit entry.
+        """
+        new_password = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if self.pk is not None and (new_password or not self.is_active):
+            ApiToken.objects.filter(user=self).delete()
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
@@ -332,8 +347,9 @@ TOKEN_USE_INTERVAL = 300
 
 @functools.cache
 def _token_sql(vendor: str) -> str:
-    """The user of a token digest, if active, with the token's id and whether its
-    last_used_at is older than a given moment (or unset); built from the models' names."""
+    """The user of a token digest, if active and the token not expired, with the token's id
+    and whether its last_used_at is older than a given moment (or unset); built from the
+    models' names."""
     quote = connection.ops.quote_name
 
     def col(model: type[models.Model], name: str) -> str:
@@ -349,7 +365,11 @@ def _token_sql(vendor: str) -> str:
         f"FROM {quote(ApiToken._meta.db_table)} t "
         f"INNER JOIN {quote(User._meta.db_table)} u "
         f"ON u.{col(User, 'id')} = t.{col(ApiToken, 'user')} "
-        f"WHERE t.{col(ApiToken, 'digest')} = %s AND u.{col(User, 'is_active')} = %s"
+        f"WHERE t.{col(ApiToken, 'digest')} = %s AND u.{col(User, 'is_active')} = %s "
+        # Not expired: issued after the absolute limit's start, used (or issued) after the
+        # idle limit's start.
+        f"AND t.{col(ApiToken, 'created_at')} > %s "
+        f"AND COALESCE({last_used}, t.{col(ApiToken, 'created_at')}) > %s"
     )
 
 
@@ -377,13 +397,30 @@ def _user_converters(conn: Any) -> list[tuple[int, Any, list[Any]]]:
     return found
 
 
+def token_limits(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """(issued after, used after): a token issued or last used before these has expired
+    (settings FANGKONG_TOKEN_MAX_DAYS and FANGKONG_TOKEN_IDLE_DAYS)."""
+    return (
+        now - dt.timedelta(days=settings.FANGKONG_TOKEN_MAX_DAYS),
+        now - dt.timedelta(days=settings.FANGKONG_TOKEN_IDLE_DAYS),
+    )
+
+
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def live(self, now: dt.datetime | None = None) -> ApiTokenQuerySet:
+        """The tokens that have not expired (the same rule as `authenticate`)."""
+        issued_after, used_after = token_limits(now or timezone.now())
+        return self.filter(created_at__gt=issued_after).filter(
+            models.Q(last_used_at__gt=used_after)
+            | models.Q(last_used_at__isnull=True, created_at__gt=used_after)
+        )
+
     def authenticate(self, raw: str) -> User | None:
         """The active user of bearer token `raw`, else None.
 
-        Checked against the database on every call (a deactivated user or a revoked token
-        is refused at once), in one statement joining the token to its user: the User comes
-        back with all its fields, as `select_related` would load it. The token's
+        Checked against the database on every call (a deactivated user, or a revoked or
+        expired token, is refused at once), in one statement joining the token to its user:
+        the User comes back with all its fields, as `select_related` would load it. The token's
         last_used_at is written at most every TOKEN_USE_INTERVAL seconds. Plain SQL because
         the ORM's query compilation cost more than the query on every API request; it reads
         the tables directly (filters of this queryset do not apply).
@@ -392,8 +429,16 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         conn = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy
         ops = conn.ops
         stale_before = ops.adapt_datetimefield_value(now - dt.timedelta(seconds=TOKEN_USE_INTERVAL))
+        issued_after, used_after = token_limits(now)
+        params = (
+            stale_before,
+            ApiToken.digest_of(raw),
+            True,
+            ops.adapt_datetimefield_value(issued_after),
+            ops.adapt_datetimefield_value(used_after),
+        )
         with prepared.cursor(conn) as cursor:
-            cursor.execute(_token_sql(conn.vendor), (stale_before, ApiToken.digest_of(raw), True))
+            cursor.execute(_token_sql(conn.vendor), params)
             row = cursor.fetchone()
         if row is None:
             return None
@@ -427,12 +472,23 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.created_at:%Y-%m-%d}"
 
+    @property
+    def expires_at(self) -> dt.datetime:
+        """When the token stops working unless it is used before (then later, up to the
+        absolute limit)."""
+        idle = dt.timedelta(days=settings.FANGKONG_TOKEN_IDLE_DAYS)
+        absolute = self.created_at + dt.timedelta(days=settings.FANGKONG_TOKEN_MAX_DAYS)
+        return min(absolute, (self.last_used_at or self.created_at) + idle)
+
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
     def issue(cls, user: User, **kwargs: Any) -> str:
+        """A new token for `user` (the raw text, shown once); the user's expired ones go."""
         raw = secrets.token_urlsafe(32)
+        mine = cls.objects.filter(user=user)
+        mine.exclude(pk__in=mine.live().values("pk")).delete()
         cls.objects.create(user=user, digest=cls.digest_of(raw), **kwargs)
         return raw

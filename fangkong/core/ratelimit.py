@@ -1,6 +1,7 @@
-"""Flood control for the public pages (self-registration, household health reports): requests
-per client address, counted in Django's cache (local memory embedded, Redis when several app
-servers share it, see CACHE_URL).
+"""Flood control per client address: requests to the public pages (self-registration,
+household health reports), and failed logins across usernames (`backends`). Counted in
+Django's cache (local memory embedded, Redis when several app servers share it, see
+CACHE_URL).
 
 A rate is "<n>/<period>" with the period one of s, min, h, day, optionally multiplied
 ("40/10min"). Only a keyed hash of the address is ever kept (`address_hash`), and only for
@@ -51,15 +52,41 @@ def address_hash(request: HttpRequest) -> str:
     return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
+def _window_key(request: HttpRequest, scope: str, period: int) -> str:
+    return f"fangkong:{scope}:{address_hash(request)[:32]}:{int(time.time() // period)}"
+
+
+def _incr(key: str, period: int) -> int:
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 1)
+        return 1
+
+
 def over_limit(request: HttpRequest, scope: str, rate: str) -> bool:
     """Count this request against `scope`; True once the address made more than `rate`."""
     limit, period = parse_rate(rate)
-    window = int(time.time() // period)
-    key = f"fangkong:{scope}:{address_hash(request)[:32]}:{window}"
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
-    return count > limit
+    return _incr(_window_key(request, scope, period), period) > limit
+
+
+def failures(request: HttpRequest, scope: str, rate: str) -> int:
+    """How many failures `count_failure` counted for this address in the current window."""
+    _limit, period = parse_rate(rate)
+    return int(cache.get(_window_key(request, scope, period), 0))
+
+
+def count_failure(request: HttpRequest, scope: str, rate: str) -> None:
+    """Count a failure of this address; at the rate's count within one window, the address is
+    refused (`refused_until`) for the rate's whole period from now."""
+    limit, period = parse_rate(rate)
+    if _incr(_window_key(request, scope, period), period) >= limit:
+        refused = f"fangkong:{scope}:refused:{address_hash(request)[:32]}"
+        cache.set(refused, time.time() + period, timeout=period)
+
+
+def refused_until(request: HttpRequest, scope: str) -> float | None:
+    """Until when (a Unix time) `count_failure` refuses this address, if it does."""
+    until = cache.get(f"fangkong:{scope}:refused:{address_hash(request)[:32]}")
+    return float(until) if until is not None and until > time.time() else None

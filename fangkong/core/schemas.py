@@ -6,6 +6,8 @@ API version.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Field, Schema
 
 
@@ -18,6 +20,20 @@ class Credentials(Schema):
 
 class TokenOut(Schema):
     token: str
+
+
+class TokenInfoOut(Schema):
+    """One of the caller's API tokens (never the token itself: only its digest is kept)."""
+
+    id: int
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = Field(
+        description="Recorded at most every five minutes; null until first used"
+    )
+    expires_at: dt.datetime = Field(
+        description="When it stops working unless used before (never after the absolute limit)"
+    )
+    current: bool = Field(description="Whether this request was made with it")
 
 
 class PlaceOut(Schema):

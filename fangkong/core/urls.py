@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, jurisdictions, staff, twofactor, workbench
+from .views import account, audit, jurisdictions, staff, twofactor, workbench
 
 app_name = "core"
 urlpatterns = [
@@ -26,4 +26,6 @@ urlpatterns = [
     path("staff/<int:pk>/password/", staff.staff_password, name="staff_password"),
     path("staff/<int:pk>/active/", staff.staff_active, name="staff_active"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("account/tokens/", account.my_tokens, name="my_tokens"),
+    path("account/tokens/<int:pk>/revoke/", account.my_token_revoke, name="my_token_revoke"),
 ]

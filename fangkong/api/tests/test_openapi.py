@@ -6,6 +6,8 @@ from fangkong.api.tests.client import ApiClient
 
 EXPECTED = {
     "/api/v1/auth/token": {"post", "delete"},
+    "/api/v1/auth/tokens": {"get"},
+    "/api/v1/auth/tokens/{token_id}": {"delete"},
     "/api/v1/me": {"get"},
     "/api/v1/residents": {"get", "post"},
     "/api/v1/residents/{resident_id}": {"get", "patch"},
