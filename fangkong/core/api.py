@@ -9,8 +9,7 @@ from ninja import Router, Status
 
 from fangkong.api.auth import TokenAuth, TokenIssueThrottle, bearer_token, caller
 
-from . import twofactor
-from . import actions
+from . import actions, twofactor
 from .models import ApiToken, Community, Grid, Township, User
 from .schemas import (
     Credentials,
