@@ -14,9 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from fangkong.api.tests.client import ApiClient
-from fangkong.conftest import PASSWORD
-from fangkong.core import actions
-from fangkong.core.models import ApiToken, AuditEntry
+from fangkong.conftest import PASSWORD, verify_session
+from fangkong.core import actions, twofactor
+from fangkong.core.management.commands.otp import current_code
+from fangkong.core.models import ApiToken, AuditEntry, User
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,11 @@ def _default_limits(settings):
 
 
 def issue(username="grid_g1", password=PASSWORD):
-    response = ApiClient().post("/auth/token", {"username": username, "password": password})
+    credentials = {"username": username, "password": password}
+    user = User.objects.get(username=username)
+    if twofactor.required_for(user):  # a township admin also sends their app's code
+        credentials["otp"] = current_code(verify_session(Client(), user))
+    response = ApiClient().post("/auth/token", credentials)
     assert response.status_code == 200, response.content
     return response.json()["token"]
 
