@@ -29,7 +29,9 @@ pytestmark = pytest.mark.browser
 LISTEN = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", function (e) {
-  window.__csp.push(e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile + ":" + e.lineNumber);
+  window.__csp.push(
+    e.violatedDirective + " " + e.blockedURI + " " + e.sourceFile + ":" + e.lineNumber
+  );
 });
 """
 
@@ -49,9 +51,11 @@ def page(phone: Page) -> Iterator[Page]:
     policies: dict[str, str | None] = {}
     phone.on(
         "response",
-        lambda r: policies.__setitem__(r.url, r.headers.get("content-security-policy"))
-        if r.request.resource_type == "document"
-        else None,
+        lambda r: (
+            policies.__setitem__(r.url, r.headers.get("content-security-policy"))
+            if r.request.resource_type == "document"
+            else None
+        ),
     )
     yield phone
     # Every page the test saw was under the policy (not merely free of complaints).
@@ -107,9 +111,11 @@ def test_the_personal_report_link_works_under_the_policy(page: Page, world: Worl
     expect(page.locator(".qr svg")).to_be_visible()
     url = field.input_value()
     field.focus()  # data-select-on-focus (was an inline onfocus)
-    assert page.evaluate("document.getSelection().toString() || "
-                         "(document.activeElement.selectionEnd - "
-                         "document.activeElement.selectionStart)") not in ("", 0)
+    assert page.evaluate(
+        "document.getSelection().toString() || "
+        "(document.activeElement.selectionEnd - "
+        "document.activeElement.selectionStart)"
+    ) not in ("", 0)
     assert violations(page) == []
     page.context.clear_cookies()
 

@@ -38,7 +38,7 @@ def fangkong(var: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=True,
         timeout=300,
-        preexec_fn=lambda: os.umask(0o022),  # noqa: PLW1509 — no threads in the child yet
+        preexec_fn=lambda: os.umask(0o022),
     )
 
 

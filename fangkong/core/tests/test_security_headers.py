@@ -90,9 +90,9 @@ def test_hsts_is_on_only_when_the_site_is_served_over_https(monkeypatch, tmp_pat
 def test_behind_a_proxy_https_is_taken_from_x_forwarded_proto_only_when_configured(
     monkeypatch, tmp_path
 ):
-    assert _settings(monkeypatch, tmp_path, SECURE_COOKIES="1").get(
-        "SECURE_PROXY_SSL_HEADER"
-    ) is None
+    assert (
+        _settings(monkeypatch, tmp_path, SECURE_COOKIES="1").get("SECURE_PROXY_SSL_HEADER") is None
+    )
     proxied = _settings(monkeypatch, tmp_path, SECURE_COOKIES="1", NUM_PROXIES="1")
     assert proxied["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     assert _settings(monkeypatch, tmp_path, NUM_PROXIES="1").get("SECURE_PROXY_SSL_HEADER") is None
