@@ -142,7 +142,9 @@ def backup(output: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Manifest:
             engine=kind,
             created_at=timezone.now().isoformat(),
             database=str(connections[alias].settings_dict["NAME"]),
-            tables=table_counts(alias),
+            # SQLite: counted in the copy itself. PostgreSQL: in the live database just after
+            # pg_dump's snapshot (the same while nothing writes).
+            tables=_sqlite_counts(dump) if kind == SQLITE else table_counts(alias),
             media_files=len(files),
         )
         partial = work / "archive.tar.gz"
@@ -233,6 +235,21 @@ def _sqlite_copy(alias: str, target: Path) -> None:
     finally:
         copy.close()
     target.chmod(0o600)
+
+
+def _sqlite_counts(path: Path) -> dict[str, int]:
+    copy = sqlite3.connect(path)
+    try:
+        names = [
+            row[0]
+            for row in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {n: copy.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in names}
+    finally:
+        copy.close()
 
 
 def _sqlite_restore(copy_path: Path, alias: str) -> None:

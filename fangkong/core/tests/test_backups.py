@@ -123,6 +123,7 @@ def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_files(
     call_command("backup", output=archive, stdout=out)
     assert mode(archive) == 0o600
     assert str(archive) in out.getvalue()
+    assert backups.read_manifest(archive).tables == before
     backup_entry = AuditEntry.objects.get(target_type="fangkong.backup")
     assert backup_entry.action == "export" and backup_entry.target_repr == str(archive)
 
