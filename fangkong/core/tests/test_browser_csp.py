@@ -179,3 +179,11 @@ def test_the_api_docs_page_works_under_its_own_policy(page: Page, world: World) 
     page.locator(".models-control, section.models h4").first.click()
     page.wait_for_timeout(500)
     assert violations(page) == []
+
+
+def test_a_filter_submits_itself_when_changed(page: Page, world: World) -> None:
+    log_in(page, world, "admin_a")
+    page.goto("/rounds/")
+    page.select_option("select[name=status]", "closed")  # data-autosubmit (was onchange)
+    expect(page).to_have_url(re.compile(r"status=closed"))
+    assert violations(page) == []
