@@ -192,12 +192,19 @@ def restore(archive: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Manifest:
     media.parent.mkdir(parents=True, exist_ok=True)
     with _private_dir(media.parent) as work, tarfile.open(archive, "r:gz") as tar:
         member = SQLITE_MEMBER if kind == SQLITE else PG_MEMBER
-        tar.extract(member, work, filter=_private)
         new_media = work / MEDIA_PREFIX
         new_media.mkdir()
-        for info in tar.getmembers():
-            if info.name.startswith(f"{MEDIA_PREFIX}/"):
-                tar.extract(info, work, filter=_private)
+        try:
+            tar.extract(member, work, filter=_private)
+            for info in tar.getmembers():
+                if info.name.startswith(f"{MEDIA_PREFIX}/"):
+                    tar.extract(info, work, filter=_private)
+        except (tarfile.TarError, KeyError, EOFError, OSError):
+            # A damaged archive, or a member that would land outside (tar's "data" filter).
+            raise DomainError(
+                _("%(path)s is not a Fangkong backup archive, or it is damaged.")
+                % {"path": archive}
+            ) from None
         if kind == SQLITE:
             _sqlite_restore(work / member, alias)
         else:

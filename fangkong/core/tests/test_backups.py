@@ -207,12 +207,14 @@ def test_restore_asks_first_and_changes_nothing_unless_told_yes(
     assert Resident.objects.filter(pk=world.resident_g1.pk).exists()
 
 
-def _archive_with(path: Path, manifest: dict[str, Any]) -> Path:
+def _archive_with(path: Path, manifest: dict[str, Any], *names: str) -> Path:
+    """An archive by hand: the manifest and one-byte files of the given names."""
+    members = {backups.MANIFEST: json.dumps(manifest).encode(), **{n: b"x" for n in names}}
     with tarfile.open(path, "w:gz") as tar:
-        data = json.dumps(manifest).encode()
-        info = tarfile.TarInfo(backups.MANIFEST)
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
     return path
 
 
@@ -258,3 +260,25 @@ def test_a_missing_postgresql_client_is_explained(monkeypatch, db):
     monkeypatch.setattr(backups.shutil, "which", lambda name: None)
     with pytest.raises(DomainError, match="postgresql-client"):
         backups._pg_run("pg_dump", ["--version"], "default")
+
+
+def test_an_archive_whose_files_would_land_outside_media_is_refused(db, tmp_path, media):
+    manifest = {
+        "format": backups.FORMAT,
+        "engine": connection.vendor,
+        "created_at": "2026-12-01T00:00:00+00:00",
+        "database": "x",
+        "tables": {},
+        "media_files": 1,
+    }
+    archive = _archive_with(
+        tmp_path / "evil.tar.gz",
+        manifest,
+        backups.SQLITE_MEMBER,
+        backups.PG_MEMBER,
+        "media/../../escaped.txt",
+    )
+    with pytest.raises(CommandError, match=r"evil\.tar\.gz"):
+        call_command("restore", str(archive), yes=True)
+    assert not (tmp_path / "escaped.txt").exists()
+    assert (media / "closure" / "2026" / "12" / "photo.jpg").exists()
