@@ -1,0 +1,29 @@
+/* Small page behaviours, named by data attributes instead of inline event handlers (the
+   Content-Security-Policy runs scripts only from the app's own files):
+     data-print                 a button that prints the page
+     data-confirm="question"    a submit button that asks first
+     data-autosubmit            a field that submits its form when changed
+     data-select-on-focus       a field whose text is selected when focused (to copy it) */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) { return; }
+    var print = target.closest("[data-print]");
+    if (print) { window.print(); return; }
+    var ask = target.closest("[data-confirm]");
+    if (ask && !window.confirm(ask.dataset.confirm)) { event.preventDefault(); }
+  });
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof Element && field.hasAttribute("data-autosubmit") && field.form) {
+      if (field.form.requestSubmit) { field.form.requestSubmit(); } else { field.form.submit(); }
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLInputElement && field.hasAttribute("data-select-on-focus")) {
+      field.select();
+    }
+  });
+})();
