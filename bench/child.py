@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ def run_child(script: str, args: list[str], *, url: str, var: str, label: str) -
         "DATABASE_URL": url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-not-a-secret",
+        "FANGKONG_DATA_KEY": os.environ.get("FANGKONG_DATA_KEY") or secrets.token_urlsafe(40),
         "FANGKONG_VAR_DIR": var,
         "MEDIA_ROOT": str(Path(var) / "media"),
         "DJANGO_SETTINGS_MODULE": "fangkong.settings",

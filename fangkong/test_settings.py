@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "pytest-only-secret-key-not-for-production")
+os.environ.setdefault("FANGKONG_DATA_KEY", "pytest-only-data-key-not-for-production-0123456789")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 from fangkong.settings import *  # noqa: F403

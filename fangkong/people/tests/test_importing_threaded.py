@@ -14,7 +14,8 @@ from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_table
 from fangkong.people.importing.resident_import import ResidentImport
 from fangkong.people.importing.writing import BatchWriter
-from fangkong.people.models import Household, Resident
+from fangkong.people.models import Household
+from fangkong.people.tests.factories import with_document_prefix
 from fangkong.people.tests.import_files import id_card, row, save, xlsx_bytes
 
 pytestmark = [
@@ -51,7 +52,7 @@ def run(world, tmp_path, data, monkeypatch, **kw):
 def test_chunks_are_written_by_the_writer_thread_in_one_transaction(world, tmp_path, monkeypatch):
     _result, summary = run(world, tmp_path, rows(40), monkeypatch, filename="r.xlsx")
     assert summary is not None and summary.residents == 40 and summary.households == 10
-    assert Resident.objects.filter(doc_number__startswith="110105").count() == 40
+    assert with_document_prefix("110105").count() == 40
     assert AuditEntry.objects.filter(action="import").count() == 1
 
 
@@ -63,7 +64,7 @@ def test_an_error_late_in_the_file_rolls_back_the_chunks_already_written(
     households = Household.objects.count()
     result, summary = run(world, tmp_path, data, monkeypatch)
     assert summary is None and result.error_rows == {4, 37}
-    assert not Resident.objects.filter(doc_number__startswith="110105").exists()
+    assert not with_document_prefix("110105").exists()
     assert Household.objects.count() == households
     assert not AuditEntry.objects.filter(action="import").exists()
 
@@ -88,9 +89,5 @@ def test_a_database_refusal_in_the_writer_comes_back_as_a_clear_error(world, tmp
     monkeypatch.setattr(BatchWriter, "_write_chunk", registered_meanwhile)
     with pytest.raises(DomainError, match="Nothing was written"):
         run(world, tmp_path, rows(20), monkeypatch)
-    assert (
-        not Resident.objects.filter(doc_number__startswith="110105")
-        .exclude(pk=world.resident_g2.pk)
-        .exists()
-    )
+    assert not with_document_prefix("110105").exclude(pk=world.resident_g2.pk).exists()
     assert not AuditEntry.objects.filter(action="import").exists()
