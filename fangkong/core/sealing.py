@@ -25,9 +25,9 @@ import base64
 import binascii
 import functools
 import hashlib
-import hmac
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -55,15 +55,23 @@ class DataKey:
     id: int
     cipher: AESGCM
     index_key: bytes
+    #: HMAC-SHA256 under `index_key`, its inner and outer states computed once (RFC 2104):
+    #: copying them is several times quicker than `hmac.new` per value
+    hmac_inner: Any
+    hmac_outer: Any
 
     @classmethod
     def from_secret(cls, secret: str) -> DataKey:
         if len(secret) < MIN_KEY_CHARS:
             raise ValueError(f"a data key needs at least {MIN_KEY_CHARS} characters")
+        index_key = _derive(secret, b"blind index")
+        block = index_key.ljust(64, b"\0")  # SHA-256's block; the key is shorter
         return cls(
             id=_derive(secret, b"key id", 1)[0],
             cipher=AESGCM(_derive(secret, b"encryption")),
-            index_key=_derive(secret, b"blind index"),
+            index_key=index_key,
+            hmac_inner=hashlib.sha256(bytes(b ^ 0x36 for b in block)),
+            hmac_outer=hashlib.sha256(bytes(b ^ 0x5C for b in block)),
         )
 
 
@@ -129,8 +137,11 @@ def key_id_of(stored: str) -> int | None:
 
 def blind_index(key: DataKey, kind: str, value: str) -> str:
     """HMAC-SHA256 of `kind`:`value`, first 128 bits in hex (32 characters)."""
-    mac = hmac.new(key.index_key, f"{kind}\0{value}".encode(), hashlib.sha256)
-    return mac.hexdigest()[:32]
+    inner = key.hmac_inner.copy()
+    inner.update(f"{kind}\0{value}".encode())
+    outer = key.hmac_outer.copy()
+    outer.update(inner.digest())
+    return outer.digest()[:16].hex()
 
 
 @functools.cache

@@ -1,6 +1,8 @@
 """Sealing of numbers (no database): round trip, tampering, keys and blind indexes."""
 
 import base64
+import hashlib
+import hmac
 
 import pytest
 from hypothesis import given
@@ -72,6 +74,13 @@ def test_the_blind_index_is_keyed_per_kind_and_both_are_tried_during_a_rotation(
     assert ring(NEW).index(sealing.PHONE, value) == new  # deterministic
     assert ring(NEW).index(sealing.DOCUMENT, value) != new  # another purpose
     assert ring(NEW, OLD).indexes(sealing.PHONE, value) == [new, old]
+
+
+@given(st.text(max_size=40))
+def test_the_blind_index_is_hmac_sha256(value):
+    key = sealing.DataKey.from_secret(NEW)
+    mac = hmac.new(key.index_key, f"phone\0{value}".encode(), hashlib.sha256).hexdigest()
+    assert sealing.blind_index(key, "phone", value) == mac[:32]
 
 
 def test_the_index_key_is_not_the_encryption_key():

@@ -105,13 +105,15 @@ def db_candidates(
         return
     header = importer.column_header("name")
     for row, person in chunk:
-        phone_index = ring.index(sealing.PHONE, person["phone"])
+        phone_index = None
         for pk, _name, birth, phone, number, grid_id in existing.get(
             (person["township_id"], person["name"]), ()
         ):
             if number and person["doc_number"]:
                 continue  # two document numbers: two people
             same_birth = birth is not None and birth == person["birth_date"]
+            if phone and phone_index is None:
+                phone_index = ring.index(sealing.PHONE, person["phone"])
             same_phone = bool(phone) and phone == phone_index
             if not (same_birth or same_phone):
                 continue
