@@ -10,6 +10,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import translation
 
+from fangkong.core import sealing
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_table
 from fangkong.people.importing.resident_import import ResidentImport
@@ -76,12 +77,13 @@ def test_a_database_refusal_in_the_writer_comes_back_as_a_clear_error(world, tmp
 
     def registered_meanwhile(self, households, records):
         if any(values[8] == id_card(15) for _row, _key, _tags, values in records):
-            # someone else registers this person after the check, before the write
+            # someone else registers this person after the check, before the write (the
+            # number is sealed: the uniqueness is on its blind index)
             other = connections.create_connection("default")
             with other.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE people_resident SET doc_number = %s WHERE id = %s",
-                    [id_card(15), world.resident_g2.pk],
+                    "UPDATE people_resident SET doc_index = %s WHERE id = %s",
+                    [sealing.document_index(id_card(15)), world.resident_g2.pk],
                 )
             other.close()
         original(self, households, records)
