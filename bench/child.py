@@ -14,6 +14,8 @@ from typing import Any
 #: one random key for every child of this benchmark run (a pass signed by one child is
 #: checked by another); never a constant in the source
 _KEY = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)
+#: the data key, likewise one per benchmark run: children read what other children sealed
+_DATA_KEY = os.environ.get("FANGKONG_DATA_KEY") or secrets.token_urlsafe(48)
 
 
 def run_child(script: str, args: list[str], *, url: str, var: str, label: str) -> dict[str, Any]:
@@ -25,6 +27,7 @@ def run_child(script: str, args: list[str], *, url: str, var: str, label: str) -
         "DATABASE_URL": url,
         "DEBUG": "0",
         "SECRET_KEY": _KEY,
+        "FANGKONG_DATA_KEY": _DATA_KEY,
         "FANGKONG_VAR_DIR": var,
         "MEDIA_ROOT": str(Path(var) / "media"),
         "DJANGO_SETTINGS_MODULE": "fangkong.settings",

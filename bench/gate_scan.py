@@ -339,6 +339,7 @@ def main() -> None:
     )
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    os.environ.setdefault("FANGKONG_DATA_KEY", secrets.token_urlsafe(40))
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"

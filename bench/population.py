@@ -44,6 +44,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from fangkong.core.models import Building, Community, CommunityKind, Grid, Township, Unit
+from fangkong.core.sealed import DerivedField, SealedField
 from fangkong.demo import names
 from fangkong.people.models import (
     DocumentType,
@@ -83,9 +84,17 @@ class _Table:
             elif isinstance(f, models.CharField | models.TextField) and f.blank:
                 self.defaults[f.attname] = ""
         self.rows: list[tuple[Any, ...]] = []
+        # Sealed numbers are written as the model would: the clear columns derived from the
+        # plain value, then the value sealed.
+        self.derived = [f for f in fields if isinstance(f, DerivedField)]
+        self.sealed = [f for f in fields if isinstance(f, SealedField)]
 
     def add(self, **values: Any) -> None:
         data = {**self.defaults, **values}
+        for f in self.derived:
+            data[f.attname] = f.derive(data[f.source] or "")
+        for s in self.sealed:
+            data[s.attname] = s.get_prep_value(data[s.attname])
         self.rows.append(tuple(data[n] for n in self.names))
 
     def flush(self) -> int:

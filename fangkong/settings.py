@@ -27,6 +27,18 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = load_or_create(VAR_DIR / "secret_key")
+# Document and phone numbers are sealed with this key (fangkong.core.sealing), never with
+# SECRET_KEY. `make run` (DEBUG) makes one on first start under the var directory; without
+# DEBUG it must be given. FANGKONG_DATA_KEY_OLD is set only while `rotate_data_key` runs.
+DATA_KEY = env.str("FANGKONG_DATA_KEY", default="")
+if not DATA_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("FANGKONG_DATA_KEY must be set when DEBUG is off")
+    DATA_KEY = load_or_create(VAR_DIR / "data_key")
+DATA_KEY_OLD = env.str("FANGKONG_DATA_KEY_OLD", default="")
+for _name, _key in (("FANGKONG_DATA_KEY", DATA_KEY), ("FANGKONG_DATA_KEY_OLD", DATA_KEY_OLD)):
+    if _key and len(_key) < 32:
+        raise ImproperlyConfigured(f"{_name} must be at least 32 characters long")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -5,6 +5,7 @@ import secrets
 
 # A new random key for each test run (no constant key anywhere).
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("FANGKONG_DATA_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Journeys travel weeks through a quarantine with the tokens they issued at the start; the
 # token lifetime tests (api/tests/test_token_lifetime.py) set the real limits themselves.

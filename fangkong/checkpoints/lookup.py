@@ -20,7 +20,6 @@ from django.db import connection
 from django.db.models import Field, Model
 
 from fangkong.core import prepared
-from fangkong.core.masking import mask_document
 from fangkong.lockdown.models import Lockdown, LockdownMember, LockdownStatus
 from fangkong.people.models import Resident
 from fangkong.quarantine.models import OPEN_STATUSES, Case
@@ -93,7 +92,7 @@ def _sql(vendor: str) -> str:
         f"{p}.{_col(Pass, 'revoked_at')} IS NOT NULL, "
         f"{r}.{_col(Resident, 'id')}, {r}.{_col(Resident, 'community')}, "
         f"{r}.{_col(Resident, 'grid')}, {r}.{_col(Resident, 'household')}, "
-        f"{r}.{_col(Resident, 'name')}, {r}.{_col(Resident, 'doc_number')}, "
+        f"{r}.{_col(Resident, 'name')}, {r}.{_col(Resident, 'doc_masked')}, "
         f"{quarantined}, {locked} "
         f"FROM {_table(Gate)} {g} "
         f"LEFT JOIN {_table(Pass)} {p} ON {p}.{_col(Pass, 'number')} = %s "
@@ -156,7 +155,7 @@ def gate_and_pass(gate_id: int, number: str | None) -> tuple[Gate | None, PassFa
         grid_id=grid_id,
         household_id=household_id,
         name=name,
-        masked_document=mask_document(document),
+        masked_document=document,
         in_quarantine=bool(quarantined),
         in_lockdown=bool(locked),
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.sealed import SealedField
 from fangkong.people.models import Resident
 
 
@@ -169,8 +170,9 @@ class GateEntry(models.Model):
     )
     # A visitor (not a resident of this community), or a vehicle's driver.
     name = models.CharField(_("name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
-    doc_number = models.CharField(_("document number"), max_length=30, blank=True)
+    # sealed (fangkong.core.sealing); a visitor is never looked up by number
+    phone = SealedField(_("phone"), max_length=20, blank=True)
+    doc_number = SealedField(_("document number"), max_length=30, blank=True)
     host = models.ForeignKey(
         Resident,
         on_delete=models.PROTECT,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from fangkong.core.masking import mask_document, mask_phone
+from fangkong.core import sealing
 from fangkong.people.models import Resident
 
 from .models import Gate
@@ -30,9 +30,10 @@ def search(gate: Gate, query: str) -> list[Found]:
         return []
     people = Resident.objects.filter(community_id=gate.community_id, merged_into__isnull=True)
     if q.isdigit() and len(q) >= 7:
-        people = people.filter(phone=q)
+        people = people.filter(phone_index__in=sealing.phone_indexes(q))
     elif len(q) == 4 and q[:3].isdigit():
-        people = people.filter(Q(doc_number__endswith=q.upper()) | Q(phone__endswith=q))
+        # The numbers are sealed; their last four characters are kept in clear for this.
+        people = people.filter(Q(doc_last4=q.upper()) | Q(phone_last4=q))
     elif q.isascii():
         people = people.filter(Q(name_pinyin__istartswith=q) | Q(name_initials__iexact=q))
     else:
@@ -44,5 +45,5 @@ def search(gate: Gate, query: str) -> list[Found]:
         place = ""
         if h is not None and h.building_id is not None and h.building is not None:
             place = f"{h.building.name}{h.unit.name if h.unit_id and h.unit else ''}"
-        out.append(Found(r.pk, r.name, mask_document(r.doc_number), mask_phone(r.phone), place))
+        out.append(Found(r.pk, r.name, r.doc_masked, r.phone_masked, place))
     return out

@@ -9,7 +9,52 @@ from typing import Any
 
 from django.db import models
 
+from .masking import mask_document, mask_phone
 from .models import AuditAction, AuditEntry, Township, User
+
+#: fields holding a person's document or phone number: kept masked in the log
+SENSITIVE_FIELDS = {
+    "doc_number": mask_document,
+    "claimed_doc_number": mask_document,
+    "phone": mask_phone,
+    "claimed_phone": mask_phone,
+    "contact_phone": mask_phone,
+    "away_contact": mask_phone,
+}
+
+
+class Masked(str):
+    """A sensitive value in a snapshot. The text (what the log stores) is masked; equality
+    compares the full value, so `diff` still records a change the mask hides."""
+
+    full: str
+
+    def __new__(cls, full: str, masked: str) -> Masked:
+        obj = super().__new__(cls, masked)
+        obj.full = full
+        return obj
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Masked):
+            return self.full == other.full
+        return str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+def mask_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`changes` with every sensitive value masked (scalars and [old, new] pairs)."""
+    out = dict(changes)
+    for name, mask in SENSITIVE_FIELDS.items():
+        value = out.get(name)
+        if isinstance(value, str):
+            out[name] = mask(value)
+        elif isinstance(value, list):
+            out[name] = [mask(v) if isinstance(v, str) else v for v in value]
+    return out
 
 
 def _plain(value: Any) -> Any:
@@ -30,7 +75,11 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = obj._meta.get_field(name)
         attname = getattr(field, "attname", name)
-        out[name] = _plain(getattr(obj, attname))
+        value = _plain(getattr(obj, attname))
+        mask = SENSITIVE_FIELDS.get(name)
+        if mask is not None and isinstance(value, str):
+            value = Masked(value, mask(value))
+        out[name] = value
     return out
 
 
@@ -65,7 +114,7 @@ def record(
         target_id=str(target_id),
         target_repr=target_repr[:200],
         township_id=township_id,
-        changes=dict(changes or {}),
+        changes=mask_changes(changes or {}),
         reason=reason,
     )
 

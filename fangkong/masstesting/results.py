@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit
+from fangkong.core import audit, sealing
 from fangkong.core.models import AuditAction, User
 from fangkong.core.spreadsheets import Table, XlsxStream
 from fangkong.people.importing.columns import header_key
@@ -250,7 +250,7 @@ class RoundResults:
             on_commit = " ON COMMIT DROP" if pg else ""
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGE} (row integer PRIMARY KEY, tube varchar(40), "
-                "doc varchar(30), result varchar(40), at "
+                "doc varchar(30), doc_key varchar(32), result varchar(40), at "
                 f"{'timestamptz' if pg else 'text'}, problem varchar(16), dup_of integer, "
                 f"tube_id bigint, pooled {'boolean' if pg else 'integer'})" + on_commit
             )
@@ -284,6 +284,8 @@ class RoundResults:
         times: dict[str, Any] = {}
         row_number = table.header_row
         processed = 0
+        # Residents' numbers are sealed: a row is matched by the blind index of its number.
+        ring = sealing.keyring()
 
         def clean(text: str) -> str:
             # the usual case, a number as typed, without the split and join
@@ -322,12 +324,14 @@ class RoundResults:
                         problem, code = "time", text[:40]
                 if not tube and doc and problem is None:
                     self._persons += 1
-                yield (row_number, tube[:40], doc[:30], code or "", at, problem)
+                doc = doc[:30]
+                key = ring.index(sealing.DOCUMENT, doc) if doc and not tube else ""
+                yield (row_number, tube[:40], doc, key, code or "", at, problem)
 
-        columns = "(row, tube, doc, result, at, problem)"
+        columns = "(row, tube, doc, doc_key, result, at, problem)"
         with connection.cursor() as cursor:
             raw_cursor: Any = cursor.cursor
-            sql = f"INSERT INTO {STAGE} {columns} VALUES (?,?,?,?,?,?)"
+            sql = f"INSERT INTO {STAGE} {columns} VALUES (?,?,?,?,?,?,?)"
             # one COPY / executemany per batch, the progress reported between them (never
             # while a COPY holds the connection)
             for batch in batched(rows(), BATCH):
@@ -341,7 +345,7 @@ class RoundResults:
                     progress(processed)
             # partial: a file by document number has no tube numbers, and the other way round
             cursor.execute(f"CREATE INDEX {STAGE}_tube ON {STAGE} (tube) WHERE tube <> ''")
-            cursor.execute(f"CREATE INDEX {STAGE}_doc ON {STAGE} (doc) WHERE doc <> ''")
+            cursor.execute(f"CREATE INDEX {STAGE}_doc ON {STAGE} (doc_key) WHERE doc_key <> ''")
             if pg:
                 cursor.execute(f"ANALYZE {STAGE}")
 
@@ -429,7 +433,7 @@ class RoundResults:
                 if duplicates or matched != self._persons:
                     c.execute(
                         f"UPDATE {s} SET problem = CASE WHEN EXISTS (SELECT 1 FROM "
-                        f"{resident_t} AS p WHERE p.doc_number = {s}.doc) THEN 'not_member' "
+                        f"{resident_t} AS p WHERE p.doc_index = {s}.doc_key) THEN 'not_member' "
                         f"ELSE 'unknown_doc' END WHERE {_PERSON_ROW} "
                         f"AND NOT EXISTS (SELECT 1 FROM {PEOPLE} AS x WHERE x.row = {s}.row)"
                     )
@@ -456,10 +460,10 @@ class RoundResults:
                 return (
                     f"FROM {member_t} AS m CROSS JOIN {resident_t} AS p CROSS JOIN {s} "
                     f"WHERE m.round_id = %s AND p.id = m.resident_id "
-                    f"AND p.merged_into_id IS NULL AND {s}.doc = p.doc_number AND {_PERSON_ROW}"
+                    f"AND p.merged_into_id IS NULL AND {s}.doc_key = p.doc_index AND {_PERSON_ROW}"
                 )
         return (
-            f"FROM {s} JOIN {resident_t} AS p ON p.doc_number = {s}.doc "
+            f"FROM {s} JOIN {resident_t} AS p ON p.doc_index = {s}.doc_key "
             f"AND p.merged_into_id IS NULL JOIN {member_t} AS m ON m.round_id = %s "
             f"AND m.resident_id = p.id WHERE {_PERSON_ROW}"
         )

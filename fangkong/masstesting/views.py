@@ -203,10 +203,9 @@ def _search(user: User, rnd: Round, text: str) -> tuple[list[RoundMember], list[
     text = "".join(text.split())
     if not text:
         return [], []
-    if _LAST4.match(text):
-        condition = Q(doc_number__endswith=text.upper())
-    else:
-        condition = Q(name__startswith=text)
+    # the numbers are sealed; their last four characters are kept in clear for this
+    last4 = _LAST4.match(text)
+    condition = Q(doc_last4=text.upper()) if last4 else Q(name__startswith=text)
     residents = Resident.objects.visible_to(user).active().filter(condition)
     found = list(
         RoundMember.objects.filter(round=rnd, resident__in=residents)

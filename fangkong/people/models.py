@@ -12,10 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import sealing
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.sealed import DerivedField, SealedField, SealedUpdates
 
 from .identity import DocType
 
@@ -138,7 +140,7 @@ class Household(models.Model):
         return self.address
 
 
-class ResidentQuerySet(ScopedQuerySet):
+class ResidentQuerySet(SealedUpdates, ScopedQuerySet):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_PEOPLE
 
@@ -177,11 +179,31 @@ class Resident(models.Model):
         choices=DocumentType.choices,
         default=DocumentType.ID_CARD,
     )
-    doc_number = models.CharField(_("document number"), max_length=30, blank=True, db_index=True)
+    # Sealed (fangkong.core.sealing); found through the blind index, shown through the
+    # masked form, searched at the gate by the last four characters.
+    doc_number = SealedField(
+        _("document number"),
+        max_length=30,
+        blank=True,
+        index="doc_index",
+        kind=sealing.DOCUMENT,
+    )
+    doc_index = DerivedField(
+        max_length=32, source="doc_number", derive=sealing.document_index, db_index=True
+    )
+    doc_last4 = DerivedField(max_length=4, source="doc_number", derive=sealing.last4)
+    doc_masked = DerivedField(max_length=30, source="doc_number", derive=mask_document)
     no_doc_reason = models.CharField(_("reason for no document"), max_length=200, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    phone = SealedField(
+        _("phone"), max_length=20, blank=True, index="phone_index", kind=sealing.PHONE
+    )
+    phone_index = DerivedField(
+        max_length=32, source="phone", derive=sealing.phone_index, db_index=True
+    )
+    phone_last4 = DerivedField(max_length=4, source="phone", derive=sealing.last4)
+    phone_masked = DerivedField(max_length=20, source="phone", derive=mask_phone)
     residence_type = models.CharField(
         _("residence type"),
         max_length=16,
@@ -191,7 +213,8 @@ class Resident(models.Model):
     party_member = models.BooleanField(_("party member"), default=False)
     works_away = models.BooleanField(_("working away"), default=False)
     away_place = models.CharField(_("where working away"), max_length=200, blank=True)
-    away_contact = models.CharField(_("contact while away"), max_length=100, blank=True)
+    #: often a phone number: sealed too (never looked up, so no index)
+    away_contact = SealedField(_("contact while away"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -212,8 +235,8 @@ class Resident(models.Model):
         ordering = ["grid_id", "household_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["township", "doc_number"],
-                condition=~Q(doc_number=""),
+                fields=["township", "doc_index"],
+                condition=~Q(doc_index=""),
                 name="resident_document_unique_in_township",
             ),
             models.CheckConstraint(
@@ -230,6 +253,9 @@ class Resident(models.Model):
             # (bench/search_residents.py, 1M residents in 4 townships: ~500 ms → ~7 ms; on
             # PostgreSQL this needs random_page_cost ≈ 1.1, see README, deployment).
             models.Index(fields=["township", "id"], name="resident_township_id_idx"),
+            # The gate's search by the last four characters, within the gate's community.
+            models.Index(fields=["community", "doc_last4"], name="resident_doc_last4_idx"),
+            models.Index(fields=["community", "phone_last4"], name="resident_phone_last4_idx"),
             models.Index(fields=["community", "id"], name="resident_community_id_idx"),
             models.Index(fields=["grid", "id"], name="resident_grid_id_idx"),
             # The workbench's "records changed recently": the last few of a jurisdiction by

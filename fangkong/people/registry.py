@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from fangkong.core import sealing
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 
@@ -83,7 +84,9 @@ def document_holder(
     """The resident of this township who already holds `doc_number`, if any."""
     if not doc_number:
         return None
-    qs = Resident.objects.filter(township_id=township_id, doc_number=doc_number)
+    qs = Resident.objects.filter(
+        township_id=township_id, doc_index__in=sealing.document_indexes(doc_number)
+    )
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return qs.select_related("grid__community").first()
@@ -112,7 +115,11 @@ def likely_duplicates(resident: Resident) -> list[Resident]:
     """
     same = Q(name=resident.name) & (
         (Q(birth_date=resident.birth_date) if resident.birth_date else Q(pk__in=[]))
-        | (Q(phone=resident.phone) if resident.phone else Q(pk__in=[]))
+        | (
+            Q(phone_index__in=sealing.phone_indexes(resident.phone))
+            if resident.phone
+            else Q(pk__in=[])
+        )
     )
     qs = (
         Resident.objects.filter(township_id=resident.township_id, merged_into__isnull=True)
@@ -135,6 +142,9 @@ def with_likely_duplicates(qs: QuerySet[Resident]) -> QuerySet[Resident]:
             township_id=OuterRef("township_id"), name=OuterRef("name"), merged_into__isnull=True
         )
         .exclude(pk=OuterRef("pk"))
-        .filter(Q(birth_date=OuterRef("birth_date")) | (Q(phone=OuterRef("phone")) & ~Q(phone="")))
+        .filter(
+            Q(birth_date=OuterRef("birth_date"))
+            | (Q(phone_index=OuterRef("phone_index")) & ~Q(phone_index=""))
+        )
     )
     return qs.filter(doc_number="", merged_into__isnull=True).filter(Exists(others))

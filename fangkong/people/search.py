@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import sealing
 from fangkong.core.models import Building, Grid, User
 
 from .identity import upgrade_legacy
@@ -42,10 +43,11 @@ def search_query(text: str) -> Q:
         # Whole numbers only: a prefix search would let anyone uncover a masked number digit
         # by digit, without the audited reveal.
         upper = number.upper()
-        found = Q(doc_number=upper) | Q(phone=upper)
+        # Found through the blind indexes: the numbers themselves are sealed.
+        documents = sealing.document_indexes(upper)
         if len(upper) == 15 and upper.isdigit():  # a first-generation ID, stored upgraded
-            found |= Q(doc_number=upgrade_legacy(upper))
-        return found
+            documents += sealing.document_indexes(upgrade_legacy(upper))
+        return Q(doc_index__in=documents) | Q(phone_index__in=sealing.phone_indexes(upper))
     if _LATIN.match(q):
         lower = q.lower()
         return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.core import sealing
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
@@ -125,7 +126,10 @@ def register_returnee(request: HttpRequest, payload: ReturneeIn) -> Status[Regis
     if payload.person is not None:
         number = normalise(payload.person.id_number)
         found = (
-            Resident.objects.visible_to(user).active().filter(doc_number=number).first()
+            Resident.objects.visible_to(user)
+            .active()
+            .filter(doc_index__in=sealing.document_indexes(number))
+            .first()
             if number
             else None
         )

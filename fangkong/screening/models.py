@@ -20,6 +20,7 @@ from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.sealed import SealedField
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy, RiskLevel
 from fangkong.policy.rules import MeasureKind
@@ -135,8 +136,10 @@ class Registration(models.Model):
         verbose_name=_("resident"),
     )
     claimed_name = models.CharField(_("name"), max_length=50, blank=True)
-    claimed_doc_number = models.CharField(_("ID number"), max_length=30, blank=True)
-    claimed_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # Sealed (fangkong.core.sealing), like a resident's numbers; matched to residents
+    # through the residents' blind indexes, so these need none.
+    claimed_doc_number = SealedField(_("ID number"), max_length=30, blank=True)
+    claimed_phone = SealedField(_("phone"), max_length=20, blank=True)
     claimed_address = models.CharField(_("address here"), max_length=200, blank=True)
 
     arrival_date = models.DateField(_("arrival date"))
@@ -150,7 +153,7 @@ class Registration(models.Model):
     reason = models.CharField(_("reason for coming"), max_length=200, blank=True)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = SealedField(_("contact phone"), max_length=20, blank=True)
 
     cert_date = models.DateField(_("test certificate date"), null=True, blank=True)
     cert_institution = models.CharField(_("testing institution"), max_length=100, blank=True)

@@ -256,7 +256,7 @@ def _candidates(user: User, reg: Registration) -> QuerySet[Resident]:
     """Residents the self-registration may be about: same ID number, or same name or phone."""
     match = Q(name=reg.claimed_name)
     if reg.claimed_doc_number:
-        match |= Q(doc_number=reg.claimed_doc_number)
+        match |= Q(doc_number=reg.claimed_doc_number)  # through the blind index
     if reg.claimed_phone:
         match |= Q(phone=reg.claimed_phone)
     ids = list(

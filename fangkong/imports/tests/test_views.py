@@ -11,6 +11,7 @@ from fangkong.core.spreadsheets import read_xlsx_bytes
 from fangkong.imports.models import ImportJob, JobStatus
 from fangkong.people.importing.columns import TEMPLATE_HEADERS
 from fangkong.people.models import Resident
+from fangkong.people.tests.factories import with_document_prefix
 from fangkong.people.tests.import_files import csv_bytes, id_card, row, xlsx_bytes
 
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -119,13 +120,11 @@ def test_a_file_with_errors_is_not_imported_as_a_whole_but_valid_rows_can_be(cli
     job = ImportJob.objects.get()
     response = client.post(reverse("imports:job_confirm", args=[job.pk]))
     assert response.status_code == 422 and "rows have errors" in response.content.decode()
-    assert not Resident.objects.filter(doc_number__startswith="110105").exists()
+    assert not with_document_prefix("110105").exists()
     client.post(reverse("imports:job_confirm", args=[job.pk]), {"only_valid": "on"})
     job.refresh_from_db()
     assert (job.status, job.imported_residents) == ("done", 1)
-    assert list(
-        Resident.objects.filter(doc_number__startswith="110105").values_list("name", flat=True)
-    ) == ["测试甲"]
+    assert list(with_document_prefix("110105").values_list("name", flat=True)) == ["测试甲"]
 
 
 def test_the_import_checks_again_and_writes_nothing_when_the_registry_changed(client, world):

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from fangkong.core import sealing
+
 from ..models import Resident
 from .results import CheckResult
 
@@ -41,16 +43,26 @@ def registered_holders(
 ) -> dict[tuple[int, str], tuple[int, str, int, str]]:
     """The records that already hold the document numbers of `chunk`, by (township,
     number): (id, name, grid, grid name); inactive (merged) records count too."""
-    by_township: dict[int, list[str]] = {}
+    # Looked up by blind index (the numbers are sealed): both indexes while a key rotates.
+    ring = sealing.keyring()
+    by_township: dict[int, dict[str, str]] = {}
     for _row, person in chunk:
-        if person["doc_number"]:
-            by_township.setdefault(person["township_id"], []).append(person["doc_number"])
+        number = person["doc_number"]
+        if number:
+            of_township = by_township.setdefault(person["township_id"], {})
+            for index in ring.indexes(sealing.DOCUMENT, number):
+                of_township[index] = number
     holders: dict[tuple[int, str], tuple[int, str, int, str]] = {}
     for township_id, numbers in by_township.items():
-        for pk, number, name, grid_id in _residents_where_in(
-            "id, doc_number, name, grid_id", township_id, "doc_number", numbers, active=False
+        for pk, index, name, grid_id in _residents_where_in(
+            "id, doc_index, name, grid_id", township_id, "doc_index", list(numbers), active=False
         ):
-            holders[(township_id, number)] = (pk, name, grid_id, importer.grid_name(grid_id))
+            holders[(township_id, numbers[index])] = (
+                pk,
+                name,
+                grid_id,
+                importer.grid_name(grid_id),
+            )
     return holders
 
 
@@ -67,14 +79,15 @@ def db_candidates(
     """Records that may be the same person as a row: same name and birth date or phone,
     one side without document number. The township's records without document are few
     and loaded once; records with one are looked up only for rows without one."""
-    columns = "id, name, birth_date, phone, doc_number, grid_id"
+    columns = "id, name, birth_date, phone_index, doc_index, grid_id"
+    ring = sealing.keyring()
     existing: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
     undocumented: dict[int, set[str]] = {}
     for _row, person in chunk:
         township_id = person["township_id"]
         if township_id not in importer._no_document:
             found = importer._no_document[township_id] = {}
-            for record in _residents_where_in(columns, township_id, "doc_number", [""]):
+            for record in _residents_where_in(columns, township_id, "doc_index", [""]):
                 found.setdefault(record[1], []).append(record)
         if not person["doc_number"]:
             undocumented.setdefault(township_id, set()).add(person["name"])
@@ -92,13 +105,16 @@ def db_candidates(
         return
     header = importer.column_header("name")
     for row, person in chunk:
+        phone_index = None
         for pk, _name, birth, phone, number, grid_id in existing.get(
             (person["township_id"], person["name"]), ()
         ):
             if number and person["doc_number"]:
                 continue  # two document numbers: two people
             same_birth = birth is not None and birth == person["birth_date"]
-            same_phone = bool(phone) and phone == person["phone"]
+            if phone and phone_index is None:
+                phone_index = ring.index(sealing.PHONE, person["phone"])
+            same_phone = bool(phone) and phone == phone_index
             if not (same_birth or same_phone):
                 continue
             reason = _("same name and birth date") if same_birth else _("same name and phone")

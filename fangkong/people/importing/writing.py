@@ -19,8 +19,9 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit
+from fangkong.core import audit, sealing
 from fangkong.core.errors import DomainError
+from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import AuditAction
 
 from ..models import Household, Resident, ResidentTag
@@ -56,7 +57,20 @@ RESIDENT_INSERT_COLUMNS = (
     "notes",
     "created_at",
     "updated_at",
+    # the clear columns derived from the sealed numbers (`Resident` fields, `sealed_numbers`)
+    "doc_index",
+    "doc_last4",
+    "doc_masked",
+    "phone_index",
+    "phone_last4",
+    "phone_masked",
 )
+#: positions of the document and phone numbers in an import record's values
+DOC_AT, PHONE_AT, AWAY_AT = 8, 12, 17
+#: what each is sealed with, as `SealedField` does
+DOC_AAD = Resident._meta.get_field("doc_number").aad  # type: ignore[attr-defined]
+PHONE_AAD = Resident._meta.get_field("phone").aad  # type: ignore[attr-defined]
+AWAY_AAD = Resident._meta.get_field("away_contact").aad  # type: ignore[attr-defined]
 HOUSEHOLD_INSERT_COLUMNS = (
     "id",
     "township_id",
@@ -228,10 +242,35 @@ class BatchWriter:
         household_of = self.household_of
         resident_rows = []
         tag_rows: list[tuple[int, str]] = []
+        ring = sealing.keyring()
         for pk, (_row, key, tags, values) in zip(resident_ids, records, strict=True):
-            if sqlite and values[11] is not None:
-                values = (*values[:11], values[11].isoformat(), *values[12:])
-            resident_rows.append((pk, *values[:3], household_of[key], *values[3:], now, now))
+            doc, phone = values[DOC_AT], values[PHONE_AT]
+            values = (
+                *values[:DOC_AT],
+                ring.seal(doc, DOC_AAD),
+                *values[DOC_AT + 1 : 11],
+                values[11].isoformat() if sqlite and values[11] is not None else values[11],
+                ring.seal(phone, PHONE_AAD),
+                *values[PHONE_AT + 1 : AWAY_AT],
+                ring.seal(values[AWAY_AT], AWAY_AAD),
+                *values[AWAY_AT + 1 :],
+            )
+            resident_rows.append(
+                (
+                    pk,
+                    *values[:3],
+                    household_of[key],
+                    *values[3:],
+                    now,
+                    now,
+                    ring.index(sealing.DOCUMENT, doc),
+                    doc[-4:],
+                    mask_document(doc),
+                    ring.index(sealing.PHONE, phone),
+                    phone[-4:],
+                    mask_phone(phone),
+                )
+            )
             if tags:
                 tag_rows.extend((pk, tag) for tag in tags)
         insert_rows(Resident, RESIDENT_INSERT_COLUMNS, resident_rows, adapted=True)

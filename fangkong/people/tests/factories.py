@@ -1,6 +1,7 @@
 import datetime as dt
 
 import factory
+from django.db.models import QuerySet
 
 from fangkong.core.tests.factories import GridFactory
 from fangkong.people.identity import check_digit
@@ -46,3 +47,10 @@ class ResidentFactory(factory.django.DjangoModelFactory[Resident]):
     )
     gender = "M"
     phone = factory.Sequence(lambda n: f"1380000{n:04d}")
+
+
+def with_document_prefix(prefix: str) -> QuerySet[Resident]:
+    """The residents whose document number starts with `prefix`: the numbers are sealed, so
+    no SQL can compare a prefix; opened and compared here instead (small test data only)."""
+    pks = [r.pk for r in Resident.objects.all() if r.doc_number.startswith(prefix)]
+    return Resident.objects.filter(pk__in=pks)

@@ -22,6 +22,7 @@ from fangkong.people.importing.template import write_template
 from fangkong.people.models import Household, Resident
 from fangkong.people.registry import clean_person
 from fangkong.people.romanization import SURNAME_READINGS, romanize
+from fangkong.people.tests.factories import with_document_prefix
 from fangkong.people.tests.import_files import csv_bytes, id_card, row, save, xlsx_bytes
 
 TODAY = dt.date(2026, 11, 28)
@@ -95,9 +96,7 @@ def test_only_valid_rows_option_writes_the_valid_rows_and_skips_the_others(world
     importer, result = check(world, tmp_path, rows)
     summary = importer.write(result, only_valid=True, filename="f.xlsx")
     assert (summary.residents, summary.skipped_rows) == (2, 1)
-    names = set(
-        Resident.objects.filter(doc_number__startswith="110105").values_list("name", flat=True)
-    )
+    names = set(with_document_prefix("110105").values_list("name", flat=True))
     assert names == {"测试甲", "丙"}
 
 
@@ -255,9 +254,7 @@ def test_the_import_is_one_audit_entry_with_who_which_file_how_many_and_id_range
     )
     assert entry.changes["residents"] == 30 and entry.changes["households"] == 10
     [[first, last]] = entry.changes["resident_ids"]
-    ids = sorted(
-        Resident.objects.filter(doc_number__startswith="110105").values_list("pk", flat=True)
-    )
+    ids = sorted(with_document_prefix("110105").values_list("pk", flat=True))
     assert ids == list(range(first, last + 1))
     assert summary.resident_ids == [[first, last]]
     assert AuditEntry.objects.count() == 1
