@@ -160,7 +160,7 @@ class IndexCase(models.Model):
     @property
     def reference(self) -> str:
         """How the case is named to whoever may not see who it is."""
-        return _("Index case #%(number)d") % {"number": self.pk}
+        return _("Index case #%(number)d") % {"number": self.pk or 0}
 
     @property
     def place(self) -> str:
