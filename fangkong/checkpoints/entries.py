@@ -387,7 +387,8 @@ def record_resident(
                 if card.revoked_at is not None:
                     problem = PassProblem.REVOKED
                 elif card.community_id != gate.community_id:
-                    problem = PassProblem.OTHER_COMMUNITY
+                    # Not this gate's to know: whose pass, or what their state is.
+                    problem, card, resident = PassProblem.OTHER_COMMUNITY, None, None
     elif resident_id not in (None, ""):
         resident = resident_of_gate(gate, resident_id)
     else:
@@ -445,7 +446,8 @@ def record_scan(
     elif card.revoked:
         problem = PassProblem.REVOKED
     elif card.community_id != gate.community_id:
-        problem = PassProblem.OTHER_COMMUNITY
+        # as in `record_resident`: nothing of another community's pass or its holder
+        problem, card = PassProblem.OTHER_COMMUNITY, None
     holder = card.holder if card else None
     entry = _resident_entry(
         by,

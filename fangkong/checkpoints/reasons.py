@@ -11,7 +11,7 @@ def describe(code: str) -> str:
     texts = {
         StopReason.PASS_FORGED: _("This code is not a pass of this community (forged or damaged)."),
         StopReason.PASS_REVOKED: _("This pass has been revoked."),
-        StopReason.PASS_OTHER_COMMUNITY: _("This pass belongs to another community."),
+        StopReason.PASS_OTHER_COMMUNITY: _("This is not a pass of this community."),
         StopReason.QUARANTINE: _("This person is in quarantine and must not leave."),
         StopReason.LOCKDOWN: _("This person lives in a locked building and must stay at home."),
         StopReason.FEVER: _("Fever: send to the fever clinic, do not let through."),

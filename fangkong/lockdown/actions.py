@@ -159,15 +159,14 @@ def lock(
         .select_related("grid__community")
         .get(pk=building.pk)
     )
+    grid = building.grid
+    # Neither refusal names what it refuses: it may lie outside the user's jurisdiction.
+    if not in_jurisdiction(by, grid):
+        raise DomainError(_("This building is outside your jurisdiction."))
     if unit is not None and unit.building_id != building.pk:
         raise DomainError(
-            _("%(unit)s is not a unit of %(building)s.")
-            % {"unit": unit.name, "building": building},
-            field="unit",
+            _("The unit chosen is not in %(building)s.") % {"building": building}, field="unit"
         )
-    grid = building.grid
-    if not in_jurisdiction(by, grid):
-        raise DomainError(_("%(building)s is outside your jurisdiction.") % {"building": building})
     township_id = grid.community.township_id
     if index_case is not None and index_case.township_id != township_id:
         raise DomainError(_("The index case is of another township."), field="index_case")

@@ -127,9 +127,9 @@ def create_lockdown(request: HttpRequest, payload: LockIn) -> Status[dict[str, A
         )
     unit = None
     if payload.unit_id is not None:
-        unit = Unit.objects.filter(pk=payload.unit_id).first()
+        unit = Unit.objects.filter(pk=payload.unit_id, building=building).first()
         if unit is None:
-            raise DomainError(_("There is no unit with this id."), field="unit_id")
+            raise DomainError(_("There is no unit with this id in the building."), field="unit_id")
     index = None
     if payload.index_case_id is not None:
         index = IndexCase.objects.visible_to(user).filter(pk=payload.index_case_id).first()

@@ -56,7 +56,10 @@ class LockForm(forms.Form):
             building__in=buildings
         ).select_related("building")
         self.fields["unit"].label_from_instance = lambda u: f"{u.building}{u.name}"  # type: ignore[attr-defined]
-        self.fields["index_case"].queryset = IndexCase.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["index_case"].queryset = IndexCase.objects.visible_to(user).with_identity(user)  # type: ignore[attr-defined]
+        self.fields["index_case"].label_from_instance = lambda i: (  # type: ignore[attr-defined]
+            f"{i.label}（{i.get_kind_display()}）"
+        )
 
     def area_list(self) -> list[str]:
         raw = self.cleaned_data.get("areas") or ""

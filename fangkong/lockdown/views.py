@@ -106,6 +106,7 @@ def lock(request: HttpRequest) -> HttpResponse:
     if raw_index.isdigit():
         index = (
             IndexCase.objects.visible_to(user)
+            .with_identity(user)
             .select_related("resident__household")
             .filter(pk=int(raw_index))
             .first()
@@ -114,9 +115,11 @@ def lock(request: HttpRequest) -> HttpResponse:
         initial["index_case"] = index.pk
         initial["reason"] = _("%(kind)s: %(name)s") % {
             "kind": index.get_kind_display(),
-            "name": index.name,
+            "name": index.label,
         }
-        household = index.resident.household if index.resident else None
+        # Where the person lives is theirs to know only who may see the person.
+        visible = index.identity_visible  # type: ignore[attr-defined]
+        household = index.resident.household if index.resident and visible else None
         if household is not None and household.building_id:
             initial["building"] = household.building_id
             if request.GET.get("scope") != "building" and household.unit_id:
@@ -182,8 +185,14 @@ def _detail_context(request: HttpRequest, lockdown: Lockdown, **forms: Any) -> d
             .exclude(pk__in=on_register)
             .select_related("household")[:20]
         )
+    index_case = (
+        IndexCase.objects.with_identity(user).filter(pk=lockdown.index_case_id).first()
+        if lockdown.index_case_id
+        else None
+    )
     return {
         "lockdown": lockdown,
+        "index_case": index_case,
         "s": summary,
         "blocking": blocking,
         "may_manage": may_manage,

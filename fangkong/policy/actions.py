@@ -458,11 +458,19 @@ def add_areas(by: User, rows: Sequence[AreaRow], *, how: str) -> list[RiskArea]:
     return areas
 
 
+def _check_area_owner(by: User, area: RiskArea) -> None:
+    if not area.may_be_changed_by(by):
+        raise PermissionDenied(
+            _("Only the township that entered this risk area may end or change it.")
+        )
+
+
 @transaction.atomic
 def end_area(by: User, area: RiskArea, *, end: dt.date) -> RiskArea:
     """Record the day an area's risk was lifted (its last day at risk)."""
     list(RiskArea.objects.select_for_update().filter(pk=area.pk).values("pk"))
     area.refresh_from_db()
+    _check_area_owner(by, area)
     if area.end is not None:
         raise DomainError(
             _("This area already ended on %(end)s.") % {"end": area.end.isoformat()},

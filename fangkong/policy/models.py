@@ -222,3 +222,16 @@ class RiskArea(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.division_name}{self.sub_name}"
+
+    def may_be_changed_by(self, user: User | AnonymousUser) -> bool:
+        """Only the township that entered an area ends or edits it (its admins, who manage
+        policy), or a superuser. An area of no township (entered before townships were
+        recorded, by nobody known) is a superuser's to change."""
+        caps = _capabilities(user)
+        if caps is None:
+            return True
+        return (
+            Capability.MANAGE_POLICY in caps
+            and self.township_id is not None
+            and self.township_id == getattr(user, "township_id", None)
+        )

@@ -306,6 +306,8 @@ def area_list(request: HttpRequest) -> HttpResponse:
     form = AreaFilterForm(request.GET or None)
     status, on, level, q = form.values()
     page = page_of(filtered_areas(user, status, on, level, q), request.GET.get("page"))
+    for area in page.items:
+        area.may_change = area.may_be_changed_by(user)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
@@ -359,6 +361,8 @@ def area_create(request: HttpRequest) -> HttpResponse:
 def area_end(request: HttpRequest, pk: int) -> HttpResponse:
     user = require(request.user, Capability.MANAGE_POLICY)
     area = get_for(user, RiskArea, pk=pk)
+    if not area.may_be_changed_by(user):
+        raise PermissionDenied
     form = EndAreaForm(request.POST or None, initial={"end": timezone.localdate()})
     status = 200
     if request.method == "POST":

@@ -214,7 +214,13 @@ def record_result(request: HttpRequest, test_id: int, payload: ResultIn) -> Test
 
 @router.get("/index-cases", response=list[IndexCaseOut])
 def list_index_cases(request: HttpRequest) -> QuerySet[IndexCase]:
-    return IndexCase.objects.visible_to(_reader(request))[:500]
+    """The township's index cases; who each one is only where the person's record is yours."""
+    user = _reader(request)
+    return (
+        IndexCase.objects.visible_to(user)
+        .with_identity(user)
+        .select_related("township", "community")[:500]
+    )
 
 
 @router.post("/index-cases", response={201: IndexCaseOut})
@@ -246,7 +252,7 @@ def create_index_case(request: HttpRequest, payload: IndexCaseIn) -> Status[Inde
         resident=resident,
         notes=payload.notes,
     )
-    return Status(201, index)
+    return Status(201, IndexCase.objects.with_identity(user).get(pk=index.pk))
 
 
 @router.post("/close-contacts", response={201: CaseDetailOut})

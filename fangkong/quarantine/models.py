@@ -12,9 +12,10 @@ The test schedule (`TestItem`) is made from the policy version the case was open
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,9 @@ from fangkong.core.scoping import ScopedQuerySet
 from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 _SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
 
@@ -85,13 +89,42 @@ class IndexCaseKind(models.TextChoices):
 
 class IndexCaseQuerySet(ScopedQuerySet):
     # Close contacts of a case live anywhere in the township: everyone working cases in the
-    # township sees its index cases (the contacts themselves stay scoped as cases).
+    # township sees its index cases (the contacts themselves stay scoped as cases). Who the
+    # case is, though, is seen only as the person's own record is (`with_identity`).
     scope_paths = {
         "township": "township_id",
         "community": "township__communities",
         "grid": "township__communities__grids",
     }
     view_capability = Capability.VIEW_CASES
+
+    def with_identity(self, user: User | AnonymousUser) -> Self:
+        """Annotate `identity_visible`: may `user` see who the case is (name, resident, notes)?
+
+        The one rule: with a resident, exactly when the resident's record is visible to the
+        user; without one, when the case's community (or township) would put a person's
+        record in the user's jurisdiction, or the user registered it. Everyone else sees
+        `reference` and `place` only."""
+        if user.is_authenticated and user.is_superuser:
+            return self.annotate(identity_visible=Value(True, output_field=BooleanField()))
+        if not user.is_authenticated:
+            return self.annotate(identity_visible=Value(False, output_field=BooleanField()))
+        people = Resident.objects.visible_to(user).values("pk")
+        places = _IdentityPlaceQuerySet(IndexCase).visible_to(user).values("pk")
+        named = Q(resident__in=people) | Q(
+            Q(pk__in=places) | Q(created_by_id=user.pk), resident__isnull=True
+        )
+        return self.annotate(
+            identity_visible=Exists(IndexCase.objects.filter(named, pk=OuterRef("pk")))
+        )
+
+
+class _IdentityPlaceQuerySet(ScopedQuerySet):
+    """Index cases without a resident, scoped as a person's record of their community would
+    be: a township's and a community's staff; a grid's cannot tell (no grid is known)."""
+
+    scope_paths = {"township": "township_id", "community": "community_id"}
+    view_capability = Capability.VIEW_PEOPLE
 
 
 class IndexCase(models.Model):
@@ -121,7 +154,23 @@ class IndexCase(models.Model):
         ordering = ["-reported_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_kind_display()}）"
+        # Never the name: a string of the case may reach anyone who sees the case at all.
+        return f"{self.reference}（{self.get_kind_display()}）"
+
+    @property
+    def reference(self) -> str:
+        """How the case is named to whoever may not see who it is."""
+        return _("Index case #%(number)d") % {"number": self.pk or 0}
+
+    @property
+    def place(self) -> str:
+        """Where the case is, no finer than a community (what every viewer may be told)."""
+        return str(self.community or self.township)
+
+    @property
+    def label(self) -> str:
+        """The name when `with_identity` found it visible, else the reference."""
+        return self.name if getattr(self, "identity_visible", False) else self.reference
 
 
 class CaseKind(models.TextChoices):

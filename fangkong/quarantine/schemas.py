@@ -231,14 +231,29 @@ class IndexCaseIn(Schema):
 
 
 class IndexCaseOut(Schema):
+    """An index case. Who it is (`name`, `resident`, `notes`) is given only to those who may see
+    the person's own record (`identity_visible`); others get the `reference` as the name, the
+    `place` no finer than a community, and empty `resident` and `notes`."""
+
     id: int
-    name: str
+    identity_visible: bool = Field(description="Whether name, resident and notes are given")
+    reference: str = Field(description='The case\'s reference, e.g. "Index case #12"')
+    name: str = Field(description="The name or case number; the reference when not visible")
     kind: IndexCaseKind
     reported_on: dt.date
     township: int
     community: int | None
+    place: str = Field(description="The community (or township) of the case")
     resident: int | None
     notes: str
+
+    @staticmethod
+    def resolve_identity_visible(obj: IndexCase) -> bool:
+        return bool(getattr(obj, "identity_visible", False))
+
+    @staticmethod
+    def resolve_name(obj: IndexCase) -> str:
+        return obj.label
 
     @staticmethod
     def resolve_township(obj: IndexCase) -> int:
@@ -250,7 +265,11 @@ class IndexCaseOut(Schema):
 
     @staticmethod
     def resolve_resident(obj: IndexCase) -> int | None:
-        return obj.resident_id
+        return obj.resident_id if getattr(obj, "identity_visible", False) else None
+
+    @staticmethod
+    def resolve_notes(obj: IndexCase) -> str:
+        return obj.notes if getattr(obj, "identity_visible", False) else ""
 
 
 class CloseContactIn(Schema):

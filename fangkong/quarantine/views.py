@@ -153,6 +153,12 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
     ]
     context: dict[str, Any] = {
         "case": case,
+        # the index case named only to whoever may see who it is (one query, when there is one)
+        "index_case": (
+            IndexCase.objects.with_identity(user).filter(pk=case.index_case_id).first()
+            if case.index_case_id
+            else None
+        ),
         "today": today,
         "day_number": case.day_number(today),
         "tests": tests,
@@ -495,7 +501,8 @@ def index_list(request: HttpRequest) -> HttpResponse:
         status = 422
     qs = (
         IndexCase.objects.visible_to(user)
-        .select_related("community")
+        .with_identity(user)
+        .select_related("township", "community")
         .annotate(contact_count=Count("contacts"))
     )
     return render(
@@ -549,7 +556,9 @@ def index_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         IndexCase,
         pk=pk,
-        queryset=IndexCase.objects.select_related("township", "community", "resident"),
+        queryset=IndexCase.objects.with_identity(request.user).select_related(
+            "township", "community", "resident"
+        ),
     )
     return render(request, "quarantine/index_detail.html", _index_context(request, index))
 
@@ -564,7 +573,9 @@ def index_contact(request: HttpRequest, pk: int) -> HttpResponse:
         IndexCase,
         pk=pk,
         write=Capability.MANAGE_CASES,
-        queryset=IndexCase.objects.select_related("township", "community", "resident"),
+        queryset=IndexCase.objects.with_identity(request.user).select_related(
+            "township", "community", "resident"
+        ),
     )
     user = require(request.user, Capability.MANAGE_CASES)
     form = CloseContactForm(request.POST, township=index.township)

@@ -96,6 +96,7 @@ def lockdown_offer(context: dict[str, Any], index: IndexCase) -> dict[str, Any]:
     household = resident.household if resident is not None else None
     if (
         user is None
+        or not getattr(index, "identity_visible", False)
         or not can(user, Capability.MANAGE_LOCKDOWNS)
         or household is None
         or household.building_id is None

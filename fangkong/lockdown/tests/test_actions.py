@@ -106,7 +106,7 @@ def test_a_building_with_nobody_registered_is_refused_and_nothing_is_written(wor
     ("case", "message"),
     [
         ("no_reason", "Say why"),
-        ("foreign_unit", "is not a unit of"),
+        ("foreign_unit", "is not in"),
         ("twice", "already locked"),
         ("grid_worker", "Only a community leader"),
         ("other_community", "outside your jurisdiction"),

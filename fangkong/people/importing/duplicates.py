@@ -120,21 +120,18 @@ def db_candidates(
             reason = _("same name and birth date") if same_birth else _("same name and phone")
             if isinstance(birth, str):  # SQLite returns raw text to a raw query
                 birth = dt.date.fromisoformat(birth)
-            place = (
-                importer.grid_name(grid_id)
-                if grid_id in visible
-                else _("outside your jurisdiction")
-            )
-            result.add(
-                row,
-                header,
-                _(
+            if grid_id in visible:
+                message = _(
                     "May be the same person as record %(id)s (%(place)s): %(reason)s. "
                     "Check before importing; an import never merges records."
-                )
-                % {"id": pk, "place": place, "reason": reason},
-                warning=True,
-            )
+                ) % {"id": pk, "place": importer.grid_name(grid_id), "reason": reason}
+            else:  # a record the importer may not open: neither its id nor its place
+                message = _(
+                    "May be the same person as a record outside your jurisdiction: "
+                    "%(reason)s. Ask the township office before importing; an import never "
+                    "merges records."
+                ) % {"reason": reason}
+            result.add(row, header, message, warning=True)
             break
 
 

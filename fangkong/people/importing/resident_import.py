@@ -254,10 +254,11 @@ class ResidentImport:
                         "%(id)s, %(place)s). Update that record instead of importing it again."
                     ) % {"name": name, "id": pk, "place": grid_name}
                 else:
+                    # no id, name or place: the importer may not open that record
                     message = _(
                         "This document number is already registered outside your "
-                        "jurisdiction (record %(id)s). Ask the township office."
-                    ) % {"id": pk}
+                        "jurisdiction. Ask the township office."
+                    )
                 result.add(row, header, message)
                 continue
             household_key = person["household_key"]

@@ -120,7 +120,7 @@ def test_a_document_number_already_registered_names_the_existing_record(world, t
     assert Resident.objects.filter(doc_number=existing.doc_number).count() == 1
 
 
-def test_a_number_registered_outside_the_jurisdiction_is_named_by_record_id_only(world, tmp_path):
+def test_a_number_registered_outside_the_jurisdiction_names_no_record(world, tmp_path):
     existing = world.resident_g1  # community A1; the importer leads village A2
     rows = [
         row(
@@ -136,7 +136,36 @@ def test_a_number_registered_outside_the_jurisdiction_is_named_by_record_id_only
     ]
     _importer, result = check(world, tmp_path, rows, user="leader_a2")
     [message] = messages_at(result, 2, "证件号码")
-    assert str(existing.pk) in message and existing.name not in message
+    assert "outside your jurisdiction" in message
+    # no record id, name or place of a record the importer may not open (issue 10, item 10a)
+    assert "record" not in message.replace("outside your jurisdiction", "")
+    assert str(existing.pk) not in message and existing.name not in message
+    assert "民族社区" not in message and "第一网格" not in message
+
+
+def test_a_likely_duplicate_outside_the_jurisdiction_names_no_record(world, tmp_path):
+    known = world.resident_g1  # community A1; the importer leads village A2
+    rows = [
+        row(
+            **{
+                "社区/村": "新河村",
+                "网格/村民组": "一组",
+                "楼栋": "",
+                "单元": "",
+                "房号/门牌号": "9号",
+                "姓名": known.name,
+                "证件类型": "无证件",
+                "证件号码": "",
+                "无证件原因": "证件遗失",
+                "出生日期": known.birth_date.isoformat(),
+                "联系电话": "",
+            }
+        )
+    ]
+    _importer, result = check(world, tmp_path, rows, user="leader_a2")
+    [(_row, _column, message)] = problems(result, warnings=True)
+    assert "outside your jurisdiction" in message
+    assert f"record {known.pk}" not in message and str(known.pk) not in message.split(":")[0]
 
 
 def test_likely_duplicates_without_document_are_warnings_never_merged(world, tmp_path):

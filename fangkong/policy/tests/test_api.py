@@ -324,7 +324,7 @@ def test_risk_areas_are_filtered_by_day_and_level(world, django_assert_max_num_q
 
 
 def test_an_area_is_ended_through_the_api(world):
-    area = RiskAreaFactory.create(start=dt.date(2026, 1, 10))
+    area = RiskAreaFactory.create(start=dt.date(2026, 1, 10), township=world.township_a)
     client = api(world, "admin_a")
 
     assert client.post(f"/risk-areas/{area.pk}/end", {"end": "2026-01-09"}).status_code == 422

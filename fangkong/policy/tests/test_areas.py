@@ -102,7 +102,7 @@ def test_many_areas_are_registered_all_or_nothing(world):
 
 
 def test_ending_an_area_records_its_last_day_once(world):
-    area = RiskAreaFactory.create(start=JAN_10)
+    area = RiskAreaFactory.create(start=JAN_10, township=world.township_a)
 
     with pytest.raises(DomainError, match="before the start date"):
         actions.end_area(world.user("admin_a"), area, end=JAN_10 - dt.timedelta(days=1))

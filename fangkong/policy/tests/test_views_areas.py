@@ -160,7 +160,9 @@ def test_an_end_before_the_start_is_refused_on_the_form(client, world):
 
 def test_an_admin_ends_an_area(client, world, register):
     area = register["zengcun"]
-    c = login(client, world, "admin_b")  # the register is shared by every township
+    area.township = world.township_b  # the register is shared, its entries are not
+    area.save()
+    c = login(client, world, "admin_b")
 
     assert c.get(reverse("policy:area_end", args=[area.pk])).status_code == 200
     response = c.post(reverse("policy:area_end", args=[area.pk]), {"end": "2026-01-19"})

@@ -565,7 +565,11 @@ def test_a_close_contact_goes_to_centralised_quarantine_with_the_first_test_toda
     first = case.tests.order_by("due_date").first()
     assert first is not None and first.due_date == today
     assert list(case.tests.values_list("day", flat=True)) == [1, 7, 14]
-    assert CaseEvent.objects.get(case=case).reason == "Close contact of 病例1（Confirmed case）"
+    # the contact's history names the index case by its reference, never its name
+    assert (
+        CaseEvent.objects.get(case=case).reason
+        == f"Close contact of Index case #{index.pk}（Confirmed case）"
+    )
 
 
 def test_a_close_contact_gets_a_test_at_once_even_when_day_one_has_none(world):

@@ -241,7 +241,11 @@ def test_an_index_case_and_its_close_contact_through_the_api(world, room_a):
         index["id"],
     )
     assert body["tests"][0]["due_date"] == "2026-01-10"
-    assert [i["name"] for i in api(world, "grid_g1").get("/index-cases").json()] == ["病例1"]
+    assert [i["name"] for i in api(world, "leader_a1").get("/index-cases").json()] == ["病例1"]
+    # no resident and no grid: a grid worker is told the reference, not the name
+    assert [i["name"] for i in api(world, "grid_g1").get("/index-cases").json()] == [
+        f"Index case #{index['id']}"
+    ]
     assert api(world, "admin_b").get("/index-cases").json() == []
 
 

@@ -322,3 +322,18 @@ def test_the_openapi_document_lists_the_screening_endpoints(client):
         "/api/v1/returnees/{registration_id}/confirm",
         "/api/v1/refusals",
     } <= set(paths)
+
+
+def test_a_number_held_outside_the_jurisdiction_is_refused_without_naming_the_record(world):
+    """Issue 10 item 10a: the number is registered in grid G2; a G1 worker registering a new
+    person with it learns that it is taken, not by whom, which record or where."""
+    holder = world.resident_g2
+    person = {"name": "冒名者", "id_number": holder.doc_number}
+    response = api(world, "grid_g1").post(
+        "/returnees", body(person=person, household_id=world.household_g1.pk)
+    )
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "outside your jurisdiction" in text
+    assert holder.name not in text and f"record {holder.pk}" not in text
+    assert "第二网格" not in text and "2栋" not in text
