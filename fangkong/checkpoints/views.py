@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
@@ -514,14 +513,17 @@ def _no_trace(response: HttpResponse) -> HttpResponse:
 def card_public(request: HttpRequest, text: str) -> HttpResponse:
     """A resident's pass shown big on their phone (no account): name, masked document
     number, community, pass number and the QR code. Forged codes do not exist (404)."""
-    rate = getattr(settings, "FANGKONG_REPORT_RATE", "60/min")
-    if ratelimit.over_limit(request, "gate-card", rate):
-        return _no_trace(HttpResponse(_("Too many requests; wait a minute."), status=429))
     try:
-        number = pass_number_of(text)
+        number: str | None = pass_number_of(text)
     except BadPayload:
-        raise Http404 from None
-    card = Pass.objects.select_related("resident", "community").filter(number=number).first()
+        number = None
+    card = (
+        Pass.objects.select_related("resident", "community").filter(number=number).first()
+        if number is not None
+        else None
+    )
+    if ratelimit.refused_lookup(request, "gate-card", text, found=card is not None):
+        return _no_trace(HttpResponse(_("Too many requests; wait a minute."), status=429))
     if card is None:
         raise Http404
     context = _card(card, card.community.name)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -416,9 +415,9 @@ def _no_trace(response: HttpResponse) -> HttpResponse:
 def report(request: HttpRequest, token: str) -> HttpResponse:
     """A household's daily check-in page: a form per person in quarantine (the head of the
     household may report for everyone), today's checks already reported, no JavaScript."""
-    if ratelimit.over_limit(request, "health-report", settings.FANGKONG_REPORT_RATE):
-        return _no_trace(render(request, "health/report_limited.html", status=429))
     link = actions.link_for_token(token)
+    if ratelimit.refused_lookup(request, "health-report", token, found=link is not None):
+        return _no_trace(render(request, "health/report_limited.html", status=429))
     if link is None:
         raise Http404
     today = timezone.localdate()

@@ -306,6 +306,19 @@ def test_the_public_card_page(client, world, pass_of) -> None:
     assert 'id="revoked"' in revoked and "<svg" not in revoked
 
 
+def test_guessing_cards_from_one_address_leaves_a_genuine_card_working(
+    client, world, pass_of, settings
+) -> None:
+    settings.FANGKONG_REPORT_RATE = "3/min"
+    card = pass_of(world.resident_g1)
+    guesses = [
+        client.get(f"/gate/card/{qr_text(f'999-{i:06d}')}/").status_code for i in range(4)
+    ] + [client.get("/gate/card/FKP1:abc:def/").status_code]
+    assert guesses == [404, 404, 404, 429, 429]
+    genuine = client.get(f"/gate/card/{qr_text(card.number)}/")
+    assert genuine.status_code == 200 and card.number in genuine.content.decode()
+
+
 def test_unknown_key_format_is_refused(client, world, gate) -> None:
     at_gate(client, world, gate)
     response = client.post(
