@@ -209,6 +209,14 @@ def _record(request: HttpRequest, tab: str) -> HttpResponse:
                     phone=values["phone"],
                     **common,
                 )
+        except entries.KeyReused as exc:
+            # The page's key was spent on another entry: a fresh one, so the guard can send
+            # this one as a new entry after reading the message.
+            data = request.POST.copy()
+            data["client_key"] = str(uuid.uuid4())
+            form = cls(data)
+            form.is_valid()
+            form.add_error(None, exc.message)
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:

@@ -151,6 +151,23 @@ def test_pick_the_gate_then_scan_a_resident_in_quarantine(
     assert GateEntry.objects.count() == 1
 
 
+def test_a_page_key_reused_for_another_person_is_refused_with_a_fresh_key(
+    client, world, gate, pass_of
+) -> None:
+    at_gate(client, world, gate)
+    page = client.get("/gate/").content.decode()
+    data = form_data(page, code=qr_text(pass_of(world.resident_g1).number))
+    assert client.post("/gate/scan/", data).status_code == 200
+    other = {**data, "code": qr_text(pass_of(world.resident_g2).number)}
+    refused = client.post("/gate/scan/", other)
+    html = refused.content.decode()
+    assert refused.status_code == 422 and "already used for a different entry" in html
+    assert key_of(html) != data["client_key"]
+    assert GateEntry.objects.count() == 1
+    assert client.post("/gate/scan/", {**other, "client_key": key_of(html)}).status_code == 200
+    assert GateEntry.objects.count() == 2
+
+
 def test_search_by_last_four_and_choose(client, world, gate) -> None:
     at_gate(client, world, gate)
     last4 = world.resident_g2.doc_number[-4:]
