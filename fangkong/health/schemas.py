@@ -28,7 +28,12 @@ class CheckInIn(Schema):
         "is recorded too",
     )
     slot: int | None = Field(
-        None, ge=1, description="Which of today's checks (1 = morning); default: the next one"
+        None,
+        ge=1,
+        le=24,
+        description="Which of today's checks (1 = morning); default: the one of the time of "
+        "day (the policy's checks per day cut the day into equal parts from midnight). A check "
+        "already recorded for the person today answers 200 with the stored check-in",
     )
 
 

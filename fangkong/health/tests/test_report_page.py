@@ -3,6 +3,7 @@ the public page a household opens with it — no account, any phone, no JavaScri
 
 import hashlib
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -116,6 +117,22 @@ def test_a_person_of_the_household_reports_and_the_page_shows_the_check_as_done(
     assert "36.7 °C" in html
     link.refresh_from_db()
     assert link.last_used_at is not None
+
+
+def test_reporting_the_same_check_again_says_it_was_already_recorded_and_keeps_the_first(
+    client, world, case_g1, link_g1
+):
+    _link, token = link_g1
+    report(client, token, case_g1, "36.7")
+    client.get(page(token))  # the first answer read
+
+    again = report(client, token, case_g1, "38.6", symptoms=["干咳"])
+
+    assert again.status_code == 302
+    html = client.get(page(token)).content.decode()
+    assert "already recorded for 张**" in html and "Reported for" not in html
+    assert list(CheckIn.objects.values_list("temperature", flat=True)) == [Decimal("36.7")]
+    assert not Alert.objects.exists()
 
 
 def test_the_head_of_the_household_reports_for_a_dependant(client, world, in_quarantine, link_g1):
