@@ -14,6 +14,7 @@ a risk-area or arrival date before 2019-12-01 (the first cases) or more than a y
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -63,17 +64,26 @@ def problem_of(char: str, *, multiline: bool) -> Problem | None:
     return None
 
 
+_INVISIBLE = "".join(sorted(BIDI | ZERO_WIDTH))
+#: a character a multi-line text may not hold (C0 and C1 controls but \n and \t, the Unicode
+#: line and paragraph separators, NUL, bidi and zero-width characters)
+NOT_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+#: the same for one line: line breaks and tabs neither
+NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+
+
 def clean_text(value: str, multiline: bool = False, max_length: int | None = None) -> str:
     """`value` NFC-normalised (a multi-line text with its line breaks as \\n); raises
     TextRefused when it holds a character that is not text or is longer than `max_length`
     (default: LINE_MAX for one line, TEXT_MAX for several)."""
-    text = unicodedata.normalize("NFC", str(value))
-    if multiline:
+    text = str(value)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if multiline and "\r" in text:
         text = text.replace("\r\n", "\n")
-    for char in text:
-        found = problem_of(char, multiline=multiline)
-        if found is not None:
-            raise TextRefused(found)
+    found = (NOT_IN_TEXT if multiline else NOT_IN_A_LINE).search(text)
+    if found is not None:
+        raise TextRefused(problem_of(found.group(), multiline=multiline) or Problem.CONTROL)
     limit = max_length if max_length is not None else (TEXT_MAX if multiline else LINE_MAX)
     if len(text) > limit:
         raise TextRefused(Problem.TOO_LONG, limit=limit)

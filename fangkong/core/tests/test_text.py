@@ -164,7 +164,13 @@ class _Form(TextForm):
     password = forms.CharField(widget=forms.PasswordInput, required=False)
 
 
-def test_a_form_refuses_invisible_characters_on_the_field_and_cleans_the_rest():
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
+
+
+def test_a_form_refuses_invisible_characters_on_the_field_and_cleans_the_rest(english):
     form = _Form({"name": "张\u202e三", "notes": "a\r\nb", "password": "p\u200bw"})
     assert not form.is_valid()
     assert "Name contains an invisible character" in form.errors["name"][0]
@@ -172,7 +178,7 @@ def test_a_form_refuses_invisible_characters_on_the_field_and_cleans_the_rest():
     assert form.cleaned_data["password"] == "p\u200bw"  # a password is not text to show
 
 
-def test_a_form_field_without_a_bound_gets_the_default_one():
+def test_a_form_field_without_a_bound_gets_the_default_one(english):
     form = _Form({"name": "张三", "notes": "x" * 5001})
     assert not form.is_valid() and "at most 5000 characters" in form.errors["notes"][0]
 
@@ -182,7 +188,7 @@ class _Body(BaseModel):
     notes: Text = ""
 
 
-def test_the_api_types_refuse_and_normalise():
+def test_the_api_types_refuse_and_normalise(english):
     assert _Body(name="Zoe\u0301", notes="a\r\nb").model_dump() == {"name": "Zoé", "notes": "a\nb"}
     with pytest.raises(ValidationError) as refused:
         _Body(name="张\x00三")
