@@ -281,9 +281,12 @@ FANGKONG_TOKEN_IDLE_DAYS = env.float("FANGKONG_TOKEN_IDLE_DAYS", default=7)
 FANGKONG_TOKEN_MAX_DAYS = env.float("FANGKONG_TOKEN_MAX_DAYS", default=30)
 NINJA_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # The public pages (no account): self-registration from a grid's QR code, and a household's
-# personal health-report link. Requests per client address ("<n>/<period>").
+# personal health-report link. Rates are "<n>/<period>": self-registrations submitted per
+# client address; failed lookups of a secret link (unknown token) per client address; uses
+# of one genuine link (whatever the address).
 FANGKONG_SELF_REGISTRATION_RATE = env.str("FANGKONG_SELF_REGISTRATION_RATE", default="20/h")
 FANGKONG_REPORT_RATE = env.str("FANGKONG_REPORT_RATE", default="40/10min")
+FANGKONG_LINK_RATE = env.str("FANGKONG_LINK_RATE", default="300/10min")
 
 LOGGING = {
     "version": 1,

@@ -11,12 +11,14 @@ entries).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 
 from fangkong.api.auth import caller
 from fangkong.core.access import can, require
@@ -24,6 +26,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
+from fangkong.core.schemas import DetailOut
 
 from . import entries, lookup
 from .models import Gate, GateEntry
@@ -45,6 +48,14 @@ def _gate(user: User, gate_id: int) -> Gate:
     return gate
 
 
+def _conflict(record: Callable[[], entries.Recorded]) -> entries.Recorded:
+    """A recording, a client key reused for another submission answered 409."""
+    try:
+        return record()
+    except entries.KeyReused as exc:
+        raise HttpError(409, exc.message) from exc
+
+
 def _answer(done: entries.Recorded) -> Status[dict[str, Any]]:
     if done.person is None:
         return Status(201 if done.created else 200, answer_of(done.entry))
@@ -58,71 +69,79 @@ def _answer(done: entries.Recorded) -> Status[dict[str, Any]]:
     return Status(201 if done.created else 200, answer)
 
 
-@router.post("/gate/scan", response={200: AnswerOut, 201: AnswerOut})
+@router.post("/gate/scan", response={200: AnswerOut, 201: AnswerOut, 409: DetailOut})
 def scan(request: HttpRequest, payload: ScanIn) -> Status[dict[str, Any]]:
     """A resident at the gate, by their pass's QR text (`code`) or by `resident_id`."""
     user = _guard(request)
     if payload.code:
         # The turnstile's hot path: one read for gate, pass and holder, one INSERT.
         return _answer(
-            entries.record_scan(
-                user,
-                payload.gate_id,
-                client_key=payload.client_key,
-                code=payload.code,
-                direction=payload.direction,
-                temperature=payload.temperature,
-                health_code=payload.health_code,
+            _conflict(
+                lambda: entries.record_scan(
+                    user,
+                    payload.gate_id,
+                    client_key=payload.client_key,
+                    code=payload.code,
+                    direction=payload.direction,
+                    temperature=payload.temperature,
+                    health_code=payload.health_code,
+                )
             )
         )
-    done = entries.record_resident(
-        user,
-        _gate(user, payload.gate_id),
-        client_key=payload.client_key,
-        code=payload.code,
-        resident_id=payload.resident_id,
-        direction=payload.direction,
-        temperature=payload.temperature,
-        health_code=payload.health_code,
+    done = _conflict(
+        lambda: entries.record_resident(
+            user,
+            _gate(user, payload.gate_id),
+            client_key=payload.client_key,
+            code=payload.code,
+            resident_id=payload.resident_id,
+            direction=payload.direction,
+            temperature=payload.temperature,
+            health_code=payload.health_code,
+        )
     )
     return _answer(done)
 
 
-@router.post("/gate/visitors", response={200: AnswerOut, 201: AnswerOut})
+@router.post("/gate/visitors", response={200: AnswerOut, 201: AnswerOut, 409: DetailOut})
 def visitor(request: HttpRequest, payload: VisitorIn) -> Status[dict[str, Any]]:
     user = _guard(request)
-    done = entries.record_visitor(
-        user,
-        _gate(user, payload.gate_id),
-        client_key=payload.client_key,
-        name=payload.name,
-        phone=payload.phone,
-        doc_type=payload.doc_type,
-        doc_number=payload.doc_number,
-        host_id=payload.host_id,
-        purpose=payload.purpose,
-        essential=payload.essential,
-        direction=payload.direction,
-        temperature=payload.temperature,
-        health_code=payload.health_code,
+    done = _conflict(
+        lambda: entries.record_visitor(
+            user,
+            _gate(user, payload.gate_id),
+            client_key=payload.client_key,
+            name=payload.name,
+            phone=payload.phone,
+            doc_type=payload.doc_type,
+            doc_number=payload.doc_number,
+            host_id=payload.host_id,
+            purpose=payload.purpose,
+            essential=payload.essential,
+            direction=payload.direction,
+            temperature=payload.temperature,
+            health_code=payload.health_code,
+        )
     )
     return _answer(done)
 
 
-@router.post("/gate/vehicles", response={200: AnswerOut, 201: AnswerOut})
+@router.post("/gate/vehicles", response={200: AnswerOut, 201: AnswerOut, 409: DetailOut})
 def vehicle(request: HttpRequest, payload: VehicleIn) -> Status[dict[str, Any]]:
     user = _guard(request)
-    done = entries.record_vehicle(
-        user,
-        _gate(user, payload.gate_id),
-        client_key=payload.client_key,
-        plate=payload.plate,
-        driver_id=payload.driver_id,
-        name=payload.name,
-        phone=payload.phone,
-        direction=payload.direction,
-        temperature=payload.temperature,
-        health_code=payload.health_code or "",
+    done = _conflict(
+        lambda: entries.record_vehicle(
+            user,
+            _gate(user, payload.gate_id),
+            client_key=payload.client_key,
+            plate=payload.plate,
+            driver_id=payload.driver_id,
+            name=payload.name,
+            phone=payload.phone,
+            direction=payload.direction,
+            temperature=payload.temperature,
+            health_code=payload.health_code or "",
+        )
     )
     return _answer(done)
 

@@ -6,7 +6,9 @@ tap, a flaky network, a turnstile retrying) finds the entry of the first and get
 answer: the key is unique in the database, so the repeat's insert fails (in a savepoint when
 the caller holds a transaction), and the IntegrityError is answered with the entry stored
 first — whether the first request finished long ago or is racing this one. Two guards
-scanning the same person at once make two submissions with two keys: both are stored.
+scanning the same person at once make two submissions with two keys: both are stored. A key
+reused for a different submission (another gate, person, direction, temperature, ...) or by
+another guard is refused with `KeyReused` (the API's 409), never answered with the first entry.
 
 The three recording verbs only read until their one insert, which runs in its own atomic
 block (a savepoint when the caller holds a transaction): no lock is held while deciding.
@@ -133,13 +135,50 @@ def check_choices(direction: str, health_code: str, *, code_required: bool = Tru
         raise DomainError(errors=errors)
 
 
-def _repeat(client_key: uuid.UUID, by: User) -> Recorded | None:
-    entry = GateEntry.objects.filter(client_key=client_key).first()
-    if entry is None:
+class KeyReused(DomainError):
+    """A client key already stored with another submission: a conflict, nothing written."""
+
+
+#: what a submission says (the rest of an entry is decided from it, or is the time)
+_SUBMITTED = (
+    "gate_id",
+    "direction",
+    "kind",
+    "resident_id",
+    "gate_pass_id",
+    "phone",
+    "doc_number",
+    "host_id",
+    "purpose",
+    "essential",
+    "plate",
+    "temperature",
+    "health_code",
+)
+
+
+def _submitted(entry: GateEntry) -> tuple[Any, ...]:
+    # A resident's name is read from their record; anyone else's is what was typed.
+    name = entry.name if entry.resident_id is None else None
+    return (name, *(getattr(entry, f) for f in _SUBMITTED))
+
+
+def _repeat(entry: GateEntry, by: User) -> Recorded | None:
+    """The entry stored first under `entry`'s client key, if the same guard submitted the same
+    thing; None when there is none; KeyReused when the key came with something else."""
+    stored = GateEntry.objects.filter(client_key=entry.client_key).first()
+    if stored is None:
         return None
-    if entry.guard_id != by.pk:
-        raise DomainError(_("This submission key belongs to another guard's entry."))
-    return Recorded(entry, created=False)
+    if stored.guard_id != by.pk:
+        raise KeyReused(_("This submission key belongs to another guard's entry."))
+    if _submitted(stored) != _submitted(entry):
+        raise KeyReused(
+            _(
+                "This submission key was already used for a different entry; nothing was "
+                "recorded. Reload the page and record it again."
+            )
+        )
+    return Recorded(stored, created=False)
 
 
 @functools.cache
@@ -185,7 +224,7 @@ def _insert(entry: GateEntry, by: User) -> Recorded:
             _insert_row(entry, connection)
     except IntegrityError:
         # The same submission, arriving twice at once: the first one stored it.
-        again = _repeat(entry.client_key, by)
+        again = _repeat(entry, by)
         if again is None:
             raise
         return again

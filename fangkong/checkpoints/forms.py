@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import DomainError
+from fangkong.core.textfields import TextForm
 
 from .models import Direction, Gate, HealthCode, Verdict
 
@@ -23,7 +24,7 @@ def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
             form.add_error(target, message)
 
 
-class _Passage(forms.Form):
+class _Passage(TextForm):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     direction = forms.ChoiceField(
         label=_("Direction"), choices=Direction.choices, widget=forms.RadioSelect, initial="in"
@@ -100,7 +101,7 @@ class VehicleForm(_Passage):
         self.fields["health_code"].required = False
 
 
-class LogFilter(forms.Form):
+class LogFilter(TextForm):
     gate: forms.ModelChoiceField[Gate] = forms.ModelChoiceField(
         label=_("Gate"), queryset=Gate.objects.none(), required=False
     )
@@ -116,9 +117,9 @@ class LogFilter(forms.Form):
         self.fields["gate"].queryset = gates  # type: ignore[attr-defined]
 
 
-class HandleForm(forms.Form):
+class HandleForm(TextForm):
     note = forms.CharField(label=_("What was done"), max_length=200)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)

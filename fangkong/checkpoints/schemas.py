@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line
+
 from .models import Direction, HealthCode
 
 
@@ -19,29 +21,31 @@ class _Passage(Schema):
 
 
 class ScanIn(_Passage):
-    code: str = Field("", max_length=200, description="The text of the pass's QR code")
+    code: Line = Field("", max_length=200, description="The text of the pass's QR code")
     resident_id: int | None = Field(None, description="A resident found by search instead")
     temperature: Decimal = Field(description="°C, as measured at the gate")
     health_code: HealthCode
 
 
 class VisitorIn(_Passage):
-    name: str = Field(max_length=50)
-    phone: str = Field(max_length=20)
-    doc_type: str = Field("id_card", description="id_card, passport, hk_macau_permit, …")
-    doc_number: str = Field(max_length=30)
+    name: Line = Field(max_length=50)
+    phone: Line = Field(max_length=20)
+    doc_type: Line = Field(
+        "id_card", max_length=30, description="id_card, passport, hk_macau_permit, …"
+    )
+    doc_number: Line = Field(max_length=30)
     host_id: int = Field(description="The resident of this community visited")
-    purpose: str = Field(max_length=200)
+    purpose: Line = Field(max_length=200)
     essential: bool = False
     temperature: Decimal
     health_code: HealthCode
 
 
 class VehicleIn(_Passage):
-    plate: str = Field(max_length=20)
+    plate: Line = Field(max_length=20)
     driver_id: int | None = Field(None, description="The driver, if a resident")
-    name: str = Field("", max_length=50, description="The driver's name, if not a resident")
-    phone: str = Field("", max_length=20)
+    name: Line = Field("", max_length=50, description="The driver's name, if not a resident")
+    phone: Line = Field("", max_length=20)
     temperature: Decimal | None = None
     health_code: HealthCode | None = None
 

@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
@@ -210,6 +209,14 @@ def _record(request: HttpRequest, tab: str) -> HttpResponse:
                     phone=values["phone"],
                     **common,
                 )
+        except entries.KeyReused as exc:
+            # The page's key was spent on another entry: a fresh one, so the guard can send
+            # this one as a new entry after reading the message.
+            data = request.POST.copy()
+            data["client_key"] = str(uuid.uuid4())
+            form = cls(data)
+            form.is_valid()
+            form.add_error(None, exc.message)
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:
@@ -514,14 +521,17 @@ def _no_trace(response: HttpResponse) -> HttpResponse:
 def card_public(request: HttpRequest, text: str) -> HttpResponse:
     """A resident's pass shown big on their phone (no account): name, masked document
     number, community, pass number and the QR code. Forged codes do not exist (404)."""
-    rate = getattr(settings, "FANGKONG_REPORT_RATE", "60/min")
-    if ratelimit.over_limit(request, "gate-card", rate):
-        return _no_trace(HttpResponse(_("Too many requests; wait a minute."), status=429))
     try:
-        number = pass_number_of(text)
+        number: str | None = pass_number_of(text)
     except BadPayload:
-        raise Http404 from None
-    card = Pass.objects.select_related("resident", "community").filter(number=number).first()
+        number = None
+    card = (
+        Pass.objects.select_related("resident", "community").filter(number=number).first()
+        if number is not None
+        else None
+    )
+    if ratelimit.refused_lookup(request, "gate-card", text, found=card is not None):
+        return _no_trace(HttpResponse(_("Too many requests; wait a minute."), status=429))
     if card is None:
         raise Http404
     context = _card(card, card.community.name)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints.models import Gate
 from fangkong.core.models import Grid, User
+from fangkong.core.textfields import TextForm
 
 from . import checklist as rule
 from .actions import MAX_PHOTO_BYTES, MAX_QUANTITY
@@ -18,7 +19,7 @@ from .models import ChecklistKind, ItemState, LevelChoice
 FOLLOW_COUNTY = "county"
 
 
-class LevelForm(forms.Form):
+class LevelForm(TextForm):
     level = forms.ChoiceField(
         label=_("Risk level of the community"),
         choices=[
@@ -35,7 +36,7 @@ class LevelForm(forms.Form):
     )
 
 
-class ItemForm(forms.Form):
+class ItemForm(TextForm):
     """State, owner and note of an item, and its details by kind."""
 
     state = forms.ChoiceField(label=_("State"), choices=ItemState.choices)
@@ -78,7 +79,7 @@ class ItemForm(forms.Form):
         return None
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(TextForm):
     file = forms.FileField(
         label=_("Photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
@@ -88,12 +89,12 @@ class PhotoForm(forms.Form):
     caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
-class GateForm(forms.Form):
+class GateForm(TextForm):
     name = forms.CharField(label=_("Gate"), max_length=50, help_text=_("e.g. 南门"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class KeepOpenForm(forms.Form):
+class KeepOpenForm(TextForm):
     gate = forms.ModelChoiceField(label=_("The gate that stays open"), queryset=Gate.objects.none())
     note = forms.CharField(
         label=_("Note"),
@@ -107,7 +108,7 @@ class KeepOpenForm(forms.Form):
         self.fields["gate"].queryset = gates  # type: ignore[attr-defined]
 
 
-class MemberForm(forms.Form):
+class MemberForm(TextForm):
     team = forms.ChoiceField(
         label=_("Team"),
         choices=[
@@ -132,7 +133,7 @@ class MemberForm(forms.Form):
         self.fields["user"].queryset = staff  # type: ignore[attr-defined]
 
 
-class CordonForm(forms.Form):
+class CordonForm(TextForm):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
     description = forms.CharField(
         label=_("Where"), max_length=200, help_text=_("e.g. 三组路口至河堤，警戒线两处")

@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line, Text
+
 
 class ReasonOut(Schema):
     code: str
@@ -37,15 +39,15 @@ class ClosureOut(Schema):
 
 
 class LevelIn(Schema):
-    level: str | None = Field(None, description="low, medium or high")
+    level: Line | None = Field(None, max_length=20, description="low, medium or high")
     follow_county: bool = Field(False, description="true to follow the county's level instead")
-    reason: str = Field("", max_length=500)
+    reason: Text = Field("", max_length=500)
 
 
 class ItemIn(Schema):
-    state: str | None = None
+    state: Line | None = Field(None, max_length=200)
     owner_id: int | None = Field(None, description="A staff member; null to clear the owner")
-    note: str | None = Field(None, max_length=2000)
+    note: Text | None = Field(None, max_length=2000)
     details: dict[str, Any] | None = Field(
         None,
         description=(

@@ -16,6 +16,7 @@ from .actions import assignable_roles, assignees
 from .errors import DomainError
 from .models import AuditAction, AuditEntry, Community, Grid, Township, User
 from .roles import Role
+from .textfields import TextForm
 
 
 def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
@@ -25,11 +26,11 @@ def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
-class NameForm(forms.Form):
+class NameForm(TextForm):
     name = forms.CharField(label=_("Name"), max_length=50)
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(TextForm):
     """The assigned cadre and medical worker (包楼/包户) of a place in `grid`."""
 
     cadre = forms.ModelChoiceField(
@@ -45,7 +46,7 @@ class AssignmentForm(forms.Form):
         self.fields["medic"].queryset = assignees("medic", grid)  # type: ignore[attr-defined]
 
 
-class StaffForm(forms.Form):
+class StaffForm(TextForm):
     """Create or edit a staff account. The jurisdiction fields offered are those inside the
     manager's own; `actions._binding` decides which of them the role needs."""
 
@@ -137,7 +138,7 @@ class PasswordForm(forms.Form):
         return data
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(TextForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
@@ -145,7 +146,7 @@ class DeactivateForm(forms.Form):
     )
 
 
-class StaffFilterForm(forms.Form):
+class StaffFilterForm(TextForm):
     q = forms.CharField(label=_("Name or username"), max_length=50, required=False)
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", "---------"), *Role.choices], required=False
@@ -178,7 +179,7 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextForm):
     action = forms.ChoiceField(
         label=_("Action"), choices=[("", "---------"), *AuditAction.choices], required=False
     )

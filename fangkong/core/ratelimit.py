@@ -1,7 +1,13 @@
 """Flood control per client address: requests to the public pages (self-registration,
-household health reports), and failed logins across usernames (`backends`). Counted in
-Django's cache (local memory embedded, Redis when several app servers share it, see
-CACHE_URL).
+household health reports, supply requests, the pass card), and failed logins across usernames
+(`backends`). Counted in Django's cache (local memory embedded, Redis when several app servers
+share it, see CACHE_URL).
+
+A page reached through a secret link counts its lookups with `refused_lookup`: a failed one
+(unknown or revoked token) against the client address (FANGKONG_REPORT_RATE), a successful one
+against the link itself (FANGKONG_LINK_RATE). So one address guessing tokens is refused further
+guesses, while a household behind the same address (a shared NAT, a neighbour trying numbers)
+keeps using its own genuine link.
 
 A rate is "<n>/<period>" with the period one of s, min, h, day, optionally multiplied
 ("40/10min"). Only a keyed hash of the address is ever kept (`address_hash`), and only for
@@ -90,3 +96,22 @@ def refused_until(request: HttpRequest, scope: str) -> float | None:
     """Until when (a Unix time) `count_failure` refuses this address, if it does."""
     until = cache.get(f"fangkong:{scope}:refused:{address_hash(request)[:32]}")
     return float(until) if until is not None and until > time.time() else None
+
+
+def _hit(key: str, rate: str) -> bool:
+    """Count one event under `key`; True once there were more than `rate` in the window."""
+    limit, period = parse_rate(rate)
+    return _incr(f"fangkong:{key}:{int(time.time() // period)}", period) > limit
+
+
+def refused_lookup(request: HttpRequest, scope: str, secret: str, *, found: bool) -> bool:
+    """Count one lookup of a secret link of `scope`; True when it is to be answered 429.
+
+    A failed lookup (`found` false) counts against the client address and is refused once
+    the address failed more than FANGKONG_REPORT_RATE times. A successful one counts only
+    against the link (keyed hash of `secret`), refused past FANGKONG_LINK_RATE: the failures
+    of an address never lock a genuine link's holder out."""
+    if not found:
+        return over_limit(request, f"{scope}:miss", settings.FANGKONG_REPORT_RATE)
+    key = hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+    return _hit(f"{scope}:link:{key[:32]}", settings.FANGKONG_LINK_RATE)

@@ -29,7 +29,7 @@ from fangkong.core.models import AuditAction, User
 from fangkong.people.models import Household, Resident
 from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseStatus
 
-from .assessment import MAX_SYMPTOM_LENGTH, MAX_SYMPTOMS, assess, next_slot, symptoms_problem
+from .assessment import MAX_SYMPTOM_LENGTH, MAX_SYMPTOMS, assess, slot_at, symptoms_problem
 from .models import (
     ACTIVE_ALERT_STATUSES,
     Alert,
@@ -38,7 +38,6 @@ from .models import (
     CheckIn,
     CheckInVia,
     ReportLink,
-    slot_label,
 )
 from .monitoring import checks_per_day
 
@@ -104,7 +103,6 @@ def _temperature_refusal(temperature: Any, low: Decimal, high: Decimal) -> Domai
     )
 
 
-@transaction.atomic
 def record_checkin(
     case: Case,
     resident: Resident,
@@ -117,13 +115,39 @@ def record_checkin(
     slot: int | None = None,
     now: dt.datetime | None = None,
 ) -> CheckIn:
-    """Record one reading of `resident`, the person of the open `case`.
+    """`check_in`'s check-in, whether recorded now or found already recorded."""
+    return check_in(
+        case, resident, temperature, symptoms, by=by, link=link, via=via, slot=slot, now=now
+    )[0]
 
-    The slot is the next of today's checks not yet recorded, unless staff choose one. A
-    fever or a listed symptom raises the person's alert, or adds the reading to the one
-    already active. Refused (nothing written): a closed case, another person, an
-    implausible temperature, a check of today already recorded, a link that was revoked or
-    belongs to another household.
+
+def _stored(resident_id: int, day: dt.date, slot: int) -> CheckIn | None:
+    return CheckIn.objects.filter(resident_id=resident_id, date=day, slot=slot).first()
+
+
+@transaction.atomic
+def check_in(
+    case: Case,
+    resident: Resident,
+    temperature: Decimal | str | float,
+    symptoms: Iterable[str],
+    *,
+    by: User | None = None,
+    link: ReportLink | None = None,
+    via: CheckInVia | str,
+    slot: int | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[CheckIn, bool]:
+    """Record one reading of `resident`, the person of the open `case`: (the check-in,
+    True), or (the one stored before, False) when this check of today was already recorded
+    for the person — one check-in per person, day and check (a database constraint), so a
+    resubmission, a double tap or two people at once never store a second one.
+
+    The check is the one staff choose, else the one of the time of day (`slot_at`, by the
+    policy's checks per day). A fever or a listed symptom raises the person's alert, or adds
+    the reading to the one already active. Refused (nothing written): a closed case, another
+    person, an implausible temperature, a check beyond the day's checks, a link that was
+    revoked or belongs to another household.
     """
     now = _clock(now)
     locked = (
@@ -165,18 +189,14 @@ def record_checkin(
         raise _temperature_refusal(temperature, rules.temperature_min, rules.temperature_max)
 
     today = timezone.localdate(now)
-    filled = set(CheckIn.objects.filter(case=locked, date=today).values_list("slot", flat=True))
     per_day = checks_per_day(rules, locked.kind)
     if slot is None:
-        slot = next_slot(filled, per_day)
+        slot = slot_at(timezone.localtime(now).time(), per_day)
     elif not 1 <= slot <= per_day:
         raise DomainError(_("Choose one of today's %(n)d checks.") % {"n": per_day}, field="slot")
-    elif slot in filled:
-        raise DomainError(
-            _("The %(check)s check of today is already recorded.")
-            % {"check": slot_label(slot, per_day)},
-            field="slot",
-        )
+    stored = _stored(locked.resident_id, today, slot)
+    if stored is not None:
+        return stored, False
     checkin = CheckIn(
         township_id=locked.township_id,
         community_id=locked.community_id,
@@ -197,10 +217,15 @@ def record_checkin(
     try:
         with transaction.atomic():
             checkin.save()
-    except IntegrityError as exc:  # only without the case lock, e.g. a raw second writer
-        raise DomainError(
-            _("This check was recorded by someone else a moment ago; reload the page.")
-        ) from exc
+    except IntegrityError as exc:
+        # Another case of the same person (its own lock), or a raw second writer: the
+        # check-in stored first is the answer.
+        stored = _stored(locked.resident_id, today, slot)
+        if stored is None:
+            raise DomainError(
+                _("This check was recorded by someone else a moment ago; reload the page.")
+            ) from exc
+        return stored, False
     if found.alert:
         checkin.alert = _raise_or_add(locked, found.temperature, found.symptoms, by, now)
         checkin.save(update_fields=["alert"])
@@ -213,7 +238,7 @@ def record_checkin(
         changes=audit.snapshot(checkin, CHECKIN_FIELDS),
         reason=_("reported through personal link #%(id)s") % {"id": link.pk} if link else "",
     )
-    return checkin
+    return checkin, True
 
 
 def _raise_or_add(

@@ -3,8 +3,10 @@
 Same rules as the pages: check-ins and alerts are `visible_to(user)` (health records only
 for roles holding VIEW_CASES: police, guards and volunteers get 403), single records come
 through `access.get_for` (404 outside the jurisdiction), and every write is a
-`health.actions` call. `POST /checkins` answers 201 `{id, alert, ...}`, or 422 with the
-reason (an implausible temperature names the field `temperature`).
+`health.actions` call. `POST /checkins` answers 201 `{id, alert, ...}`, 200 with the check-in
+stored before when the person's check of today (the given slot, else the one of the time of
+day) is already recorded, or 422 with the reason (an implausible temperature names the field
+`temperature`).
 """
 
 from __future__ import annotations
@@ -67,15 +69,16 @@ def _case(user: User, pk: int | None) -> Case | None:
 # ---- check-ins -------------------------------------------------------------------------------
 
 
-@router.post("/checkins", response={201: CheckInCreated}, tags=["check-ins"])
+@router.post("/checkins", response={200: CheckInCreated, 201: CheckInCreated}, tags=["check-ins"])
 def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[dict[str, Any]]:
     """Record a reading of the person of an open case; a fever or a listed symptom raises
-    (or joins) the person's alert."""
+    (or joins) the person's alert. One per person, day and check: a resubmission answers
+    200 with the check-in stored first (its values, not the resubmitted ones)."""
     user = _reader(request)
     case = _case(user, payload.case_id)
     assert case is not None
     require(user, Capability.MANAGE_CASES)
-    checkin = actions.record_checkin(
+    checkin, created = actions.check_in(
         case,
         case.resident,
         payload.temperature,
@@ -85,7 +88,7 @@ def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[dict[str,
         slot=payload.slot,
     )
     return Status(
-        201,
+        201 if created else 200,
         {
             "id": checkin.pk,
             "alert": checkin.alert_id is not None,

@@ -9,6 +9,7 @@ recorded with the reading but raises nothing by itself.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -95,13 +96,13 @@ def assess(
     )
 
 
-def next_slot(filled: Collection[int], checks_per_day: int) -> int:
-    """The slot of a new check-in today: the first of the day's checks (1..checks_per_day)
-    not yet recorded; once all are, an extra reading after the last one."""
-    for slot in range(1, checks_per_day + 1):
-        if slot not in filled:
-            return slot
-    return max((*filled, checks_per_day)) + 1
+def slot_at(moment: dt.time, checks_per_day: int) -> int:
+    """Which of the day's checks a reading taken at `moment` (local time) is when nobody says:
+    the day is cut into `checks_per_day` equal parts from midnight (two checks: the morning
+    one before noon, the evening one from noon on; one check: the whole day)."""
+    per_day = max(checks_per_day, 1)
+    minute = moment.hour * 60 + moment.minute
+    return min(per_day, minute * per_day // (24 * 60) + 1)
 
 
 def missing_slots(filled: Collection[int], checks_per_day: int) -> tuple[int, ...]:

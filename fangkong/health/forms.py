@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import add_domain_errors as add_domain_errors
+from fangkong.core.textfields import TextForm
 from fangkong.policy.rules import PolicyRules
 
 from .assessment import reading
@@ -19,7 +20,7 @@ from .models import AlertOutcome, slot_label
 _SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(TextForm):
     """One reading: the temperature and the symptoms seen (the policy's list, plus free
     text). Staff may say which of today's checks it is; the public page never asks."""
 
@@ -86,7 +87,7 @@ class CheckInForm(forms.Form):
         }
 
 
-class ContactForm(forms.Form):
+class ContactForm(TextForm):
     institution = forms.CharField(
         label=_("Medical institution contacted"),
         max_length=100,
@@ -95,7 +96,7 @@ class ContactForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(TextForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[("", "---------"), *AlertOutcome.choices],

@@ -80,8 +80,12 @@ class CheckIn(models.Model):
             models.Index(fields=["community", "date"], name="checkin_comm_date"),
         ]
         constraints = [
-            # Two people entering the same check at once: the second is told, not stored.
+            # Two people entering the same check at once: the second gets the first, stored once.
             models.UniqueConstraint(fields=["case", "date", "slot"], name="checkin_one_per_slot"),
+            # One check-in per person, day and check, whatever case it was entered for.
+            models.UniqueConstraint(
+                fields=["resident", "date", "slot"], name="checkin_one_per_person_slot"
+            ),
         ]
 
     def __str__(self) -> str:

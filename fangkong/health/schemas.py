@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line, Text
+
 from .models import Alert, AlertOutcome, AlertStatus, CheckIn, CheckInVia
 
 
@@ -21,14 +23,19 @@ class CheckInIn(Schema):
         description="°C, kept to one decimal; outside the policy's plausible range "
         "(34.0–43.0 by default) the reading is refused with 422"
     )
-    symptoms: list[str] = Field(
+    symptoms: list[Line] = Field(
         [],
         max_length=20,
         description="The policy's listed symptoms (e.g. 发热, 干咳) raise an alert; free text "
         "is recorded too",
     )
     slot: int | None = Field(
-        None, ge=1, description="Which of today's checks (1 = morning); default: the next one"
+        None,
+        ge=1,
+        le=24,
+        description="Which of today's checks (1 = morning); default: the one of the time of "
+        "day (the policy's checks per day cut the day into equal parts from midnight). A check "
+        "already recorded for the person today answers 200 with the stored check-in",
     )
 
 
@@ -184,7 +191,7 @@ class AlertPage(Schema):
 
 
 class ContactIn(Schema):
-    institution: str = Field(max_length=100, description="The medical institution contacted")
+    institution: Line = Field(max_length=100, description="The medical institution contacted")
 
 
 class CollectedIn(Schema):
@@ -193,7 +200,7 @@ class CollectedIn(Schema):
 
 class CloseIn(Schema):
     outcome: AlertOutcome
-    notes: str = Field("", max_length=2000)
+    notes: Text = Field("", max_length=2000)
 
 
 class ReportLinkIn(Schema):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -107,10 +106,11 @@ def checkin_record(request: HttpRequest, case_id: int) -> HttpResponse:
     origin = request.POST.get("origin", "")
     form = _checkin_form(row, request.POST if request.method == "POST" else None)
     saved: CheckIn | None = None
+    created = True
     if request.method == "POST" and form.is_valid():
         values = form.values()
         try:
-            saved = actions.record_checkin(
+            saved, created = actions.check_in(
                 case,
                 case.resident,
                 values["temperature"],
@@ -129,16 +129,25 @@ def checkin_record(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(
             request,
             "health/checkin_list.html#row",
-            {"row": row, "form": form, "saved": saved},
+            {"row": row, "form": form, "saved": saved, "already": not created},
             status=status,
         )
     if is_htmx(request) and origin == "case":
         return render(
             request,
             "health/_case_checkins.html",
-            {"case": case, "checkin_form": form, "saved": saved, "next": next_url(request, "")},
+            {
+                "case": case,
+                "checkin_form": form,
+                "saved": saved,
+                "already": not created,
+                "next": next_url(request, ""),
+            },
             status=status,
         )
+    if saved is not None and not created:
+        messages.info(request, _already_message(saved))
+        return redirect(next_url(request, reverse("health:checkin_record", args=[case.pk])))
     if saved is not None:
         messages.success(request, _saved_message(saved))
         return redirect(next_url(request, reverse("health:checkin_record", args=[case.pk])))
@@ -148,6 +157,13 @@ def checkin_record(request: HttpRequest, case_id: int) -> HttpResponse:
         {"row": row, "form": form, "next": next_url(request, "")},
         status=status,
     )
+
+
+def _already_message(checkin: CheckIn) -> str:
+    return _(
+        "This check of today was already recorded for %(name)s (%(temperature)s °C); nothing "
+        "was changed."
+    ) % {"temperature": checkin.temperature, "name": checkin.resident.name}
 
 
 def _saved_message(checkin: CheckIn) -> str:
@@ -416,9 +432,9 @@ def _no_trace(response: HttpResponse) -> HttpResponse:
 def report(request: HttpRequest, token: str) -> HttpResponse:
     """A household's daily check-in page: a form per person in quarantine (the head of the
     household may report for everyone), today's checks already reported, no JavaScript."""
-    if ratelimit.over_limit(request, "health-report", settings.FANGKONG_REPORT_RATE):
-        return _no_trace(render(request, "health/report_limited.html", status=429))
     link = actions.link_for_token(token)
+    if ratelimit.refused_lookup(request, "health-report", token, found=link is not None):
+        return _no_trace(render(request, "health/report_limited.html", status=429))
     if link is None:
         raise Http404
     today = timezone.localdate()
@@ -436,7 +452,7 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             values = form.values()
             try:
-                checkin = actions.record_checkin(
+                checkin, created = actions.check_in(
                     row.case,
                     row.case.resident,
                     values["temperature"],
@@ -448,7 +464,16 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
                 add_domain_errors(form, exc)
             else:
                 name = mask_name(row.case.resident.name)
-                if checkin.alert_id is not None:
+                if not created:
+                    messages.info(
+                        request,
+                        _(
+                            "This check of today was already recorded for %(name)s; nothing "
+                            "was changed. Report again at the next check."
+                        )
+                        % {"name": name},
+                    )
+                elif checkin.alert_id is not None:
                     messages.warning(
                         request,
                         _(

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.spreadsheets import SPREADSHEET_SUFFIXES
+from fangkong.core.textfields import TextForm
 
 
-class UploadForm(forms.Form):
+class UploadForm(TextForm):
     file = forms.FileField(
         label=_("Spreadsheet of residents (.xlsx, .xls, .ods or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),
@@ -22,7 +23,7 @@ class UploadForm(forms.Form):
         return settings.FANGKONG_MAX_UPLOAD_BYTES // (1024 * 1024)
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     only_valid = forms.BooleanField(
         label=_("Import only the valid rows and skip the rows with errors"), required=False
     )

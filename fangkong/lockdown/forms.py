@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Building, Unit, User
+from fangkong.core.textfields import TextForm
 from fangkong.people.models import DocumentType, Household, Relation
 from fangkong.quarantine.models import IndexCase
 
@@ -29,7 +30,7 @@ def buildings_of(user: User) -> QuerySet[Building]:
     return qs.filter(**{path: key}) if path else qs.none()
 
 
-class LockForm(forms.Form):
+class LockForm(TextForm):
     building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none())
     unit = forms.ModelChoiceField(
         label=_("Unit"),
@@ -66,11 +67,11 @@ class LockForm(forms.Form):
         return [a.strip() for a in raw.replace("，", ",").split(",") if a.strip()]
 
 
-class LiftForm(forms.Form):
+class LiftForm(TextForm):
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NewPersonForm(forms.Form):
+class NewPersonForm(TextForm):
     """A person found living there who is not in the registry yet (created through the
     registry's own action, then added to the register)."""
 
@@ -93,7 +94,7 @@ class NewPersonForm(forms.Form):
         self.fields["household"].queryset = households  # type: ignore[attr-defined]
 
 
-class SupplyForm(forms.Form):
+class SupplyForm(TextForm):
     household = forms.ModelChoiceField(label=_("Household"), queryset=Household.objects.none())
     kind = forms.ChoiceField(label=_("What"), choices=SupplyKind.choices, widget=forms.RadioSelect)
     urgency = forms.ChoiceField(
@@ -114,7 +115,7 @@ class SupplyForm(forms.Form):
             self.fields["household"].queryset = households  # type: ignore[attr-defined]
 
 
-class AssignForm(forms.Form):
+class AssignForm(TextForm):
     volunteer = forms.ModelChoiceField(label=_("Volunteer"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, volunteers: QuerySet[User], **kwargs: Any) -> None:
@@ -122,7 +123,7 @@ class AssignForm(forms.Form):
         self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]
 
 
-class DeliveredForm(forms.Form):
+class DeliveredForm(TextForm):
     delivered_at = forms.DateTimeField(
         label=_("Delivered at"),
         required=False,

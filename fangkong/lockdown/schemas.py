@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Text
+
 from .models import LockdownStatus, RequestVia, SupplyKind, SupplyStatus, Urgency
 
 
@@ -51,19 +53,19 @@ class LockIn(Schema):
     building_id: int
     unit_id: int | None = None
     index_case_id: int | None = None
-    reason: str
+    reason: Text = Field(max_length=2000)
     areas: list[str] | None = None
 
 
 class LiftIn(Schema):
-    reason: str
+    reason: Text = Field(max_length=2000)
 
 
 class SupplyRequestIn(Schema):
     household_id: int
     kind: SupplyKind
     urgency: Urgency = Urgency.NORMAL
-    details: str = ""
+    details: Text = Field("", max_length=2000)
 
 
 class AssignIn(Schema):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -503,9 +502,9 @@ def my_deliveries(request: HttpRequest) -> HttpResponse:
 def public_request(request: HttpRequest, token: str) -> HttpResponse:
     """A household asks for supplies through its personal link (the health report link): the
     same token lookup and flood control as the report page, no account."""
-    if ratelimit.over_limit(request, "health-report", settings.FANGKONG_REPORT_RATE):
-        return _no_trace(render(request, "health/report_limited.html", status=429))
     link = health_actions.link_for_token(token)
+    if ratelimit.refused_lookup(request, "health-report", token, found=link is not None):
+        return _no_trace(render(request, "health/report_limited.html", status=429))
     if link is None:
         raise Http404
     household = link.household

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.spreadsheets import SPREADSHEET_SUFFIXES
+from fangkong.core.textfields import TextForm
 
 
-class OpenRoundForm(forms.Form):
+class OpenRoundForm(TextForm):
     place = forms.ChoiceField(label=_("Who is tested"), choices=())
     name = forms.CharField(label=_("Name of the round"), max_length=100)
 
@@ -15,7 +16,7 @@ class OpenRoundForm(forms.Form):
         self.fields["place"].choices = choices  # type: ignore[attr-defined]
 
 
-class TubeForm(forms.Form):
+class TubeForm(TextForm):
     tube = forms.CharField(
         label=_("Tube number"),
         max_length=40,
@@ -26,7 +27,7 @@ class TubeForm(forms.Form):
     single = forms.BooleanField(label=_("Single-person tube (retest)"), required=False)
 
 
-class PersonForm(forms.Form):
+class PersonForm(TextForm):
     tube = forms.CharField(max_length=40, widget=forms.HiddenInput)
     single = forms.BooleanField(required=False, widget=forms.HiddenInput)
     code = forms.CharField(
@@ -43,7 +44,7 @@ class PersonForm(forms.Form):
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ResultUploadForm(forms.Form):
+class ResultUploadForm(TextForm):
     file = forms.FileField(
         label=_("Lab results (.xlsx, .xls, .ods or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),

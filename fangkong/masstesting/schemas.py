@@ -7,6 +7,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from fangkong.core.textfields import Line
+
 
 class RoundOut(Schema):
     id: int
@@ -28,9 +30,9 @@ class RoundPage(Schema):
 
 
 class RoundIn(Schema):
-    scope: str = Field(description="unit, building, grid, community or township")
+    scope: Line = Field(max_length=20, description="unit, building, grid, community or township")
     scope_id: int
-    name: str = Field(max_length=100)
+    name: Line = Field(max_length=100)
 
 
 class RoundCreated(Schema):
@@ -63,8 +65,8 @@ class CoverageOut(Schema):
 
 
 class SampleIn(Schema):
-    tube: str = Field(max_length=40)
-    code: str = Field("", description="the text of the scanned pass QR", max_length=300)
+    tube: Line = Field(max_length=40)
+    code: Line = Field("", description="the text of the scanned pass QR", max_length=300)
     resident_id: int | None = None
     pooled: bool = True
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from fangkong.core.access import can, require
 from fangkong.core.errors import DomainError
 from fangkong.core.roles import Capability
+from fangkong.core.textfields import TextForm
 from fangkong.imports.exports import start_export
 
 from .exporting import export_residents as write_export
@@ -33,7 +34,7 @@ from .search import filtered_residents
 EXPORT_INLINE_LIMIT = 20_000
 
 
-class ExportForm(forms.Form):
+class ExportForm(TextForm):
     reveal = forms.BooleanField(
         label=_("Export full document numbers and phone numbers (not masked)"), required=False
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.forms import AssignmentForm
 from fangkong.core.forms import add_domain_errors as add_domain_errors
 from fangkong.core.models import Grid, User
+from fangkong.core.textfields import TextForm
 
 from .actions import RESIDENT_FIELDS, SENSITIVE_FIELDS
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
 )
 
 
-class ResidentForm(forms.Form):
+class ResidentForm(TextForm):
     """Create or edit one person. For a 居民身份证 the birth date and gender come from the
     number, so the form leaves them empty and `clean_person` derives them."""
 
@@ -166,7 +167,7 @@ class ResidentForm(forms.Form):
 KEPT_WHEN_EMPTY = ("doc_number", "phone", "away_contact")
 
 
-class RevealForm(forms.Form):
+class RevealForm(TextForm):
     field = forms.ChoiceField(choices=[(f, f) for f in sorted(SENSITIVE_FIELDS)])
     reason = forms.CharField(
         label=_("Reason"),
@@ -176,7 +177,7 @@ class RevealForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
@@ -185,7 +186,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(TextForm):
     KEEP_THIS = "this"
     KEEP_OTHER = "other"
 
@@ -206,7 +207,7 @@ class MergeForm(forms.Form):
     )
 
 
-class HouseholdCreateForm(forms.Form):
+class HouseholdCreateForm(TextForm):
     number = forms.CharField(
         label=_("Room / house number"),
         max_length=50,

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from fangkong.core import sealing
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
+from fangkong.core.text import BIRTH_DATE
+from fangkong.core.textfields import check_date
 
 from .identity import DocType, InvalidDocument, parse_document
 from .models import Resident
@@ -70,8 +72,11 @@ def clean_person(data: Mapping[str, Any], *, today: dt.date | None = None) -> di
             errors.setdefault("phone", []).append(exc.message)
     else:
         out["phone"] = ""
-    if out.get("birth_date") and (today or dt.date.today()) < out["birth_date"]:
-        errors.setdefault("birth_date", []).append(_("The birth date is in the future."))
+    refused = check_date(
+        out.get("birth_date"), BIRTH_DATE, _("The birth date"), today=today or dt.date.today()
+    )
+    if refused:
+        errors.setdefault("birth_date", []).append(refused)
     if errors:
         raise DomainError(errors=errors)
     out["name_pinyin"], out["name_initials"] = romanize(name)

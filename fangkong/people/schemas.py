@@ -11,6 +11,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line, Text
+
 from .models import (
     DocumentType,
     Gender,
@@ -93,7 +95,7 @@ class ResidentPage(Schema):
 class ResidentFilters(Schema):
     """The filters of the resident list page (`people.search`)."""
 
-    q: str = Field(
+    q: Line = Field(
         "", max_length=50, description="Name, pinyin or initials, document number, phone, address"
     )
     grid: int | None = None
@@ -105,13 +107,13 @@ class ResidentFilters(Schema):
 
 
 class ResidentIn(Schema):
-    name: str = Field(max_length=50)
+    name: Line = Field(max_length=50)
     doc_type: DocumentType = DocumentType.ID_CARD
-    doc_number: str = Field("", max_length=30)
-    no_doc_reason: str = Field("", max_length=200)
+    doc_number: Line = Field("", max_length=30)
+    no_doc_reason: Line = Field("", max_length=200)
     gender: Gender | None = Field(None, description="Only needed when there is no ID number")
     birth_date: dt.date | None = Field(None, description="Only needed when there is no ID number")
-    phone: str = Field("", max_length=30)
+    phone: Line = Field("", max_length=30)
     household: int | None = Field(None, description="Household id; or give the grid")
     grid: int | None = Field(None, description="Grid id, for a person without a household")
     relation: Relation = Relation.HEAD
@@ -119,21 +121,21 @@ class ResidentIn(Schema):
     tags: list[VulnerableTag] = []
     party_member: bool = False
     works_away: bool = False
-    away_place: str = Field("", max_length=200)
-    away_contact: str = Field("", max_length=100)
-    notes: str = Field("", max_length=5000)
+    away_place: Line = Field("", max_length=200)
+    away_contact: Line = Field("", max_length=100)
+    notes: Text = Field("", max_length=5000)
 
 
 class ResidentPatch(Schema):
     """Only the fields sent are changed."""
 
-    name: str | None = Field(None, max_length=50)
+    name: Line | None = Field(None, max_length=50)
     doc_type: DocumentType | None = None
-    doc_number: str | None = Field(None, max_length=30)
-    no_doc_reason: str | None = Field(None, max_length=200)
+    doc_number: Line | None = Field(None, max_length=30)
+    no_doc_reason: Line | None = Field(None, max_length=200)
     gender: Gender | None = None
     birth_date: dt.date | None = None
-    phone: str | None = Field(None, max_length=30)
+    phone: Line | None = Field(None, max_length=30)
     household: int | None = None
     grid: int | None = None
     relation: Relation | None = None
@@ -141,14 +143,14 @@ class ResidentPatch(Schema):
     tags: list[VulnerableTag] | None = None
     party_member: bool | None = None
     works_away: bool | None = None
-    away_place: str | None = Field(None, max_length=200)
-    away_contact: str | None = Field(None, max_length=100)
-    notes: str | None = Field(None, max_length=5000)
+    away_place: Line | None = Field(None, max_length=200)
+    away_contact: Line | None = Field(None, max_length=100)
+    notes: Text | None = Field(None, max_length=5000)
 
 
 class RevealIn(Schema):
-    field: str = Field(description="doc_number, phone or away_contact")
-    reason: str = Field(max_length=500, description="Why the full value is needed (audited)")
+    field: Line = Field(max_length=20, description="doc_number, phone or away_contact")
+    reason: Text = Field(max_length=500, description="Why the full value is needed (audited)")
 
 
 class RevealOut(Schema):
@@ -216,7 +218,7 @@ class HouseholdPage(Schema):
 
 
 class HouseholdFilters(Schema):
-    q: str = Field("", max_length=100, description="Part of the address")
+    q: Line = Field("", max_length=100, description="Part of the address")
     grid: int | None = None
     building: int | None = None
     limit: int = Field(50, ge=1, le=500)
@@ -224,7 +226,7 @@ class HouseholdFilters(Schema):
 
 
 class HouseholdIn(Schema):
-    number: str = Field(max_length=50, description="Room or house number")
+    number: Line = Field(max_length=50, description="Room or house number")
     grid: int | None = Field(None, description="Grid id (village group), for a house")
     building: int | None = None
     unit: int | None = None
@@ -233,6 +235,6 @@ class HouseholdIn(Schema):
 
 
 class HouseholdPatch(Schema):
-    number: str | None = Field(None, max_length=50)
+    number: Line | None = Field(None, max_length=50)
     cadre: int | None = None
     medic: int | None = None

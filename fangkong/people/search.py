@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import sealing
 from fangkong.core.models import Building, Grid, User
+from fangkong.core.textfields import TextForm
 
 from .identity import upgrade_legacy
 from .models import ResidenceType, Resident, VulnerableTag
@@ -59,7 +60,7 @@ def search_query(text: str) -> Q:
 BUILDING_CHOICES_LIMIT = 200
 
 
-class ResidentFilterForm(forms.Form):
+class ResidentFilterForm(TextForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Township, User
+from fangkong.core.text import RISK_AREA_DATE
+from fangkong.core.textfields import check_date
 
 from .models import Policy, PolicyStatus, RiskArea, RiskLevel
 from .places import Place, normalise_sub_name
@@ -334,6 +336,11 @@ def _area_problems(row: AreaRow) -> list[str]:
         found.append(_("The place name is too long (at most 100 characters below the county)."))
     if len(row.source) > 300:
         found.append(_("The source is too long (at most 300 characters)."))
+    today = timezone.localdate()
+    for label, value in ((_("The start date"), row.start), (_("The end date"), row.end)):
+        refused = check_date(value, RISK_AREA_DATE, label, today=today)
+        if refused:
+            found.append(refused)
     return found
 
 
@@ -421,6 +428,11 @@ def add_area(
     found = area_problems([row]).get(0)
     if found:
         field = "end" if row.end is not None and row.end < row.start else ""
+        today = timezone.localdate()
+        if RISK_AREA_DATE.problem(row.start, today):
+            field = "start"
+        elif row.end is not None and RISK_AREA_DATE.problem(row.end, today):
+            field = "end"
         if row.level not in (RiskLevel.MEDIUM, RiskLevel.HIGH):
             field = "level"
         raise DomainError(errors={field: found})
@@ -482,6 +494,9 @@ def end_area(by: User, area: RiskArea, *, end: dt.date) -> RiskArea:
             % {"start": area.start.isoformat()},
             field="end",
         )
+    refused = check_date(end, RISK_AREA_DATE, _("The end date"), today=timezone.localdate())
+    if refused:
+        raise DomainError(refused, field="end")
     before = audit.snapshot(area, AREA_FIELDS)
     area.end = end
     area.save(update_fields=["end"])

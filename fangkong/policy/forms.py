@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import DomainError
+from fangkong.core.textfields import TextForm
 
 from .actions import METADATA
 from .display import (
@@ -69,7 +70,7 @@ class TestDaysField(forms.CharField):
         return value
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(TextForm):
     """Every number of a policy version, plus its name, date and source document.
 
     Field names are the rules' paths joined by "_" ("high_test_days"), the keys the actions
@@ -319,13 +320,13 @@ def add_errors(form: forms.Form, exc: DomainError) -> None:
             form.add_error(name if name in form.fields else None, message)
 
 
-class ActivateForm(forms.Form):
+class ActivateForm(TextForm):
     effective_from = _date_field(
         _("In force from"), help_text=_("Today or later. Decisions already taken keep theirs.")
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(TextForm):
     reason = forms.CharField(label=_("Why is the draft withdrawn?"), max_length=500)
 
 
@@ -337,7 +338,7 @@ AREA_LEVELS = [
 ]
 
 
-class AreaForm(forms.Form):
+class AreaForm(TextForm):
     place = forms.CharField(
         label=_("Place"),
         max_length=200,
@@ -366,11 +367,11 @@ class AreaForm(forms.Form):
         return data
 
 
-class EndAreaForm(forms.Form):
+class EndAreaForm(TextForm):
     end = _date_field(_("Last day at risk"))
 
 
-class AreaFilterForm(forms.Form):
+class AreaFilterForm(TextForm):
     STATUS_CHOICES = [
         ("in_force", _("In force on the date")),
         ("ended", _("Ended before the date")),
@@ -400,7 +401,7 @@ class AreaFilterForm(forms.Form):
         )
 
 
-class AreaImportForm(forms.Form):
+class AreaImportForm(TextForm):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
@@ -410,7 +411,7 @@ class AreaImportForm(forms.Form):
     )
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(TextForm):
     text = forms.CharField(
         label=_("Text of the announcement"),
         max_length=100_000,

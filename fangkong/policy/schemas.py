@@ -13,6 +13,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line, Text
+
 from .models import Policy, PolicyStatus, RiskArea
 
 
@@ -81,10 +83,10 @@ class PolicyPageFilters(Schema):
 
 
 class PolicyIn(Schema):
-    name: str = Field(max_length=200)
+    name: Line = Field(max_length=200)
     effective_from: dt.date = Field(description="Planned date; confirmed when activating")
-    source_title: str = Field(max_length=300, description="The document the numbers follow")
-    source_number: str = Field("", max_length=100)
+    source_title: Line = Field(max_length=300, description="The document the numbers follow")
+    source_number: Line = Field("", max_length=100)
     source_date: dt.date | None = None
     rules: dict[str, Any] = Field(
         default_factory=dict,
@@ -100,7 +102,7 @@ class ActivateIn(Schema):
 
 
 class WithdrawIn(Schema):
-    reason: str = Field(max_length=500)
+    reason: Text = Field(max_length=500)
 
 
 class RiskAreaOut(Schema):
@@ -130,19 +132,19 @@ class RiskAreaFilters(Schema):
     status: AreaStatus | None = Field(
         None, description="in_force / ended (before `on`, default today) / all; default all"
     )
-    q: str = Field("", max_length=50, description="Part of the place name, or a code prefix")
+    q: Line = Field("", max_length=50, description="Part of the place name, or a code prefix")
     limit: int = Field(100, ge=1, le=1000)
     offset: int = Field(0, ge=0)
 
 
 class RiskAreaIn(Schema):
-    place: str = Field(
+    place: Line = Field(
         max_length=200, description='Free text, resolved offline: "河北省石家庄市藁城区增村镇"'
     )
     level: AreaLevel
     start: dt.date
     end: dt.date | None = None
-    source: str = Field("", max_length=300, description="The announcement")
+    source: Line = Field("", max_length=300, description="The announcement")
 
 
 class EndIn(Schema):

@@ -14,6 +14,7 @@ from fangkong.core.forms import add_domain_errors as add_domain_errors
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import ROLE_CAPABILITIES, Capability
 from fangkong.core.spreadsheets import SPREADSHEET_SUFFIXES
+from fangkong.core.textfields import TextForm
 
 from .models import (
     OPEN_STATUSES,
@@ -37,7 +38,7 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(TextForm):
     """The filters of the case list; the list shows open cases when nothing is chosen."""
 
     FLAG_OVERDUE = "overdue"
@@ -118,7 +119,7 @@ class RoomChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj} ({occupied}/{obj.capacity})"
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextForm):
     reason = forms.CharField(
         label=_("Note (optional)"),
         required=False,
@@ -165,7 +166,7 @@ class ResponsibleForm(ReasonForm):
         self.fields["medic"].queryset = responsible_choices("medic", grid)  # type: ignore[attr-defined]
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(TextForm):
     days = forms.IntegerField(
         label=_("Extend by (days)"), min_value=1, max_value=MAX_EXTENSION_DAYS, initial=7
     )
@@ -176,11 +177,11 @@ class ExtendForm(forms.Form):
     )
 
 
-class SignForm(forms.Form):
+class SignForm(TextForm):
     role = forms.ChoiceField(choices=SignRole.choices)
 
 
-class ReferForm(forms.Form):
+class ReferForm(TextForm):
     hospital = forms.CharField(
         label=_("Hospital"),
         max_length=100,
@@ -194,7 +195,7 @@ class ReferForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextForm):
     text = forms.CharField(
         label=_("Counselling note"),
         max_length=5000,
@@ -203,7 +204,7 @@ class NoteForm(forms.Form):
     )
 
 
-class TestResultForm(forms.Form):
+class TestResultForm(TextForm):
     result = forms.ChoiceField(
         label=_("Result"),
         choices=[("", "---------"), *TestItemResult.choices],
@@ -217,7 +218,7 @@ class TestResultForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class IndexCaseForm(forms.Form):
+class IndexCaseForm(TextForm):
     name = forms.CharField(label=_("Name or case number"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=IndexCaseKind.choices)
     reported_on = forms.DateField(label=_("Reported on"), widget=_date_widget())
@@ -234,7 +235,7 @@ class IndexCaseForm(forms.Form):
         self.fields["community"].queryset = Community.objects.visible_to(user)  # type: ignore[attr-defined]
 
 
-class CloseContactForm(forms.Form):
+class CloseContactForm(TextForm):
     """The quarantine of a close contact; the person is chosen from the search results (the
     `resident` radio buttons of the page, read by the view)."""
 
@@ -253,7 +254,7 @@ class CloseContactForm(forms.Form):
         self.fields["room"].queryset = rooms_of(township.pk)  # type: ignore[attr-defined]
 
 
-class SiteForm(forms.Form):
+class SiteForm(TextForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     address = forms.CharField(label=_("Address"), max_length=200)
     phone = forms.CharField(
@@ -264,12 +265,12 @@ class SiteForm(forms.Form):
     )
 
 
-class RoomCreateForm(forms.Form):
+class RoomCreateForm(TextForm):
     number = forms.CharField(label=_("Room"), max_length=20)
     capacity = forms.IntegerField(label=_("Beds"), min_value=1, max_value=50, initial=1)
 
 
-class LabUploadForm(forms.Form):
+class LabUploadForm(TextForm):
     file = forms.FileField(
         label=_("Lab results (.xlsx, .xls, .ods or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(SPREADSHEET_SUFFIXES)}),
@@ -280,7 +281,7 @@ class LabUploadForm(forms.Form):
     )
 
 
-class LabConfirmForm(forms.Form):
+class LabConfirmForm(TextForm):
     skip_unmatched = forms.BooleanField(
         label=_("Apply the matched rows and skip the rows that do not match"), required=False
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line, Text
+
 from .models import (
     Case,
     CaseKind,
@@ -108,16 +110,19 @@ class CasePage(Schema):
 class CaseFilters(Schema):
     """The filters of the case list page."""
 
-    status: str = Field(
+    status: Line = Field(
         "open",
+        max_length=20,
         description="open (default), all, or one status: registered, in_quarantine, "
         "release_review, released, referred",
     )
     kind: CaseKind | None = None
     reason: CaseReason | None = None
     grid: int | None = None
-    flag: str = Field("", description="overdue, ready (for release review) or positive")
-    q: str = Field("", max_length=50, description="The start of the person's name")
+    flag: Line = Field(
+        "", max_length=20, description="overdue, ready (for release review) or positive"
+    )
+    q: Line = Field("", max_length=50, description="The start of the person's name")
     limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0)
 
@@ -183,7 +188,7 @@ class CaseDetailOut(CaseOut):
 
 
 class ReasonIn(Schema):
-    reason: str = Field("", max_length=500)
+    reason: Text = Field("", max_length=500)
 
 
 class StartIn(ReasonIn):
@@ -192,7 +197,7 @@ class StartIn(ReasonIn):
 
 class ExtendIn(Schema):
     days: int = Field(ge=1, le=60)
-    reason: str = Field(max_length=500)
+    reason: Text = Field(max_length=500)
 
 
 class SignIn(Schema):
@@ -200,12 +205,12 @@ class SignIn(Schema):
 
 
 class ReferIn(Schema):
-    hospital: str = Field(max_length=100)
-    reason: str = Field(max_length=500)
+    hospital: Line = Field(max_length=100)
+    reason: Text = Field(max_length=500)
 
 
 class NoteIn(Schema):
-    text: str = Field(max_length=5000)
+    text: Text = Field(max_length=5000)
 
 
 class NoteOut(Schema):
@@ -218,16 +223,16 @@ class NoteOut(Schema):
 class ResultIn(Schema):
     result: TestItemResult
     sampled_on: dt.date
-    lab: str = Field("", max_length=100)
+    lab: Line = Field("", max_length=100)
 
 
 class IndexCaseIn(Schema):
-    name: str = Field(max_length=100, description="Name or case number")
+    name: Line = Field(max_length=100, description="Name or case number")
     kind: IndexCaseKind
     reported_on: dt.date
     community: int | None = None
     resident: int | None = Field(None, description="The resident, when registered")
-    notes: str = Field("", max_length=5000)
+    notes: Text = Field("", max_length=5000)
 
 
 class IndexCaseOut(Schema):
@@ -277,4 +282,4 @@ class CloseContactIn(Schema):
     resident_id: int
     start_date: dt.date | None = Field(None, description="Default: today")
     room: int | None = Field(None, description="Room id; may be given later")
-    note: str = Field("", max_length=500)
+    note: Text = Field("", max_length=500)

@@ -30,6 +30,8 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Grid, User
 from fangkong.core.roles import Role
+from fangkong.core.text import ARRIVAL_DATE
+from fangkong.core.textfields import check_date
 from fangkong.people import actions as people_actions
 from fangkong.people.models import Household, Relation, Resident
 from fangkong.people.phones import InvalidPhone, normalise_phone
@@ -163,6 +165,14 @@ def _check(arrival: Arrival, *, now: dt.datetime) -> _Checked:
     )
     for key, messages in reasons.problems_error(problems).items():
         errors.setdefault(key, []).extend(messages)
+    refused = check_date(arrival.arrival_date, ARRIVAL_DATE, _("The arrival date"), today=today)
+    if refused:
+        _add(errors, "arrival_date", refused)
+    for i, stay in enumerate(arrival.stays):
+        label = _("Place %(row)d: the start date") % {"row": i + 1}
+        refused = check_date(stay.start, ARRIVAL_DATE, label, today=today)
+        if refused:
+            _add(errors, "stays", refused)
     if arrival.transport and arrival.transport not in Transport.values:
         _add(errors, "transport", _("Choose train, flight, coach, car or other."))
     for obs in arrival.observations:

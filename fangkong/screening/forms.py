@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Grid
+from fangkong.core.textfields import TextForm
 from fangkong.people.models import Household, Relation, Resident
 from fangkong.policy.models import RiskLevel
 
@@ -36,7 +37,7 @@ STAY_ROWS = 5
 MAX_STAY_ROWS = 20
 
 
-class StayForm(forms.Form):
+class StayForm(TextForm):
     place = forms.CharField(
         label=_("Place"),
         max_length=200,
@@ -84,7 +85,7 @@ def with_more_rows(data: Any) -> Any:
     return copy
 
 
-class TravelForm(forms.Form):
+class TravelForm(TextForm):
     """The journey: arrival, transport, certificate, observations, symptoms, contact."""
 
     arrival_date = forms.DateField(label=_("Arrival date"), widget=DATE)
@@ -259,7 +260,7 @@ def add_errors(form: forms.Form, formset: Any, exc: DomainError) -> None:
 # --- the grid worker's pages -------------------------------------------------------------
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(TextForm):
     """Whom a self-registration is about: a resident, or a new one in a household."""
 
     resident = forms.ModelChoiceField(
@@ -307,7 +308,7 @@ def _candidate_label(resident: Resident) -> str:
     return f"{resident.name} · {resident.masked_doc_number or '—'} · {where}"
 
 
-class RejectForm(forms.Form):
+class RejectForm(TextForm):
     reason = forms.CharField(
         label=_("Why is it rejected?"),
         max_length=500,
@@ -315,11 +316,11 @@ class RejectForm(forms.Form):
     )
 
 
-class TestResultForm(forms.Form):
+class TestResultForm(TextForm):
     result = forms.ChoiceField(label=_("Result"), choices=TestResult.choices)
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(TextForm):
     kind = forms.ChoiceField(label=_("What was refused"), choices=RefusalKind.choices)
     details = forms.CharField(
         label=_("What happened"),
@@ -329,7 +330,7 @@ class RefusalForm(forms.Form):
     )
 
 
-class HandleRefusalForm(forms.Form):
+class HandleRefusalForm(TextForm):
     notes = forms.CharField(
         label=_("What was done"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -338,7 +339,7 @@ class HandleRefusalForm(forms.Form):
     )
 
 
-class RegistrationFilterForm(forms.Form):
+class RegistrationFilterForm(TextForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All")), *RegistrationStatus.choices], required=False
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.core.textfields import Line, Text
 from fangkong.people.models import Relation
 from fangkong.policy.models import RiskLevel
 
@@ -31,13 +32,13 @@ from .models import (
 
 
 class PersonIn(Schema):
-    name: str = Field(max_length=50)
-    id_number: str = Field(max_length=30, description="Resident ID card number (18 digits)")
-    phone: str = Field("", max_length=30)
+    name: Line = Field(max_length=50)
+    id_number: Line = Field(max_length=30, description="Resident ID card number (18 digits)")
+    phone: Line = Field("", max_length=30)
 
 
 class StayIn(Schema):
-    place: str = Field(
+    place: Line = Field(
         max_length=200,
         description='Free text, resolved offline to a division code: "湖北省武汉市江汉区民族街道"',
     )
@@ -48,12 +49,12 @@ class StayIn(Schema):
 class CertificateIn(Schema):
     date: dt.date = Field(description="Sampling date of the nucleic-acid test")
     result: TestResult
-    institution: str = Field("", max_length=100)
+    institution: Line = Field("", max_length=100)
 
 
 class ObservationIn(Schema):
     kind: ObservationKind
-    value: str = Field(
+    value: Line = Field(
         max_length=100, description="health_code: green, yellow or red; trip_card: as shown"
     )
     observed_at: dt.datetime
@@ -74,14 +75,14 @@ class ReturneeIn(Schema):
     arrival_date: dt.date
     stays: list[StayIn] = Field(max_length=20)
     certificate: CertificateIn | None = None
-    arrival_place: str = Field("", max_length=200)
+    arrival_place: Line = Field("", max_length=200)
     transport: Transport | None = None
-    transport_number: str = Field("", max_length=30)
-    reason: str = Field("", max_length=200)
-    symptoms: list[str] = Field([], max_length=20)
+    transport_number: Line = Field("", max_length=30)
+    reason: Text = Field("", max_length=200)
+    symptoms: list[Line] = Field([], max_length=20)
     observations: list[ObservationIn] = Field([], max_length=10)
-    contact_name: str = Field("", max_length=50)
-    contact_phone: str = Field("", max_length=30)
+    contact_name: Line = Field("", max_length=50)
+    contact_phone: Line = Field("", max_length=30)
 
 
 class DecisionOut(Schema):
@@ -246,7 +247,7 @@ class ConfirmIn(Schema):
 
 
 class RejectIn(Schema):
-    reason: str = Field(max_length=500)
+    reason: Text = Field(max_length=500)
 
 
 class TestResultIn(Schema):
@@ -256,7 +257,7 @@ class TestResultIn(Schema):
 class RefusalIn(Schema):
     resident_id: int
     kind: RefusalKind
-    details: str = Field(max_length=2000)
+    details: Text = Field(max_length=2000)
     registration_id: int | None = None
 
 
@@ -290,4 +291,4 @@ class RefusalPage(Schema):
 
 
 class HandleIn(Schema):
-    notes: str = Field(max_length=2000)
+    notes: Text = Field(max_length=2000)

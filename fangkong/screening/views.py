@@ -517,12 +517,20 @@ def qr_rotate(request: HttpRequest, grid_id: int) -> HttpResponse:
 # --- the public self-registration page -------------------------------------------------------
 
 
-def _live_link(token: str) -> RegistrationLink:
+class _Limited(Exception):
+    """Too many failed lookups from this address, or too many uses of this link."""
+
+
+def _live_link(request: HttpRequest, token: str) -> RegistrationLink:
+    """The grid's live link of `token`, the lookup counted (`ratelimit.refused_lookup`):
+    404 for an unknown or revoked one, _Limited past the limits."""
     link = (
         RegistrationLink.objects.select_related("grid__community")
         .filter(token=token, revoked_at__isnull=True)
         .first()
     )
+    if ratelimit.refused_lookup(request, "self-registration", token, found=link is not None):
+        raise _Limited
     if link is None:
         raise Http404
     return link
@@ -530,7 +538,10 @@ def _live_link(token: str) -> RegistrationLink:
 
 def public_register(request: HttpRequest, token: str) -> HttpResponse:
     """The returnee's own page (no account), reached through the grid's QR code."""
-    link = _live_link(token)
+    try:
+        link = _live_link(request, token)
+    except _Limited:
+        return render(request, "health/report_limited.html", status=429)
     symptoms = _symptoms(link.grid.community.township_id)
     status = 200
     if request.method == "POST":
@@ -576,5 +587,8 @@ def public_register(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def public_thanks(request: HttpRequest, token: str) -> HttpResponse:
-    link = _live_link(token)
+    try:
+        link = _live_link(request, token)
+    except _Limited:
+        return render(request, "health/report_limited.html", status=429)
     return render(request, "screening/public_thanks.html", {"link": link})

@@ -51,6 +51,25 @@ def test_scan_201_then_200_on_a_retry(world, gate, pass_of) -> None:
     assert GateEntry.objects.count() == 1
 
 
+def test_a_client_key_reused_with_another_payload_is_409_with_a_chinese_message(
+    world, gate, pass_of
+) -> None:
+    guard = api(world, "guard_a1")
+    data = body(gate, code=qr_text(pass_of(world.resident_g1).number), direction="in")
+    assert guard.post("/gate/scan", data).status_code == 201
+    assert guard.post("/gate/scan", data).status_code == 200  # the same payload: its answer
+    other = {**data, "code": qr_text(pass_of(world.resident_g2).number)}
+    conflict = guard.post("/gate/scan", other)
+    assert conflict.status_code == 409, conflict.json()
+    assert set(conflict.json()) == {"detail"} and "different entry" in conflict.json()["detail"]
+    by_id = guard.post("/gate/scan", {**data, "code": "", "resident_id": world.resident_g2.pk})
+    assert by_id.status_code == 409
+    guard.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    chinese = guard.post("/gate/scan", {**data, "direction": "out"})
+    assert chinese.status_code == 409 and "已" in chinese.json()["detail"]
+    assert GateEntry.objects.count() == 1
+
+
 def test_scan_by_resident_id_allows(world, gate) -> None:
     response = api(world, "guard_a1").post(
         "/gate/scan", body(gate, resident_id=world.resident_g2.pk)

@@ -87,6 +87,24 @@ def test_one_submission_arriving_twice_at_once_is_stored_once(world, gate, pass_
     assert sum(r.created for r in results) == 1
 
 
+def test_one_key_sent_at_once_with_two_payloads_stores_one_and_refuses_the_other(
+    world, gate, pass_of
+) -> None:
+    codes = [qr_text(pass_of(r).number) for r in (world.resident_g1, world.resident_g2)]
+    key = uuid.uuid4()
+    guard = world.user("guard_a1")
+    results = at_once(
+        *[
+            (lambda c=c: entries.record_resident(guard, gate, **passage(code=c, client_key=key)))
+            for c in codes
+        ]
+    )
+    stored = [r for r in results if isinstance(r, entries.Recorded)]
+    refused = [r for r in results if isinstance(r, entries.KeyReused)]
+    assert len(stored) == 1 and stored[0].created and len(refused) == 1, results
+    assert list(GateEntry.objects.values_list("pk", flat=True)) == [stored[0].entry.pk]
+
+
 def test_passes_issued_at_once_get_different_numbers(world) -> None:
     people = [world.resident_g1, world.resident_g1_spouse, world.resident_g2]
     by = world.user("leader_a1")

@@ -112,6 +112,45 @@ def test_a_repeated_submission_is_stored_once_and_answers_the_same(world, gate, 
     assert GateEntry.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"direction": "out"},
+        {"temperature": "37.9"},
+        {"health_code": "yellow"},
+        {"other_person": True},
+    ],
+)
+def test_a_key_reused_with_a_different_submission_is_refused(world, gate, pass_of, change) -> None:
+    card = pass_of(world.resident_g1)
+    key = uuid.uuid4()
+    first = scan(world, gate, card, client_key=key, direction="in")
+    if change.pop("other_person", False):
+        change["code"] = qr_text(pass_of(world.resident_g2).number)
+    with pytest.raises(entries.KeyReused, match="already used for a different entry"):
+        scan(world, gate, card, client_key=key, **{"direction": "in", **change})
+    assert list(GateEntry.objects.values_list("pk", flat=True)) == [first.entry.pk]
+
+
+def test_a_key_reused_for_another_visitor_is_refused(world, gate) -> None:
+    key = uuid.uuid4()
+    visit = {
+        "name": "访客",
+        "phone": "13912345678",
+        "doc_number": world.resident_b.doc_number,
+        "host_id": world.resident_g2.pk,
+        "purpose": "送药",
+        "essential": True,
+    }
+    guard = world.user("guard_a1")
+    first = entries.record_visitor(guard, gate, **passage(client_key=key), **visit)
+    same = entries.record_visitor(guard, gate, **passage(client_key=key), **visit)
+    assert not same.created and same.entry.pk == first.entry.pk
+    with pytest.raises(entries.KeyReused):
+        entries.record_visitor(guard, gate, **passage(client_key=key), **{**visit, "name": "别人"})
+    assert GateEntry.objects.count() == 1
+
+
 def test_someone_elses_key_is_refused(world, gate, pass_of) -> None:
     card = pass_of(world.resident_g1)
     key = uuid.uuid4()

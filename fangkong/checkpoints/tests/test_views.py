@@ -151,6 +151,23 @@ def test_pick_the_gate_then_scan_a_resident_in_quarantine(
     assert GateEntry.objects.count() == 1
 
 
+def test_a_page_key_reused_for_another_person_is_refused_with_a_fresh_key(
+    client, world, gate, pass_of
+) -> None:
+    at_gate(client, world, gate)
+    page = client.get("/gate/").content.decode()
+    data = form_data(page, code=qr_text(pass_of(world.resident_g1).number))
+    assert client.post("/gate/scan/", data).status_code == 200
+    other = {**data, "code": qr_text(pass_of(world.resident_g2).number)}
+    refused = client.post("/gate/scan/", other)
+    html = refused.content.decode()
+    assert refused.status_code == 422 and "already used for a different entry" in html
+    assert key_of(html) != data["client_key"]
+    assert GateEntry.objects.count() == 1
+    assert client.post("/gate/scan/", {**other, "client_key": key_of(html)}).status_code == 200
+    assert GateEntry.objects.count() == 2
+
+
 def test_search_by_last_four_and_choose(client, world, gate) -> None:
     at_gate(client, world, gate)
     last4 = world.resident_g2.doc_number[-4:]
@@ -304,6 +321,19 @@ def test_the_public_card_page(client, world, pass_of) -> None:
     revoke(world.user("leader_a1"), card, "lost")
     revoked = client.get(url).content.decode()
     assert 'id="revoked"' in revoked and "<svg" not in revoked
+
+
+def test_guessing_cards_from_one_address_leaves_a_genuine_card_working(
+    client, world, pass_of, settings
+) -> None:
+    settings.FANGKONG_REPORT_RATE = "3/min"
+    card = pass_of(world.resident_g1)
+    guesses = [
+        client.get(f"/gate/card/{qr_text(f'999-{i:06d}')}/").status_code for i in range(4)
+    ] + [client.get("/gate/card/FKP1:abc:def/").status_code]
+    assert guesses == [404, 404, 404, 429, 429]
+    genuine = client.get(f"/gate/card/{qr_text(card.number)}/")
+    assert genuine.status_code == 200 and card.number in genuine.content.decode()
 
 
 def test_unknown_key_format_is_refused(client, world, gate) -> None:

@@ -27,3 +27,16 @@ def test_an_address_is_limited_per_scope_and_others_are_not():
     assert over_limit(other, "a", "2/h") is False
     assert over_limit(one, "b", "2/h") is False
     assert "10.0.0.1" not in address_hash(one) and len(address_hash(one)) == 64
+
+
+def test_failed_lookups_count_per_address_and_genuine_ones_per_link(settings):
+    from fangkong.core.ratelimit import refused_lookup
+
+    cache.clear()
+    settings.FANGKONG_REPORT_RATE, settings.FANGKONG_LINK_RATE = "2/h", "3/h"
+    one = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1")
+    misses = [refused_lookup(one, "s", f"bad{i}", found=False) for i in range(4)]
+    hits = [refused_lookup(one, "s", "genuine", found=True) for _ in range(4)]
+    assert misses == [False, False, True, True]
+    assert hits == [False, False, False, True]
+    assert refused_lookup(one, "s", "another-genuine", found=True) is False

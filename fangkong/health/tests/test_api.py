@@ -1,6 +1,8 @@
 """The health endpoints: the check-in contract of the issue (201 `{alert}`, 422 for an
 implausible temperature), check-in and alert lists, the alert steps, report links."""
 
+from decimal import Decimal
+
 import pytest
 
 from fangkong.api.tests.client import ApiClient
@@ -36,6 +38,34 @@ def test_a_normal_reading_is_created_without_an_alert(world, case_g1):
     assert body["slot"] == 1 and body["date"] == TODAY.isoformat()
     checkin = CheckIn.objects.get(pk=body["id"])
     assert checkin.via == CheckInVia.API and checkin.reported_by == world.user("grid_g1")
+
+
+def test_a_resubmitted_check_in_answers_200_with_the_stored_one(world, case_g1):
+    client = api(world, "grid_g1")
+    first = client.post("/checkins", {"case_id": case_g1.pk, "temperature": 36.6})
+    again = client.post("/checkins", {"case_id": case_g1.pk, "temperature": 38.9})
+    chosen = client.post("/checkins", {"case_id": case_g1.pk, "temperature": 37.0, "slot": 1})
+
+    assert first.status_code == 201
+    assert again.status_code == 200 and again.json() == first.json()
+    assert chosen.status_code == 200 and chosen.json()["id"] == first.json()["id"]
+    assert CheckIn.objects.get().temperature == Decimal("36.6")
+    assert not Alert.objects.exists()
+
+
+def test_without_a_slot_the_api_takes_the_check_of_the_time_of_day(world, case_g1, clock):
+    clock.move_to(at(hour=18))
+    response = api(world, "grid_g1").post("/checkins", {"case_id": case_g1.pk, "temperature": 36.6})
+
+    assert response.status_code == 201 and response.json()["slot"] == 2
+
+
+def test_a_slot_beyond_the_days_checks_is_422(world, case_g1):
+    response = api(world, "grid_g1").post(
+        "/checkins", {"case_id": case_g1.pk, "temperature": 36.6, "slot": 3}
+    )
+
+    assert response.status_code == 422 and not CheckIn.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -94,8 +124,8 @@ def test_without_a_token_the_api_answers_401(world, case_g1):
 
 
 def test_check_ins_are_listed_by_case_and_day_within_the_jurisdiction(world, case_g1, case_g2):
-    for case in (case_g1, case_g1, case_g2):
-        actions.record_checkin(case, case.resident, "36.5", [], via=CheckInVia.STAFF)
+    for case, slot in ((case_g1, 1), (case_g1, 2), (case_g2, 1)):
+        actions.record_checkin(case, case.resident, "36.5", [], via=CheckInVia.STAFF, slot=slot)
 
     mine = api(world, "grid_g1").get("/checkins").json()
     community = api(world, "medic_a1").get("/checkins", case_id=case_g2.pk, date=TODAY).json()

@@ -1,6 +1,7 @@
 """What a reading means, from the plan's numbers (三(五)4): plausible range, fever threshold,
 listed symptoms, the day's checks. Pure: no database."""
 
+import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
@@ -12,8 +13,8 @@ from fangkong.health.assessment import (
     assess,
     clean_symptoms,
     missing_slots,
-    next_slot,
     reading,
+    slot_at,
     symptoms_problem,
 )
 from fangkong.policy.rules import DEFAULT_RULES
@@ -124,21 +125,38 @@ def test_symptom_lists_are_bounded(symptoms, problem):
 
 
 @pytest.mark.parametrize(
-    ("filled", "per_day", "slot", "missing"),
+    ("filled", "per_day", "missing"),
     [
-        (set(), 2, 1, (1, 2)),  # morning first
-        ({1}, 2, 2, (2,)),  # then evening
-        ({2}, 2, 1, (1,)),  # staff entered the evening first: the morning is still free
-        ({1, 2}, 2, 3, ()),  # both done: an extra reading
-        ({1, 2, 3}, 2, 4, ()),
-        (set(), 3, 1, (1, 2, 3)),
-        ({1, 3}, 3, 2, (2,)),
-        (set(), 1, 1, (1,)),
+        (set(), 2, (1, 2)),
+        ({1}, 2, (2,)),
+        ({2}, 2, (1,)),  # staff entered the evening first: the morning is still missing
+        ({1, 2}, 2, ()),
+        ({1, 3}, 3, (2,)),
+        (set(), 1, (1,)),
     ],
 )
-def test_a_new_check_in_takes_the_next_unfilled_check_of_the_day(filled, per_day, slot, missing):
-    assert next_slot(filled, per_day) == slot
+def test_the_missing_checks_of_the_day(filled, per_day, missing):
     assert missing_slots(filled, per_day) == missing
+
+
+@pytest.mark.parametrize(
+    ("hhmm", "per_day", "slot"),
+    [
+        ("00:00", 2, 1),
+        ("08:00", 2, 1),
+        ("11:59", 2, 1),  # the morning check until noon
+        ("12:00", 2, 2),
+        ("19:30", 2, 2),
+        ("23:59", 2, 2),
+        ("07:59", 3, 1),
+        ("08:00", 3, 2),
+        ("16:00", 3, 3),
+        ("23:59", 1, 1),
+        ("10:00", 0, 1),  # a policy without checks still gives a valid check
+    ],
+)
+def test_without_a_chosen_check_the_time_of_day_decides_it(hhmm, per_day, slot):
+    assert slot_at(dt.time.fromisoformat(hhmm), per_day) == slot
 
 
 # ---- properties ------------------------------------------------------------------------------
@@ -168,12 +186,11 @@ def test_an_implausible_reading_never_counts_as_fever_or_alert(temperature, symp
         assert not found.fever and not found.alert
 
 
-@given(st.sets(st.integers(min_value=1, max_value=6), max_size=6), st.integers(1, 4))
-def test_the_next_slot_is_never_one_already_filled(filled, per_day):
-    slot = next_slot(filled, per_day)
+@given(st.times(), st.integers(1, 24))
+def test_the_time_of_day_always_gives_one_of_the_days_checks_in_order(moment, per_day):
+    slot = slot_at(moment, per_day)
 
-    assert slot not in filled
-    if missing_slots(filled, per_day):
-        assert slot == min(missing_slots(filled, per_day)) <= per_day
-    else:
-        assert slot > per_day
+    assert 1 <= slot <= per_day
+    assert slot_at(dt.time(0, 0), per_day) == 1 and slot_at(dt.time(23, 59), per_day) == per_day
+    if moment.hour < 23:
+        assert slot_at(dt.time(moment.hour + 1, moment.minute), per_day) >= slot

@@ -39,11 +39,58 @@ def test_two_check_ins_a_day_fill_the_morning_then_the_evening(world, case_g1, c
     assert not Alert.objects.exists()
 
 
-def test_a_reading_after_the_days_checks_is_kept_as_an_extra_one(case_g1):
-    record(case_g1)
-    record(case_g1)
+def test_a_second_reading_of_the_same_check_returns_the_stored_one_and_writes_nothing(
+    world, case_g1
+):
+    first, created = actions.check_in(
+        case_g1, case_g1.resident, "36.5", [], by=world.user("grid_g1"), via=CheckInVia.STAFF
+    )
+    audits = AuditEntry.objects.count()
 
-    assert record(case_g1).slot == 3
+    again, again_created = actions.check_in(
+        case_g1, case_g1.resident, "38.5", ["干咳"], via=CheckInVia.LINK
+    )
+
+    assert created and not again_created
+    assert again.pk == first.pk and again.temperature == Decimal("36.5")
+    assert CheckIn.objects.count() == 1 and not Alert.objects.exists()
+    assert AuditEntry.objects.count() == audits
+
+
+def test_the_check_of_a_person_is_one_whatever_case_it_is_entered_for(world, case_g1):
+    from fangkong.quarantine.models import Case, CaseStatus
+
+    from .conftest import quarantine_case
+
+    first = record(case_g1, "36.5")
+    # released in the morning, and a new case the same day
+    Case.objects.filter(pk=case_g1.pk).update(status=CaseStatus.RELEASED)
+    other_case = quarantine_case(world, world.resident_g1)
+
+    again, created = actions.check_in(
+        other_case, world.resident_g1, "36.9", [], via=CheckInVia.STAFF
+    )
+
+    assert not created and again.pk == first.pk
+    assert CheckIn.objects.count() == 1
+
+
+def test_the_person_day_and_check_are_unique_in_the_database(world, case_g1, case_g2):
+    from django.db import IntegrityError, transaction
+
+    from .factories import CheckInFactory
+
+    CheckInFactory.create(case=case_g1, slot=1, date=TODAY)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckInFactory.create(case=case_g2, resident=world.resident_g1, slot=1, date=TODAY)
+
+
+def test_a_reading_in_the_evening_is_the_evening_check(case_g1, clock):
+    clock.move_to(at(hour=12))
+
+    assert record(case_g1).slot == 2
+    assert record(case_g1).slot == 2
+    assert CheckIn.objects.count() == 1
 
 
 def test_the_next_day_starts_again_with_the_morning_check(case_g1, clock):
@@ -54,17 +101,17 @@ def test_the_next_day_starts_again_with_the_morning_check(case_g1, clock):
     assert record(case_g1).slot == 1
 
 
-def test_staff_may_choose_the_check_and_the_next_one_is_the_first_still_free(world, case_g1):
+def test_staff_may_choose_the_check_otherwise_the_time_of_day_decides(world, case_g1):
     assert record(case_g1, slot=2).slot == 2
-    assert record(case_g1).slot == 1
+    assert record(case_g1).slot == 1  # 08:00
 
 
-def test_a_check_already_recorded_today_is_refused(case_g1):
-    record(case_g1, slot=1)
+def test_a_check_already_recorded_today_returns_the_stored_one(case_g1):
+    first = record(case_g1, "36.4", slot=1)
 
-    with pytest.raises(DomainError, match="Morning check of today is already recorded") as exc:
-        record(case_g1, slot=1)
-    assert "slot" in exc.value.errors
+    again = record(case_g1, "36.8", slot=1)
+
+    assert again.pk == first.pk and again.temperature == Decimal("36.4")
     assert CheckIn.objects.count() == 1
 
 
@@ -159,8 +206,8 @@ def test_a_listed_symptom_raises_an_alert_without_fever(case_g1):
 
 
 def test_two_readings_raise_one_alert_with_the_highest_temperature_and_every_symptom(case_g1):
-    first = record(case_g1, "38.4", ["干咳"])
-    second = record(case_g1, "37.9", ["乏力", "干咳"])
+    first = record(case_g1, "38.4", ["干咳"], slot=1)
+    second = record(case_g1, "37.9", ["乏力", "干咳"], slot=2)
 
     alert = Alert.objects.get()
     assert first.alert == second.alert == alert
@@ -171,8 +218,8 @@ def test_two_readings_raise_one_alert_with_the_highest_temperature_and_every_sym
 
 
 def test_a_reading_without_fever_does_not_touch_an_active_alert(case_g1):
-    record(case_g1, "38.4")
-    record(case_g1, "36.5")
+    record(case_g1, "38.4", slot=1)
+    record(case_g1, "36.5", slot=2)
 
     assert Alert.objects.get().readings == 1
 
@@ -184,7 +231,7 @@ def test_after_an_alert_is_closed_a_new_fever_raises_a_new_one(world, case_g1):
     actions.acknowledge(alert, by=medic)
     actions.close(alert, by=medic, outcome=AlertOutcome.RULED_OUT, notes="体温计故障，复测正常")
 
-    record(case_g1, "38.1")
+    record(case_g1, "38.1", slot=2)
 
     assert Alert.objects.count() == 2
     assert Alert.objects.filter(status=AlertStatus.OPEN).get().temperature == Decimal("38.1")
@@ -202,7 +249,7 @@ def test_the_rules_of_the_cases_policy_version_decide(world):
 
     assert checkin.fever
     assert checkin.alert.escalate_at == at(minute=15)
-    assert [record(case).slot, record(case).slot] == [2, 3]
+    assert [record(case, slot=n).slot for n in (1, 3)] == [1, 3]  # three checks a day
 
 
 def test_an_alert_is_scoped_like_the_case(world, case_g1, case_g2):

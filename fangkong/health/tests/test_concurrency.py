@@ -51,13 +51,47 @@ def at_once(*calls: Callable[[], Any]) -> list[Any]:
     return results
 
 
-def test_two_fever_readings_at_once_raise_exactly_one_alert_and_lose_no_reading(world, case_g1):
-    def reading(temperature: str, symptom: str) -> Callable[[], CheckIn]:
-        return lambda: actions.record_checkin(
-            case_g1, case_g1.resident, temperature, [symptom], via=CheckInVia.LINK
+def test_the_same_check_sent_four_times_at_once_is_stored_once(world, case_g1):
+    def reading(temperature: str) -> Callable[[], tuple[CheckIn, bool]]:
+        return lambda: actions.check_in(
+            case_g1, case_g1.resident, temperature, [], via=CheckInVia.LINK
         )
 
-    results = at_once(reading("38.2", "干咳"), reading("38.9", "乏力"))
+    results = at_once(*(reading(t) for t in ("36.5", "36.6", "36.7", "36.8")))
+
+    assert all(isinstance(r, tuple) for r in results), results
+    stored = CheckIn.objects.get()
+    assert {r[0].pk for r in results} == {stored.pk}
+    assert sum(r[1] for r in results) == 1
+
+
+def test_the_same_check_of_one_person_through_two_cases_at_once_is_stored_once(world, case_g1):
+    from fangkong.quarantine.models import Case, CaseStatus
+
+    from .conftest import quarantine_case
+
+    # Two open cases of one person (the rule allows one at a time; data may predate it).
+    Case.objects.filter(pk=case_g1.pk).update(status=CaseStatus.RELEASED)
+    other = quarantine_case(world, world.resident_g1)
+    Case.objects.filter(pk=case_g1.pk).update(status=CaseStatus.IN_QUARANTINE)
+
+    def reading(case: Any) -> Callable[[], tuple[CheckIn, bool]]:
+        return lambda: actions.check_in(case, case.resident, "36.6", [], via=CheckInVia.STAFF)
+
+    results = at_once(reading(case_g1), reading(other))
+
+    assert all(isinstance(r, tuple) for r in results), results
+    assert CheckIn.objects.count() == 1
+    assert sorted(r[1] for r in results) == [False, True]
+
+
+def test_two_fever_readings_at_once_raise_exactly_one_alert_and_lose_no_reading(world, case_g1):
+    def reading(temperature: str, symptom: str, slot: int) -> Callable[[], CheckIn]:
+        return lambda: actions.record_checkin(
+            case_g1, case_g1.resident, temperature, [symptom], via=CheckInVia.LINK, slot=slot
+        )
+
+    results = at_once(reading("38.2", "干咳", 1), reading("38.9", "乏力", 2))
 
     assert all(isinstance(r, CheckIn) for r in results), results
     assert sorted(CheckIn.objects.values_list("slot", flat=True)) == [1, 2]

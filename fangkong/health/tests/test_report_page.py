@@ -3,6 +3,7 @@ the public page a household opens with it — no account, any phone, no JavaScri
 
 import hashlib
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -118,6 +119,22 @@ def test_a_person_of_the_household_reports_and_the_page_shows_the_check_as_done(
     assert link.last_used_at is not None
 
 
+def test_reporting_the_same_check_again_says_it_was_already_recorded_and_keeps_the_first(
+    client, world, case_g1, link_g1
+):
+    _link, token = link_g1
+    report(client, token, case_g1, "36.7")
+    client.get(page(token))  # the first answer read
+
+    again = report(client, token, case_g1, "38.6", symptoms=["干咳"])
+
+    assert again.status_code == 302
+    html = client.get(page(token)).content.decode()
+    assert "already recorded for 张**" in html and "Reported for" not in html
+    assert list(CheckIn.objects.values_list("temperature", flat=True)) == [Decimal("36.7")]
+    assert not Alert.objects.exists()
+
+
 def test_the_head_of_the_household_reports_for_a_dependant(client, world, in_quarantine, link_g1):
     _link, token = link_g1
     spouse_case = in_quarantine(world.resident_g1_spouse)
@@ -180,24 +197,39 @@ def test_a_revoked_link_is_not_found(client, world, link_g1):
     assert client.post(page(token), {}).status_code == 404
 
 
-def test_a_flood_from_one_address_is_stopped_with_429(client, world, link_g1, settings):
-    settings.FANGKONG_REPORT_RATE = "5/min"
+def test_a_flood_on_one_genuine_link_is_stopped_with_429(client, world, link_g1, settings):
+    settings.FANGKONG_LINK_RATE = "5/min"
     _link, token = link_g1
 
     codes = [client.get(page(token)).status_code for _ in range(7)]
 
     assert codes == [200] * 5 + [429] * 2
     assert "Too many reports came from your connection" in client.get(page(token)).content.decode()
-    other = client.get(page(token), REMOTE_ADDR="10.0.0.9")
-    assert other.status_code == 200  # another address is not affected
 
 
-def test_guessing_tokens_counts_against_the_address_too(client, world, settings):
+def test_guessing_tokens_counts_against_the_address(client, world, settings):
     settings.FANGKONG_REPORT_RATE = "3/min"
 
     codes = [client.get(page(f"guess{i}")).status_code for i in range(5)]
 
     assert codes == [404, 404, 404, 429, 429]
+    assert client.get(page("guess9"), REMOTE_ADDR="10.0.0.9").status_code == 404  # others not
+
+
+def test_guessing_from_one_address_does_not_lock_the_household_out_of_its_link(
+    client, world, case_g1, link_g1, settings
+):
+    settings.FANGKONG_REPORT_RATE = "3/min"
+    _link, token = link_g1
+
+    guesses = [client.get(page(f"guess{i}")).status_code for i in range(10)]
+    genuine = client.get(page(token))
+    posted = report(client, token, case_g1)
+
+    assert guesses[-1] == 429
+    assert genuine.status_code == 200 and "Too many" not in genuine.content.decode()
+    assert posted.status_code == 302 and CheckIn.objects.filter(case=case_g1).count() == 1
+    assert client.get(page("guess-again")).status_code == 429  # still refused further guesses
 
 
 def test_the_page_shows_todays_reported_checks(client, world, case_g1, link_g1):

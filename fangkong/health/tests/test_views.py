@@ -3,6 +3,7 @@ their steps, personal report links. Access for every role and jurisdiction; form
 with htmx and without JavaScript."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
@@ -87,8 +88,8 @@ def test_the_list_shows_todays_checks_and_can_show_only_those_still_missing(
     client, world, case_g1, in_quarantine
 ):
     spouse = in_quarantine(world.resident_g1_spouse)
-    for _ in range(2):
-        actions.record_checkin(spouse, spouse.resident, "36.5", [], via=CheckInVia.STAFF)
+    for slot in (1, 2):
+        actions.record_checkin(spouse, spouse.resident, "36.5", [], via=CheckInVia.STAFF, slot=slot)
     c = login(client, world, "grid_g1")
 
     everyone = c.get(LIST).content.decode()
@@ -143,6 +144,26 @@ def test_an_htmx_reading_from_the_list_swaps_the_persons_row(client, world, case
     assert "Recorded: 36.4 °C." in html and "<html" not in html
 
 
+def test_entering_a_check_already_recorded_says_so_and_keeps_the_first(client, world, case_g1):
+    c = login(client, world, "grid_g1")
+    c.post(entry(case_g1), reading(case_g1, "36.4", next=LIST))
+    c.get(LIST)
+
+    plain = c.post(entry(case_g1), reading(case_g1, "38.8", next=LIST))
+    htmx = c.post(
+        entry(case_g1),
+        {**reading(case_g1, "39.0"), "origin": "list"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert plain.status_code == 302
+    assert "already recorded for 张三丰 (36.4 °C)" in c.get(LIST).content.decode()
+    assert htmx.status_code == 200
+    assert "already recorded (36.4 °C); nothing was changed" in htmx.content.decode()
+    assert list(CheckIn.objects.values_list("temperature", flat=True)) == [Decimal("36.4")]
+    assert not Alert.objects.exists()
+
+
 def test_an_implausible_reading_shows_the_message_on_the_form_and_writes_nothing(
     client, world, case_g1
 ):
@@ -183,7 +204,7 @@ def render_panel(world, case, user="grid_g1"):
 
 
 def test_the_case_panel_shows_recent_check_ins_the_active_alert_and_a_form(world, case_g1):
-    actions.record_checkin(case_g1, case_g1.resident, "36.5", [], via=CheckInVia.STAFF)
+    actions.record_checkin(case_g1, case_g1.resident, "36.5", [], via=CheckInVia.STAFF, slot=2)
     alert = raise_alert(case_g1, "38.3")
 
     html = render_panel(world, case_g1)

@@ -352,13 +352,26 @@ def test_the_household_asks_through_its_personal_link(client, world, locked):
     assert case.pk
 
 
-def test_the_public_page_is_rate_limited(client, world, locked, settings):
-    settings.FANGKONG_REPORT_RATE = "2/min"
+def test_the_public_page_is_rate_limited_per_link(client, world, locked, settings):
+    settings.FANGKONG_LINK_RATE = "2/min"
     _link, token = health_actions.create_report_link(world.user("grid_g1"), world.household_g1)
     url = reverse("lockdown:public_request", args=[token])
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 429
+
+
+def test_guessed_links_do_not_lock_out_the_genuine_one_from_the_same_address(
+    client, world, locked, settings
+):
+    settings.FANGKONG_REPORT_RATE = "2/min"
+    _link, token = health_actions.create_report_link(world.user("grid_g1"), world.household_g1)
+    guesses = [
+        client.get(reverse("lockdown:public_request", args=[f"nope{i}"])).status_code
+        for i in range(6)
+    ]
+    assert guesses == [404, 404, 429, 429, 429, 429]
+    assert client.get(reverse("lockdown:public_request", args=[token])).status_code == 200
 
 
 def test_the_workbench_panel_shows_overdue_and_missed(client, world, locked, clock):

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import DomainError
+from fangkong.core.text import NOT_IN_A_LINE, NOT_IN_TEXT, TextRefused, clean_text
+from fangkong.core.textfields import text_message
 
 from ..identity import EARLIEST_BIRTH, PROVINCES, DocType, check_digit, normalise
 from ..phones import InvalidPhone, normalise_phone
@@ -48,6 +51,35 @@ def _parse_date(text: str) -> dt.date | None:
     if match is None:
         raise ValueError(text)
     return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+
+
+#: the column that may hold several lines
+_MULTILINE = "notes"
+
+
+def clean_cells(
+    importer: ResidentImport, row: int, values: dict[str, str], result: CheckResult
+) -> bool:
+    """The row's cells NFC-normalised in place; False, with a problem per cell naming the
+    row and the column, when a cell holds what is not text (`core.text`). One search over
+    the whole row in the common case."""
+    lines = "".join(v for k, v in values.items() if k != _MULTILINE)
+    notes = values.get(_MULTILINE, "")
+    if (
+        NOT_IN_A_LINE.search(lines) is None
+        and NOT_IN_TEXT.search(notes) is None
+        and unicodedata.is_normalized("NFC", lines + notes)
+    ):
+        return True
+    ok = True
+    for key, text in values.items():
+        try:
+            values[key] = clean_text(text, multiline=key == _MULTILINE, max_length=10**6)
+        except TextRefused as exc:
+            ok = False
+            header = importer.column_header(key)
+            result.add(row, header, text_message(exc, header))
+    return ok
 
 
 def fast_person(
@@ -107,6 +139,8 @@ def check_row(
 ) -> tuple[dict[str, Any] | None, tuple[Any, str] | None]:
     """The cleaned fields of a valid row (else its problems are added to `result`), and
     the key by which its document number is compared with the other rows of the file."""
+    if not clean_cells(importer, row, values, result):
+        return None, None
     errors: list[tuple[str, str]] = []
     get = values.get
 

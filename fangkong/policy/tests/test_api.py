@@ -247,6 +247,20 @@ def test_an_unresolved_place_is_a_422_naming_it(world):
     assert not RiskArea.objects.exists()
 
 
+def test_risk_area_dates_before_the_epidemic_or_far_ahead_are_refused_in_chinese(world):
+    client = api(world, "admin_a")
+    client.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    data = {"place": "北京市朝阳区将台乡", "level": "medium"}
+
+    early = client.post("/risk-areas", {**data, "start": "2019-11-30"})
+    late = client.post("/risk-areas", {**data, "start": "2026-01-10", "end": "2099-01-01"})
+
+    assert early.status_code == 422 and late.status_code == 422
+    assert early.json()["errors"]["start"] == ["开始日期不能早于 2019-12-01，请核对日期。"]
+    assert "结束日期不能晚于" in late.json()["errors"]["end"][0]
+    assert not RiskArea.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

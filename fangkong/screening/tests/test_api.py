@@ -133,6 +133,19 @@ def test_a_new_person_with_a_bad_id_number_is_a_422_on_person(world, areas):
         ),
         ({"arrival_date": "2024-02-01"}, "arrival_date", "in the future"),
         (
+            {
+                "arrival_date": "2019-11-20",
+                "stays": [{"place": "北京市朝阳区", "start": "2019-11-01", "end": "2019-11-19"}],
+            },
+            "arrival_date",
+            "The arrival date cannot be before 2019-12-01",
+        ),
+        (
+            {"stays": [{"place": "北京市朝阳区", "start": "1999-01-15", "end": "2024-01-20"}]},
+            "stays",
+            "Place 1: the start date cannot be before 2019-12-01",
+        ),
+        (
             {"certificate": {"date": "2024-01-22", "result": "negative"}},
             "certificate",
             "after the arrival date",

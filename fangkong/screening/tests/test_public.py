@@ -153,3 +153,17 @@ def test_another_travel_row_can_be_added_on_the_phone_without_javascript(client,
     html = response.content.decode()
     assert 'name="stays-5-place"' in html and 'value="赵返乡"' in html
     assert not Registration.objects.exists()
+
+
+def test_guessing_registration_links_is_refused_from_that_address_but_not_the_genuine_one(
+    client, link, settings
+):
+    settings.FANGKONG_REPORT_RATE = "3/min"
+    guesses = [
+        client.get(reverse("screening:public_register", args=[f"guess{i}"])).status_code
+        for i in range(5)
+    ]
+    assert guesses == [404, 404, 404, 429, 429]
+    assert client.get(url(link)).status_code == 200
+    thanks = reverse("screening:public_thanks", args=[link.token])
+    assert client.get(thanks).status_code == 200

@@ -1,0 +1,119 @@
+"""`core.text`'s rules where text comes in: the messages naming the field, the base class of
+every form (`TextForm`: every text field of it cleaned), the API's text types (`Line`, `Text`:
+pydantic strings cleaned after validation) and the date checks with their messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django import forms
+from django.utils import formats
+from django.utils.translation import gettext as _
+from pydantic import AfterValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from .text import (
+    DateBounds,
+    DateProblem,
+    Problem,
+    TextRefused,
+    clean_text,
+)
+
+
+def text_message(exc: TextRefused, field: str) -> str:
+    """The Chinese (translated) sentence for a refused text of the field labelled `field`."""
+    messages = {
+        Problem.NUL: _(
+            "%(field)s contains an empty character (NUL); type the text again without it."
+        ),
+        Problem.CONTROL: _(
+            "%(field)s contains a control character; type the text again without it."
+        ),
+        Problem.BIDI: _(
+            "%(field)s contains an invisible character that changes the writing direction; "
+            "type the text again without it."
+        ),
+        Problem.ZERO_WIDTH: _(
+            "%(field)s contains an invisible zero-width character; type the text again without it."
+        ),
+        Problem.TOO_LONG: _("%(field)s is too long: at most %(limit)d characters."),
+    }
+    return messages[exc.code] % {"field": field, "limit": exc.limit}
+
+
+def date_message(problem: DateProblem, bounds: DateBounds, field: str, today: dt.date) -> str:
+    if problem == DateProblem.TOO_EARLY:
+        return _("%(field)s cannot be before %(date)s; check the date.") % {
+            "field": field,
+            "date": formats.date_format(bounds.earliest, "Y-m-d"),
+        }
+    if bounds.days_ahead == 0:
+        return _("%(field)s cannot be in the future; check the date.") % {"field": field}
+    return _("%(field)s cannot be later than %(date)s; check the date.") % {
+        "field": field,
+        "date": formats.date_format(bounds.latest(today), "Y-m-d"),
+    }
+
+
+def check_date(
+    value: dt.date | None, bounds: DateBounds, field: str, *, today: dt.date
+) -> str | None:
+    """The message refusing `value` for the field labelled `field`, or None when it is fine."""
+    if value is None:
+        return None
+    problem = bounds.problem(value, today)
+    return None if problem is None else date_message(problem, bounds, field, today)
+
+
+# ---- forms ----------------------------------------------------------------------------------
+
+
+def _label(field: forms.Field, name: str) -> str:
+    return str(field.label) if field.label else name
+
+
+class TextForm(forms.Form):
+    """A form whose text fields are cleaned by `clean_text` after their own cleaning: a
+    Textarea is multi-line, a password is left alone, and a field without `max_length` gets
+    the default bound. A refused text is an error on its field naming it."""
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if not isinstance(field, forms.CharField) or not isinstance(value, str):
+                continue
+            if isinstance(field.widget, forms.PasswordInput):
+                continue
+            try:
+                self.cleaned_data[name] = clean_text(
+                    value,
+                    multiline=isinstance(field.widget, forms.Textarea),
+                    max_length=field.max_length,
+                )
+            except TextRefused as exc:
+                self.add_error(name, text_message(exc, _label(field, name)))
+
+
+# ---- API ------------------------------------------------------------------------------------
+
+
+def _api_text(multiline: bool) -> Any:
+    """The check of an API string; the schema's `Field(max_length=...)` bounds it first."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        try:
+            return clean_text(value, multiline=multiline, max_length=10**6)
+        except TextRefused as exc:
+            field = info.field_name or _("This text")
+            raise PydanticCustomError("text_refused", text_message(exc, field)) from None
+
+    return check
+
+
+#: one line of text (a name, a reason): the schema's Field(max_length=...) bounds it
+Line = Annotated[str, AfterValidator(_api_text(False))]
+#: text of several lines (notes, details)
+Text = Annotated[str, AfterValidator(_api_text(True))]
