@@ -107,7 +107,7 @@ def _api_text(multiline: bool) -> Any:
         try:
             return clean_text(value, multiline=multiline, max_length=10**6)
         except TextRefused as exc:
-            field = info.field_name or _("This text")
+            field = _("This text")  # the error is keyed by the field; its code is no word
             raise PydanticCustomError("text_refused", text_message(exc, field)) from None
 
     return check
