@@ -7,10 +7,6 @@ import secrets
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("FANGKONG_DATA_KEY", secrets.token_urlsafe(48))
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-# Journeys travel weeks through a quarantine with the tokens they issued at the start; the
-# token lifetime tests (api/tests/test_token_lifetime.py) set the real limits themselves.
-os.environ.setdefault("FANGKONG_TOKEN_IDLE_DAYS", "3650")
-os.environ.setdefault("FANGKONG_TOKEN_MAX_DAYS", "3650")
 
 from fangkong.settings import *  # noqa: F403
 

@@ -27,8 +27,7 @@ DEFAULT_IDLE_DAYS, DEFAULT_MAX_DAYS = 7, 30
 
 @pytest.fixture(autouse=True)
 def _default_limits(settings):
-    """The production defaults (test settings make tokens last for years, for journeys that
-    travel through weeks of quarantine with one token)."""
+    """The production defaults, whatever the environment says."""
     settings.FANGKONG_TOKEN_IDLE_DAYS = DEFAULT_IDLE_DAYS
     settings.FANGKONG_TOKEN_MAX_DAYS = DEFAULT_MAX_DAYS
 
