@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Id
+
 
 class ReasonOut(Schema):
     code: str
@@ -44,7 +46,7 @@ class LevelIn(Schema):
 
 class ItemIn(Schema):
     state: str | None = None
-    owner_id: int | None = Field(None, description="A staff member; null to clear the owner")
+    owner_id: Id | None = Field(None, description="A staff member; null to clear the owner")
     note: str | None = Field(None, max_length=2000)
     details: dict[str, Any] | None = Field(
         None,

@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Id, Offset
+
 from .models import (
     Case,
     CaseKind,
@@ -115,11 +117,11 @@ class CaseFilters(Schema):
     )
     kind: CaseKind | None = None
     reason: CaseReason | None = None
-    grid: int | None = None
+    grid: Id | None = None
     flag: str = Field("", description="overdue, ready (for release review) or positive")
     q: str = Field("", max_length=50, description="The start of the person's name")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class TestOut(Schema):
@@ -187,7 +189,7 @@ class ReasonIn(Schema):
 
 
 class StartIn(ReasonIn):
-    room: int | None = Field(None, description="Room id, for centralised quarantine")
+    room: Id | None = Field(None, description="Room id, for centralised quarantine")
 
 
 class ExtendIn(Schema):
@@ -217,16 +219,16 @@ class NoteOut(Schema):
 
 class ResultIn(Schema):
     result: TestItemResult
-    sampled_on: dt.date
+    sampled_on: Day
     lab: str = Field("", max_length=100)
 
 
 class IndexCaseIn(Schema):
     name: str = Field(max_length=100, description="Name or case number")
     kind: IndexCaseKind
-    reported_on: dt.date
-    community: int | None = None
-    resident: int | None = Field(None, description="The resident, when registered")
+    reported_on: Day
+    community: Id | None = None
+    resident: Id | None = Field(None, description="The resident, when registered")
     notes: str = Field("", max_length=5000)
 
 
@@ -254,8 +256,8 @@ class IndexCaseOut(Schema):
 
 
 class CloseContactIn(Schema):
-    index_case_id: int
-    resident_id: int
-    start_date: dt.date | None = Field(None, description="Default: today")
-    room: int | None = Field(None, description="Room id; may be given later")
+    index_case_id: Id
+    resident_id: Id
+    start_date: Day | None = Field(None, description="Default: today")
+    room: Id | None = Field(None, description="Room id; may be given later")
     note: str = Field("", max_length=500)
