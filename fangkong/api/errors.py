@@ -11,9 +11,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -163,9 +163,7 @@ def install(api: NinjaAPI) -> None:
 
     def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         """A bug: the traceback goes to the server's log, the caller gets one sentence."""
-        logger.exception(
-            "Unexpected error in %s %s", request.method, request.path, exc_info=exc
-        )
+        logger.exception("Unexpected error in %s %s", request.method, request.path, exc_info=exc)
         return detail(request, _unexpected_message(), 500)
 
     api.add_exception_handler(Exception, on_unexpected)
@@ -178,3 +176,59 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(HttpError, on_http_error)
+
+
+ERROR_SCHEMA = {
+    "title": "ErrorOut",
+    "type": "object",
+    "description": "Every refusal: one translated sentence; for 422, the messages by field too",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"title": "Detail", "type": "string"},
+        "errors": {
+            "title": "Errors",
+            "type": "object",
+            "description": "422 only: messages by request field ('' for the whole record)",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+
+_REFUSALS = {
+    400: "The body is not valid JSON, or the request is malformed",
+    401: "No valid token or session",
+    403: "Your role does not allow this",
+    404: "Not found, or not in your jurisdiction",
+    413: "The body is larger than the server accepts",
+    422: "A field is missing or not valid; `errors` names it",
+    429: "Too many attempts; wait and try again",
+}
+
+
+def _refusals_of(operation: Mapping[str, Any]) -> list[int]:
+    """The refusals an operation can answer with, from what it takes and how it is guarded."""
+    codes = [422]
+    if operation.get("requestBody"):
+        codes += [400, 413]
+    if operation.get("security"):
+        codes += [401, 403, 404]
+    return sorted(codes)
+
+
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the API's refusals (4xx, with the shared error body) to every operation of an
+    OpenAPI document, where the operation does not declare them itself."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code in _refusals_of(operation):
+                responses.setdefault(
+                    str(code),
+                    {
+                        "description": _REFUSALS[code],
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+    return schema

@@ -158,3 +158,23 @@ def test_no_two_api_schemas_share_a_name():
             continue
         where = f"{cls.__module__}.{cls.__qualname__}"
         assert seen.setdefault(cls.__name__, where) == where, (cls.__name__, seen[cls.__name__])
+
+
+def test_every_operation_documents_its_refusals_with_the_error_body(db):
+    doc = ApiClient().get("/openapi.json").json()
+    error = doc["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["detail"] and "errors" in error["properties"]
+
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"422"}
+            if "requestBody" in operation:
+                expected |= {"400", "413"}
+            if "security" in operation:
+                expected |= {"401", "403", "404"}
+            assert expected <= set(responses), (method, path, sorted(responses))
+            for code in expected:
+                schema = responses[code]["content"]["application/json"]["schema"]
+                assert schema["$ref"].rsplit("/", 1)[1] in ("ErrorOut", "DetailOut"), (path, code)
+    assert "429" in doc["paths"]["/api/v1/auth/token"]["post"]["responses"]
