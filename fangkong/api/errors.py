@@ -25,14 +25,14 @@ if TYPE_CHECKING:
 logger = logging.getLogger("fangkong.api")
 
 
-def _unexpected_message() -> str:
+def unexpected_message() -> str:
     return _(
         "Something went wrong on the server; nothing more was done. Try again later, and tell "
         "the township's administrator if it happens again."
     )
 
 
-def _too_big_message() -> str:
+def too_big_message() -> str:
     return _(
         "The request is too large (at most %(mb)s MB). Send fewer records at a time, or upload "
         "large files through the import page."
@@ -156,7 +156,7 @@ def install(api: NinjaAPI) -> None:
         return detail(request, exc.message, exc.status_code)
 
     def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
-        return detail(request, _too_big_message(), 413)
+        return detail(request, too_big_message(), 413)
 
     def on_suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
         return detail(request, _("The request was malformed and was not accepted."), 400)
@@ -164,7 +164,7 @@ def install(api: NinjaAPI) -> None:
     def on_unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         """A bug: the traceback goes to the server's log, the caller gets one sentence."""
         logger.exception("Unexpected error in %s %s", request.method, request.path, exc_info=exc)
-        return detail(request, _unexpected_message(), 500)
+        return detail(request, unexpected_message(), 500)
 
     api.add_exception_handler(Exception, on_unexpected)
     api.add_exception_handler(RequestDataTooBig, on_too_big)

@@ -209,3 +209,17 @@ def test_an_unexpected_error_is_a_logged_json_500_without_traceback(
     assert "secret internals" not in response.content.decode()
     assert set(body) == {"detail"}
     assert any("secret internals" in (r.exc_text or "") for r in caplog.records)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_what_django_answers_around_the_api_is_json_too(world, settings, debug):
+    settings.DEBUG = debug
+    admin = api(world, "admin_a")
+
+    wrong_method = admin.client.put(PREFIX + "/me", headers=admin.headers)
+    assert_json_error(wrong_method, 405)
+    assert "GET" in wrong_method["Allow"]
+    bad_host = admin.client.get(PREFIX + "/me", headers={**admin.headers, "Host": "evil.example"})
+    assert_json_error(bad_host, 400)
+    # outside the API, pages stay pages
+    assert not admin.client.get("/no-such-page/")["Content-Type"].startswith("application/json")
