@@ -90,6 +90,18 @@ def _message_of(error: Mapping[str, Any]) -> str:
         return _("Enter a number of at least %(min)s.") % {"min": ctx.get("ge", ctx.get("gt"))}
     if kind in ("less_than_equal", "less_than"):
         return _("Enter a number of at most %(max)s.") % {"max": ctx.get("le", ctx.get("lt"))}
+    if kind == "string_too_short":
+        return _("Enter at least %(min)s characters.") % {"min": ctx.get("min_length")}
+    if kind == "too_long":
+        return _("Give at most %(max)s items.") % {"max": ctx.get("max_length")}
+    if kind == "too_short":
+        return _("Give at least %(min)s items.") % {"min": ctx.get("min_length")}
+    if kind.startswith("uuid"):
+        return _("Enter a UUID, such as 123e4567-e89b-12d3-a456-426614174000.")
+    if kind == "string_unicode":
+        return _("This text is not valid Unicode.")
+    if kind == "string_pattern_mismatch":
+        return _("This value has the wrong format.")
     if kind == "finite_number":
         return _("Enter a finite number, such as 36.5.")
     if kind in ("decimal_max_digits", "decimal_whole_digits"):

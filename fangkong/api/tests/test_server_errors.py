@@ -223,3 +223,16 @@ def test_what_django_answers_around_the_api_is_json_too(world, settings, debug):
     assert_json_error(bad_host, 400)
     # outside the API, pages stay pages
     assert not admin.client.get("/no-such-page/")["Content-Type"].startswith("application/json")
+
+
+def test_malformed_text_and_nesting_get_chinese_messages(world, gate):
+    admin = api(world, "admin_a")
+    post = admin.client.post
+    deep = post(PREFIX + "/residents", "[" * 200_000, "application/json", headers=admin.headers)
+    assert_json_error(deep, 400)
+    surrogate = post(
+        PREFIX + "/residents", '{"name": "\\ud800"}', "application/json", headers=admin.headers
+    )
+    assert has_chinese(assert_json_error(surrogate, 422)["errors"]["name"][0])
+    bad_key = api(world, "guard_a1").post("/gate/scan", scan(gate, client_key="not-a-uuid"))
+    assert has_chinese(assert_json_error(bad_key, 422)["errors"]["client_key"][0])
