@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -181,6 +182,9 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(Exception, on_unexpected)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(SuspiciousOperation, on_suspicious)
+    # A multipart body without its boundary, or one cut short: the request's fault, not ours.
+    api.add_exception_handler(MultiPartParserError, on_suspicious)
+    api.add_exception_handler(UnreadablePostError, on_suspicious)
     api.add_exception_handler(DomainError, on_domain_error)
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_unauthenticated)

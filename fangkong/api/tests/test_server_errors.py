@@ -236,3 +236,14 @@ def test_malformed_text_and_nesting_get_chinese_messages(world, gate):
     assert has_chinese(assert_json_error(surrogate, 422)["errors"]["name"][0])
     bad_key = api(world, "guard_a1").post("/gate/scan", scan(gate, client_key="not-a-uuid"))
     assert has_chinese(assert_json_error(bad_key, 422)["errors"]["client_key"][0])
+
+
+def test_a_multipart_body_without_its_boundary_is_400(world):
+    admin = api(world, "admin_a")
+    response = admin.client.post(
+        PREFIX + "/rounds/1/results",
+        b"--x\r\n",
+        content_type="multipart/form-data",
+        headers=admin.headers,
+    )
+    assert_json_error(response, 400)
