@@ -5,7 +5,7 @@ integer, a date computation or a decimal: out of range is a 422 naming the field
 - `Offset`: how many rows a page skips, 0 … one billion.
 - `Temperature`: °C as a finite decimal with at most two decimal places (the policy's plausible
   range is checked by the domain code after it).
-- `Day`: a date a query filters on, 1900-01-01 … 2999-12-31, so a day's start and end (and
+- `Day`: a date in a request, 1890-01-01 … 2999-12-31, so a day's start and end (and
   any time zone conversion) stay within Python's and the database's calendars.
 """
 
@@ -19,7 +19,7 @@ from pydantic import Field
 
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 1_000_000_000
-FIRST_DAY = dt.date(1900, 1, 1)
+FIRST_DAY = dt.date(1890, 1, 1)  # the earliest birth date the registry takes
 LAST_DAY = dt.date(2999, 12, 31)
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
