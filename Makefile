@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-browser check lint format messages bench clean install
+.PHONY: run test test-browser check lint format messages bench clean install fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -32,6 +32,10 @@ test: $(STAMP)
 ## Browser journeys only, in Debian's Chromium; fails instead of skipping when it is missing.
 test-browser: $(STAMP)
 	FANGKONG_REQUIRE_BROWSER=1 $(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+## Fuzz the JSON API with schemathesis against a server of its own (demo township, SQLite).
+fuzz: $(STAMP)
+	bash .ci/fuzz-api
 
 check: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from fangkong.api.errors import not_found as api_not_found
 
 urlpatterns = [
     # First: Django tries the patterns in order, and the API's gate scan is the busiest path
     # (bench/gate_scan.py; resolving it after every page's patterns cost ~0.1 ms a request).
     path("api/v1/", include("fangkong.api.urls")),
+    # Any other address under /api/: the API's JSON 404, not the site's HTML page.
+    re_path(r"^api/", api_not_found),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

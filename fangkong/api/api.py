@@ -6,6 +6,8 @@ a bearer token or the app's session unless it says otherwise (`auth=None`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
@@ -23,7 +25,14 @@ from fangkong.screening.api import router as screening_router
 from . import errors
 from .auth import SessionAuth, TokenAuth
 
-api = NinjaAPI(
+
+class FangkongAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's document, with the refusals (4xx) every operation can answer."""
+        return errors.document(super().get_openapi_schema(**kwargs))
+
+
+api = FangkongAPI(
     title="Fangkong API",
     version="1",
     description=(

@@ -21,6 +21,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import can, require
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
@@ -41,7 +42,7 @@ def _guard(request: HttpRequest) -> User:
     return require(caller(request), Capability.GUARD_GATE)
 
 
-def _gate(user: User, gate_id: int) -> Gate:
+def _gate(user: User, gate_id: Id) -> Gate:
     gate = lookup.gate(gate_id)
     if gate is None or not entries.in_gate_jurisdiction(user, gate):
         raise DomainError(_("There is no gate with this id in your community."), field="gate_id")

@@ -9,21 +9,22 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Id, Offset, Temperature
 from fangkong.core.textfields import Line
 
 from .models import Direction, HealthCode
 
 
 class _Passage(Schema):
-    gate_id: int
+    gate_id: Id
     direction: Direction
     client_key: uuid.UUID = Field(description="Made once per submission; a repeat gets 200")
 
 
 class ScanIn(_Passage):
     code: Line = Field("", max_length=200, description="The text of the pass's QR code")
-    resident_id: int | None = Field(None, description="A resident found by search instead")
-    temperature: Decimal = Field(description="°C, as measured at the gate")
+    resident_id: Id | None = Field(None, description="A resident found by search instead")
+    temperature: Temperature = Field(description="°C, as measured at the gate")
     health_code: HealthCode
 
 
@@ -34,28 +35,28 @@ class VisitorIn(_Passage):
         "id_card", max_length=30, description="id_card, passport, hk_macau_permit, …"
     )
     doc_number: Line = Field(max_length=30)
-    host_id: int = Field(description="The resident of this community visited")
+    host_id: Id = Field(description="The resident of this community visited")
     purpose: Line = Field(max_length=200)
     essential: bool = False
-    temperature: Decimal
+    temperature: Temperature
     health_code: HealthCode
 
 
 class VehicleIn(_Passage):
     plate: Line = Field(max_length=20)
-    driver_id: int | None = Field(None, description="The driver, if a resident")
+    driver_id: Id | None = Field(None, description="The driver, if a resident")
     name: Line = Field("", max_length=50, description="The driver's name, if not a resident")
     phone: Line = Field("", max_length=20)
-    temperature: Decimal | None = None
+    temperature: Temperature | None = None
     health_code: HealthCode | None = None
 
 
-class ReasonOut(Schema):
+class GateReasonOut(Schema):
     code: str
     text: str
 
 
-class PersonOut(Schema):
+class GatePersonOut(Schema):
     name: str
     masked_document: str
 
@@ -63,8 +64,8 @@ class PersonOut(Schema):
 class AnswerOut(Schema):
     entry_id: int
     verdict: str = Field(description="allow or stop")
-    reasons: list[ReasonOut]
-    person: PersonOut
+    reasons: list[GateReasonOut]
+    person: GatePersonOut
 
 
 class EntryOut(Schema):
@@ -79,12 +80,12 @@ class EntryOut(Schema):
     temperature: Decimal | None
     health_code: str
     verdict: str
-    reasons: list[ReasonOut]
+    reasons: list[GateReasonOut]
     handled: bool
 
 
 class EntryFilters(Schema):
-    gate_id: int | None = None
-    day: dt.date | None = None
+    gate_id: Id | None = None
+    day: Day | None = None
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0

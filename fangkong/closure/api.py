@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
@@ -33,7 +34,7 @@ from .schemas import ClosureOut, ItemIn, ItemOut, LevelIn, ReasonOut
 router = Router(tags=["closure"])
 
 
-def _community(user: User, community_id: int) -> Community:
+def _community(user: User, community_id: Id) -> Community:
     require(user, Capability.VIEW_CLOSURE)
     return get_for(user, Community, pk=community_id)
 
@@ -98,12 +99,12 @@ def _closure(community: Community) -> dict[str, Any]:
 
 
 @router.get("/communities/{community_id}/closure", response=ClosureOut)
-def closure(request: HttpRequest, community_id: int) -> dict[str, Any]:
+def closure(request: HttpRequest, community_id: Id) -> dict[str, Any]:
     return _closure(_community(caller(request), community_id))
 
 
 @router.post("/communities/{community_id}/level", response={201: ClosureOut})
-def set_level(request: HttpRequest, community_id: int, payload: LevelIn) -> Status[Any]:
+def set_level(request: HttpRequest, community_id: Id, payload: LevelIn) -> Status[Any]:
     user = caller(request)
     community = _community(user, community_id)
     require(user, Capability.SET_COMMUNITY_LEVEL)
@@ -121,7 +122,7 @@ def set_level(request: HttpRequest, community_id: int, payload: LevelIn) -> Stat
 
 
 @router.patch("/checklist-items/{item_id}", response=ItemOut)
-def update_item(request: HttpRequest, item_id: int, payload: ItemIn) -> ItemOut:
+def update_item(request: HttpRequest, item_id: Id, payload: ItemIn) -> ItemOut:
     user = caller(request)
     require(user, Capability.VIEW_CLOSURE)
     item = get_for(user, ChecklistItem, write=Capability.MANAGE_CLOSURE, pk=item_id)

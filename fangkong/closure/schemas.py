@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Id
 from fangkong.core.textfields import Line, Text
 
 
@@ -46,7 +47,7 @@ class LevelIn(Schema):
 
 class ItemIn(Schema):
     state: Line | None = Field(None, max_length=200)
-    owner_id: int | None = Field(None, description="A staff member; null to clear the owner")
+    owner_id: Id | None = Field(None, description="A staff member; null to clear the owner")
     note: Text | None = Field(None, max_length=2000)
     details: dict[str, Any] | None = Field(
         None,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
@@ -144,25 +145,25 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> dict[str,
 
 
 @router.get("/alerts/{alert_id}", response=AlertOut, tags=["alerts"])
-def get_alert(request: HttpRequest, alert_id: int) -> Alert:
+def get_alert(request: HttpRequest, alert_id: Id) -> Alert:
     return get_for(_reader(request), Alert, pk=alert_id)
 
 
-def _handler(request: HttpRequest, alert_id: int) -> tuple[User, Alert]:
+def _handler(request: HttpRequest, alert_id: Id) -> tuple[User, Alert]:
     user = _reader(request)
     alert = get_for(user, Alert, pk=alert_id, write=Capability.HANDLE_ALERTS)
     return user, alert
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut, tags=["alerts"])
-def acknowledge_alert(request: HttpRequest, alert_id: int) -> Alert:
+def acknowledge_alert(request: HttpRequest, alert_id: Id) -> Alert:
     """Take the alert on. A second caller gets 422 naming who acknowledged it, and when."""
     user, alert = _handler(request, alert_id)
     return actions.acknowledge(alert, by=user)
 
 
 @router.post("/alerts/{alert_id}/contact", response=AlertOut, tags=["alerts"])
-def contact_for_alert(request: HttpRequest, alert_id: int, payload: ContactIn) -> Alert:
+def contact_for_alert(request: HttpRequest, alert_id: Id, payload: ContactIn) -> Alert:
     """A medical institution was contacted; it collects the person at home."""
     user, alert = _handler(request, alert_id)
     return actions.record_contact(alert, by=user, institution=payload.institution)
@@ -170,14 +171,14 @@ def contact_for_alert(request: HttpRequest, alert_id: int, payload: ContactIn) -
 
 @router.post("/alerts/{alert_id}/collected", response=AlertOut, tags=["alerts"])
 def alert_collected(
-    request: HttpRequest, alert_id: int, payload: CollectedIn | None = None
+    request: HttpRequest, alert_id: Id, payload: CollectedIn | None = None
 ) -> Alert:
     user, alert = _handler(request, alert_id)
     return actions.record_collected(alert, by=user, at=payload.at if payload else None)
 
 
 @router.post("/alerts/{alert_id}/close", response=AlertOut, tags=["alerts"])
-def close_alert(request: HttpRequest, alert_id: int, payload: CloseIn) -> Alert:
+def close_alert(request: HttpRequest, alert_id: Id, payload: CloseIn) -> Alert:
     user, alert = _handler(request, alert_id)
     return actions.close(alert, by=user, outcome=str(payload.outcome), notes=payload.notes)
 
@@ -202,7 +203,7 @@ def create_report_link(request: HttpRequest, payload: ReportLinkIn) -> Status[di
 
 
 @router.post("/report-links/{link_id}/revoke", response=ReportLinkRevoked, tags=["report links"])
-def revoke_report_link(request: HttpRequest, link_id: int) -> dict[str, Any]:
+def revoke_report_link(request: HttpRequest, link_id: Id) -> dict[str, Any]:
     user = _reader(request)
     link = get_for(user, ReportLink, pk=link_id, write=Capability.MANAGE_CASES)
     link = actions.revoke_report_link(user, link)

@@ -7,19 +7,19 @@ Names of people are not part of these shapes (the residents API has them, masked
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from enum import StrEnum
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Id, Offset, Temperature
 from fangkong.core.textfields import Line, Text
 
 from .models import Alert, AlertOutcome, AlertStatus, CheckIn, CheckInVia
 
 
 class CheckInIn(Schema):
-    case_id: int = Field(description="The quarantine case of the person")
-    temperature: Decimal = Field(
+    case_id: Id = Field(description="The quarantine case of the person")
+    temperature: Temperature = Field(
         description="°C, kept to one decimal; outside the policy's plausible range "
         "(34.0–43.0 by default) the reading is refused with 422"
     )
@@ -84,10 +84,10 @@ class CheckInOut(Schema):
 
 
 class CheckInFilters(Schema):
-    case_id: int | None = None
-    date: dt.date | None = None
+    case_id: Id | None = None
+    date: Day | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class CheckInPage(Schema):
@@ -110,7 +110,7 @@ class AlertFilters(Schema):
         description="active (default), escalated (open past escalate_at), closed, all",
     )
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class AlertOut(Schema):
@@ -204,7 +204,7 @@ class CloseIn(Schema):
 
 
 class ReportLinkIn(Schema):
-    household_id: int
+    household_id: Id
 
 
 class ReportLinkCreated(Schema):

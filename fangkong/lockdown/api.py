@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Unit, User
@@ -111,7 +112,7 @@ def list_lockdowns(request: HttpRequest, status: str = "active") -> list[dict[st
 
 
 @router.get("/lockdowns/{lockdown_id}", response=LockdownDetailOut)
-def get_lockdown(request: HttpRequest, lockdown_id: int) -> dict[str, Any]:
+def get_lockdown(request: HttpRequest, lockdown_id: Id) -> dict[str, Any]:
     user = require(caller(request), Capability.VIEW_LOCKDOWNS)
     return _detail(_lockdown(user, lockdown_id))
 
@@ -147,7 +148,7 @@ def create_lockdown(request: HttpRequest, payload: LockIn) -> Status[dict[str, A
 
 
 @router.post("/lockdowns/{lockdown_id}/lift", response=LockdownDetailOut)
-def lift_lockdown(request: HttpRequest, lockdown_id: int, payload: LiftIn) -> dict[str, Any]:
+def lift_lockdown(request: HttpRequest, lockdown_id: Id, payload: LiftIn) -> dict[str, Any]:
     """Lift it; 422 listing who is not sampled, missing a result, positive or to retest."""
     user = require(caller(request), Capability.VIEW_LOCKDOWNS)
     ld = _lockdown(user, lockdown_id, write=Capability.MANAGE_LOCKDOWNS)
@@ -203,7 +204,7 @@ def create_supply_request(request: HttpRequest, payload: SupplyRequestIn) -> Sta
 
 @router.post("/supply-requests/{request_id}/assign", response=SupplyRequestOut)
 def assign_supply_request(
-    request: HttpRequest, request_id: int, payload: AssignIn
+    request: HttpRequest, request_id: Id, payload: AssignIn
 ) -> dict[str, Any]:
     user = require(caller(request), Capability.MANAGE_DELIVERIES)
     r = get_for(user, SupplyRequest, pk=request_id, queryset=_request_qs())
@@ -218,7 +219,7 @@ def assign_supply_request(
 
 @router.post("/supply-requests/{request_id}/delivered", response=SupplyRequestOut)
 def deliver_supply_request(
-    request: HttpRequest, request_id: int, payload: DeliveredIn
+    request: HttpRequest, request_id: Id, payload: DeliveredIn
 ) -> dict[str, Any]:
     """The assigned volunteer (or the community's staff) records the delivery; once."""
     user = caller(request)

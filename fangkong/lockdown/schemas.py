@@ -6,6 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Id
 from fangkong.core.textfields import Text
 
 from .models import LockdownStatus, RequestVia, SupplyKind, SupplyStatus, Urgency
@@ -50,9 +51,9 @@ class LockdownDetailOut(LockdownOut):
 
 
 class LockIn(Schema):
-    building_id: int
-    unit_id: int | None = None
-    index_case_id: int | None = None
+    building_id: Id
+    unit_id: Id | None = None
+    index_case_id: Id | None = None
     reason: Text = Field(max_length=2000)
     areas: list[str] | None = None
 
@@ -62,14 +63,14 @@ class LiftIn(Schema):
 
 
 class SupplyRequestIn(Schema):
-    household_id: int
+    household_id: Id
     kind: SupplyKind
     urgency: Urgency = Urgency.NORMAL
     details: Text = Field("", max_length=2000)
 
 
 class AssignIn(Schema):
-    volunteer_id: int
+    volunteer_id: Id
 
 
 class DeliveredIn(Schema):

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.roles import Capability
@@ -24,6 +25,7 @@ from .schemas import (
     CoverageOut,
     ImportJobOut,
     RoundCreated,
+    RoundFilters,
     RoundIn,
     RoundPage,
     SampleIn,
@@ -39,16 +41,14 @@ def _round(request: HttpRequest, pk: int, write: Capability | None = None) -> Ro
 
 
 @router.get("/rounds", response=RoundPage)
-def list_rounds(
-    request: HttpRequest, status: str = "", limit: int = 50, offset: int = 0
-) -> dict[str, Any]:
+def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> dict[str, Any]:
     """Testing rounds of your jurisdiction, newest first."""
     user = require(caller(request), Capability.VIEW_ROUNDS)
     qs = Round.objects.visible_to(user)
-    if status:
-        qs = qs.filter(status=status)
-    limit = min(max(limit, 1), 200)
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    end = filters.offset + filters.limit
+    return {"count": qs.count(), "items": list(qs[filters.offset : end])}
 
 
 @router.post("/rounds", response={201: RoundCreated})
@@ -61,7 +61,7 @@ def create_round(request: HttpRequest, payload: RoundIn) -> Status[dict[str, int
 
 
 @router.get("/rounds/{round_id}/coverage", response=CoverageOut)
-def round_coverage(request: HttpRequest, round_id: int) -> dict[str, Any]:
+def round_coverage(request: HttpRequest, round_id: Id) -> dict[str, Any]:
     """The round's numbers and its coverage by building (least covered first)."""
     rnd = _round(request, round_id)
     members = queries.members_of(caller(request), rnd)
@@ -93,7 +93,7 @@ def round_coverage(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 @router.post("/rounds/{round_id}/samples", response={201: SampleOut})
-def add_sample(request: HttpRequest, round_id: int, payload: SampleIn) -> Status[dict[str, Any]]:
+def add_sample(request: HttpRequest, round_id: Id, payload: SampleIn) -> Status[dict[str, Any]]:
     """Put a person into a tube: by the scanned pass text (`code`) or by `resident_id`."""
     rnd = _round(request, round_id, write=Capability.SAMPLE_TESTS)
     user = caller(request)
@@ -128,7 +128,7 @@ def add_sample(request: HttpRequest, round_id: int, payload: SampleIn) -> Status
 
 @router.post("/rounds/{round_id}/results", response={201: ImportJobOut})
 def upload_results(
-    request: HttpRequest, round_id: int, file: File[UploadedFile]
+    request: HttpRequest, round_id: Id, file: File[UploadedFile]
 ) -> Status[RoundImportJob]:
     """Upload the lab's file: it is checked in the background; the job says what was found.
     Confirm it on the job's page (or it expires)."""
@@ -138,13 +138,13 @@ def upload_results(
 
 
 @router.get("/rounds/imports/{job_id}", response=ImportJobOut)
-def get_import(request: HttpRequest, job_id: int) -> RoundImportJob:
+def get_import(request: HttpRequest, job_id: Id) -> RoundImportJob:
     user = require(caller(request), Capability.RECORD_TESTS)
     return get_for(user, RoundImportJob, pk=job_id)
 
 
 @router.post("/rounds/imports/{job_id}/confirm", response=ImportJobOut)
-def confirm_import(request: HttpRequest, job_id: int) -> RoundImportJob:
+def confirm_import(request: HttpRequest, job_id: Id) -> RoundImportJob:
     """Write a checked file (all or nothing)."""
     user = require(caller(request), Capability.RECORD_TESTS)
     job = get_for(user, RoundImportJob, pk=job_id)

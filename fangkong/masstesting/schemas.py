@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from fangkong.api.types import Id, Offset
 from fangkong.core.textfields import Line
 
 
@@ -24,6 +25,12 @@ class RoundOut(Schema):
     closed_at: dt.datetime | None
 
 
+class RoundFilters(Schema):
+    status: str = Field("", max_length=20, description="open, closed, …; empty for all")
+    limit: int = Field(50, ge=1, le=200)
+    offset: Offset = 0
+
+
 class RoundPage(Schema):
     count: int
     items: list[RoundOut]
@@ -31,7 +38,7 @@ class RoundPage(Schema):
 
 class RoundIn(Schema):
     scope: Line = Field(max_length=20, description="unit, building, grid, community or township")
-    scope_id: int
+    scope_id: Id
     name: Line = Field(max_length=100)
 
 
@@ -67,7 +74,7 @@ class CoverageOut(Schema):
 class SampleIn(Schema):
     tube: Line = Field(max_length=40)
     code: Line = Field("", description="the text of the scanned pass QR", max_length=300)
-    resident_id: int | None = None
+    resident_id: Id | None = None
     pooled: bool = True
 
 

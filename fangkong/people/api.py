@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Building, Grid, Unit, User
@@ -115,7 +116,7 @@ def list_residents(request: HttpRequest, filters: Query[ResidentFilters]) -> dic
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut, tags=["residents"])
-def get_resident(request: HttpRequest, resident_id: int) -> Resident:
+def get_resident(request: HttpRequest, resident_id: Id) -> Resident:
     return _resident_out(_reader(request), resident_id)
 
 
@@ -141,7 +142,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[Residen
 
 
 @router.patch("/residents/{resident_id}", response=ResidentOut, tags=["residents"])
-def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPatch) -> Resident:
+def update_resident(request: HttpRequest, resident_id: Id, payload: ResidentPatch) -> Resident:
     user = _reader(request)
     resident = get_for(user, Resident, write=Capability.EDIT_PEOPLE, pk=resident_id)
     data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
@@ -160,7 +161,7 @@ def update_resident(request: HttpRequest, resident_id: int, payload: ResidentPat
 
 
 @router.post("/residents/{resident_id}/reveal", response=RevealOut, tags=["residents"])
-def reveal(request: HttpRequest, resident_id: int, payload: RevealIn) -> RevealOut:
+def reveal(request: HttpRequest, resident_id: Id, payload: RevealIn) -> RevealOut:
     """The full document number or phone, for a stated reason; the reveal is audited."""
     user = _reader(request)
     resident = get_for(user, Resident, write=Capability.REVEAL_SENSITIVE, pk=resident_id)
@@ -208,7 +209,7 @@ def _household_detail(user: User, pk: int) -> Household:
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut, tags=["households"])
-def get_household(request: HttpRequest, household_id: int) -> Household:
+def get_household(request: HttpRequest, household_id: Id) -> Household:
     return _household_detail(_reader(request), household_id)
 
 
@@ -245,7 +246,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[House
 
 
 @router.patch("/households/{household_id}", response=HouseholdDetailOut, tags=["households"])
-def update_household(request: HttpRequest, household_id: int, payload: HouseholdPatch) -> Household:
+def update_household(request: HttpRequest, household_id: Id, payload: HouseholdPatch) -> Household:
     user = _reader(request)
     household = get_for(user, Household, write=Capability.EDIT_PEOPLE, pk=household_id)
     data = payload.model_dump(exclude_unset=True)

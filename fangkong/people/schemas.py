@@ -11,6 +11,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Id, Offset
 from fangkong.core.textfields import Line, Text
 
 from .models import (
@@ -98,12 +99,12 @@ class ResidentFilters(Schema):
     q: Line = Field(
         "", max_length=50, description="Name, pinyin or initials, document number, phone, address"
     )
-    grid: int | None = None
-    building: int | None = None
+    grid: Id | None = None
+    building: Id | None = None
     tag: VulnerableTag | None = None
     residence_type: ResidenceType | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ResidentIn(Schema):
@@ -112,10 +113,10 @@ class ResidentIn(Schema):
     doc_number: Line = Field("", max_length=30)
     no_doc_reason: Line = Field("", max_length=200)
     gender: Gender | None = Field(None, description="Only needed when there is no ID number")
-    birth_date: dt.date | None = Field(None, description="Only needed when there is no ID number")
+    birth_date: Day | None = Field(None, description="Only needed when there is no ID number")
     phone: Line = Field("", max_length=30)
-    household: int | None = Field(None, description="Household id; or give the grid")
-    grid: int | None = Field(None, description="Grid id, for a person without a household")
+    household: Id | None = Field(None, description="Household id; or give the grid")
+    grid: Id | None = Field(None, description="Grid id, for a person without a household")
     relation: Relation = Relation.HEAD
     residence_type: ResidenceType = ResidenceType.REGISTERED
     tags: list[VulnerableTag] = []
@@ -134,10 +135,10 @@ class ResidentPatch(Schema):
     doc_number: Line | None = Field(None, max_length=30)
     no_doc_reason: Line | None = Field(None, max_length=200)
     gender: Gender | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     phone: Line | None = Field(None, max_length=30)
-    household: int | None = None
-    grid: int | None = None
+    household: Id | None = None
+    grid: Id | None = None
     relation: Relation | None = None
     residence_type: ResidenceType | None = None
     tags: list[VulnerableTag] | None = None
@@ -219,22 +220,22 @@ class HouseholdPage(Schema):
 
 class HouseholdFilters(Schema):
     q: Line = Field("", max_length=100, description="Part of the address")
-    grid: int | None = None
-    building: int | None = None
+    grid: Id | None = None
+    building: Id | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class HouseholdIn(Schema):
     number: Line = Field(max_length=50, description="Room or house number")
-    grid: int | None = Field(None, description="Grid id (village group), for a house")
-    building: int | None = None
-    unit: int | None = None
-    cadre: int | None = None
-    medic: int | None = None
+    grid: Id | None = Field(None, description="Grid id (village group), for a house")
+    building: Id | None = None
+    unit: Id | None = None
+    cadre: Id | None = None
+    medic: Id | None = None
 
 
 class HouseholdPatch(Schema):
     number: Line | None = Field(None, max_length=50)
-    cadre: int | None = None
-    medic: int | None = None
+    cadre: Id | None = None
+    medic: Id | None = None

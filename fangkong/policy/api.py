@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
@@ -88,7 +89,7 @@ def list_versions(request: HttpRequest, filters: Query[PolicyPageFilters]) -> di
 
 
 @router.get("/policy-versions/{version_id}", response=PolicyDetailOut, tags=["policy versions"])
-def get_version(request: HttpRequest, version_id: int) -> Policy:
+def get_version(request: HttpRequest, version_id: Id) -> Policy:
     """One version with every number it holds (`rules`)."""
     return _version(_reader(request), version_id)
 
@@ -121,7 +122,7 @@ def create_version(request: HttpRequest, payload: PolicyIn) -> Status[Policy]:
     response=PolicyDetailOut,
     tags=["policy versions"],
 )
-def activate_version(request: HttpRequest, version_id: int, payload: ActivateIn) -> Policy:
+def activate_version(request: HttpRequest, version_id: Id, payload: ActivateIn) -> Policy:
     """Put a draft of your township in force from `effective_from` (today or later).
     Decisions already taken keep the version they were made under."""
     user = _reader(request)
@@ -137,7 +138,7 @@ def activate_version(request: HttpRequest, version_id: int, payload: ActivateIn)
     response=PolicyDetailOut,
     tags=["policy versions"],
 )
-def withdraw_version(request: HttpRequest, version_id: int, payload: WithdrawIn) -> Policy:
+def withdraw_version(request: HttpRequest, version_id: Id, payload: WithdrawIn) -> Policy:
     """Set a draft of your township aside, with the reason."""
     user = _reader(request)
     policy = _version(user, version_id, write=Capability.MANAGE_POLICY)
@@ -178,7 +179,7 @@ def list_areas(request: HttpRequest, filters: Query[RiskAreaFilters]) -> dict[st
 
 
 @router.get("/risk-areas/{area_id}", response=RiskAreaOut, tags=["risk areas"])
-def get_area(request: HttpRequest, area_id: int) -> RiskArea:
+def get_area(request: HttpRequest, area_id: Id) -> RiskArea:
     return get_for(_area_reader(request), RiskArea, pk=area_id)
 
 
@@ -200,7 +201,7 @@ def create_area(request: HttpRequest, payload: RiskAreaIn) -> Status[RiskArea]:
 
 
 @router.post("/risk-areas/{area_id}/end", response=RiskAreaOut, tags=["risk areas"])
-def end_area(request: HttpRequest, area_id: int, payload: EndIn) -> RiskArea:
+def end_area(request: HttpRequest, area_id: Id, payload: EndIn) -> RiskArea:
     """Record the last day an area is at risk (township admins)."""
     user = _area_reader(request)
     area = get_for(user, RiskArea, pk=area_id, write=Capability.MANAGE_POLICY)

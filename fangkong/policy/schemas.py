@@ -13,6 +13,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Offset
 from fangkong.core.textfields import Line, Text
 
 from .models import Policy, PolicyStatus, RiskArea
@@ -79,15 +80,15 @@ class PolicyPage(Schema):
 
 class PolicyPageFilters(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class PolicyIn(Schema):
     name: Line = Field(max_length=200)
-    effective_from: dt.date = Field(description="Planned date; confirmed when activating")
+    effective_from: Day = Field(description="Planned date; confirmed when activating")
     source_title: Line = Field(max_length=300, description="The document the numbers follow")
     source_number: Line = Field("", max_length=100)
-    source_date: dt.date | None = None
+    source_date: Day | None = None
     rules: dict[str, Any] = Field(
         default_factory=dict,
         description=(
@@ -98,7 +99,7 @@ class PolicyIn(Schema):
 
 
 class ActivateIn(Schema):
-    effective_from: dt.date = Field(description="Today or later")
+    effective_from: Day = Field(description="Today or later")
 
 
 class WithdrawIn(Schema):
@@ -127,14 +128,14 @@ class RiskAreaPage(Schema):
 
 
 class RiskAreaFilters(Schema):
-    on: dt.date | None = Field(None, description="Only areas at risk on this day")
+    on: Day | None = Field(None, description="Only areas at risk on this day")
     level: AreaLevel | None = None
     status: AreaStatus | None = Field(
         None, description="in_force / ended (before `on`, default today) / all; default all"
     )
     q: Line = Field("", max_length=50, description="Part of the place name, or a code prefix")
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class RiskAreaIn(Schema):
@@ -142,10 +143,10 @@ class RiskAreaIn(Schema):
         max_length=200, description='Free text, resolved offline: "河北省石家庄市藁城区增村镇"'
     )
     level: AreaLevel
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: Day | None = None
     source: Line = Field("", max_length=300, description="The announcement")
 
 
 class EndIn(Schema):
-    end: dt.date = Field(description="The last day at risk")
+    end: Day = Field(description="The last day at risk")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
@@ -130,27 +131,27 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut)
-def get_case(request: HttpRequest, case_id: int) -> Case:
+def get_case(request: HttpRequest, case_id: Id) -> Case:
     """A case with its tests, signatures and what still blocks its release."""
     return _detail(_reader(request), case_id)
 
 
 @router.post("/cases/{case_id}/start", response=CaseDetailOut)
-def start_case(request: HttpRequest, case_id: int, payload: StartIn) -> Case:
+def start_case(request: HttpRequest, case_id: Id, payload: StartIn) -> Case:
     user, case = _writer(request, case_id)
     actions.start_quarantine(case, by=user, room=_room(user, payload.room), reason=payload.reason)
     return _detail(user, case_id)
 
 
 @router.post("/cases/{case_id}/extend", response=CaseDetailOut)
-def extend_case(request: HttpRequest, case_id: int, payload: ExtendIn) -> Case:
+def extend_case(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Case:
     user, case = _writer(request, case_id)
     actions.extend(case, by=user, days=payload.days, reason=payload.reason)
     return _detail(user, case_id)
 
 
 @router.post("/cases/{case_id}/review", response=CaseDetailOut)
-def review_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Case:
+def review_case(request: HttpRequest, case_id: Id, payload: ReasonIn) -> Case:
     """in_quarantine → release_review; 422 listing what blocks it (but the signatures)."""
     user, case = _writer(request, case_id)
     actions.request_release_review(case, by=user, reason=payload.reason)
@@ -158,7 +159,7 @@ def review_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Case:
 
 
 @router.post("/cases/{case_id}/sign", response=CaseDetailOut)
-def sign_case(request: HttpRequest, case_id: int, payload: SignIn) -> Case:
+def sign_case(request: HttpRequest, case_id: Id, payload: SignIn) -> Case:
     """One release signature: `cadre` (SIGN_AS_CADRE) or `medic` (SIGN_AS_MEDIC)."""
     user = _reader(request)
     if not (can(user, Capability.SIGN_AS_CADRE) or can(user, Capability.SIGN_AS_MEDIC)):
@@ -169,7 +170,7 @@ def sign_case(request: HttpRequest, case_id: int, payload: SignIn) -> Case:
 
 
 @router.post("/cases/{case_id}/release", response=CaseDetailOut)
-def release_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Case:
+def release_case(request: HttpRequest, case_id: Id, payload: ReasonIn) -> Case:
     """release_review → released; 422 listing every blocker."""
     user, case = _writer(request, case_id)
     actions.release(case, by=user, reason=payload.reason)
@@ -177,26 +178,26 @@ def release_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> Case:
 
 
 @router.post("/cases/{case_id}/refer", response=CaseDetailOut)
-def refer_case(request: HttpRequest, case_id: int, payload: ReferIn) -> Case:
+def refer_case(request: HttpRequest, case_id: Id, payload: ReferIn) -> Case:
     user, case = _writer(request, case_id)
     actions.refer_to_hospital(case, by=user, hospital=payload.hospital, reason=payload.reason)
     return _detail(user, case_id)
 
 
 @router.post("/cases/{case_id}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status[CounsellingNote]:
+def add_note(request: HttpRequest, case_id: Id, payload: NoteIn) -> Status[CounsellingNote]:
     user, case = _writer(request, case_id)
     return Status(201, actions.add_counselling_note(case, by=user, text=payload.text))
 
 
 @router.get("/cases/{case_id}/tests", response=list[TestOut])
-def list_tests(request: HttpRequest, case_id: int) -> list[TestItem]:
+def list_tests(request: HttpRequest, case_id: Id) -> list[TestItem]:
     case = get_for(_reader(request), Case, pk=case_id)
     return _tests(case)
 
 
 @router.post("/tests/{test_id}/result", response=TestOut)
-def record_result(request: HttpRequest, test_id: int, payload: ResultIn) -> TestItem:
+def record_result(request: HttpRequest, test_id: Id, payload: ResultIn) -> TestItem:
     """The result of one scheduled test (RECORD_TESTS). An invalid result schedules a retest."""
     user = _reader(request)
     item = get_for(user, TestItem, pk=test_id, write=Capability.RECORD_TESTS)

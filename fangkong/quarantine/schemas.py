@@ -8,6 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Id, Offset
 from fangkong.core.textfields import Line, Text
 
 from .models import (
@@ -118,13 +119,13 @@ class CaseFilters(Schema):
     )
     kind: CaseKind | None = None
     reason: CaseReason | None = None
-    grid: int | None = None
+    grid: Id | None = None
     flag: Line = Field(
         "", max_length=20, description="overdue, ready (for release review) or positive"
     )
     q: Line = Field("", max_length=50, description="The start of the person's name")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class TestOut(Schema):
@@ -192,7 +193,7 @@ class ReasonIn(Schema):
 
 
 class StartIn(ReasonIn):
-    room: int | None = Field(None, description="Room id, for centralised quarantine")
+    room: Id | None = Field(None, description="Room id, for centralised quarantine")
 
 
 class ExtendIn(Schema):
@@ -222,16 +223,16 @@ class NoteOut(Schema):
 
 class ResultIn(Schema):
     result: TestItemResult
-    sampled_on: dt.date
+    sampled_on: Day
     lab: Line = Field("", max_length=100)
 
 
 class IndexCaseIn(Schema):
     name: Line = Field(max_length=100, description="Name or case number")
     kind: IndexCaseKind
-    reported_on: dt.date
-    community: int | None = None
-    resident: int | None = Field(None, description="The resident, when registered")
+    reported_on: Day
+    community: Id | None = None
+    resident: Id | None = Field(None, description="The resident, when registered")
     notes: Text = Field("", max_length=5000)
 
 
@@ -278,8 +279,8 @@ class IndexCaseOut(Schema):
 
 
 class CloseContactIn(Schema):
-    index_case_id: int
-    resident_id: int
-    start_date: dt.date | None = Field(None, description="Default: today")
-    room: int | None = Field(None, description="Room id; may be given later")
+    index_case_id: Id
+    resident_id: Id
+    start_date: Day | None = Field(None, description="Default: today")
+    room: Id | None = Field(None, description="Room id; may be given later")
     note: Text = Field("", max_length=500)

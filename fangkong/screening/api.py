@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
 from fangkong.api.auth import caller
+from fangkong.api.types import Id
 from fangkong.core import sealing
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
@@ -32,10 +33,11 @@ from fangkong.people.models import Household, Resident
 
 from . import actions
 from .actions import Arrival, CertificateInput, ObservationInput, StayInput
-from .models import Refusal, RefusalStatus, Registration, TestTask
+from .models import Refusal, Registration, TestTask
 from .schemas import (
     ConfirmIn,
     HandleIn,
+    RefusalFilters,
     RefusalIn,
     RefusalOut,
     RefusalPage,
@@ -199,14 +201,12 @@ def list_returnees(request: HttpRequest, filters: Query[ReturneeFilters]) -> dic
 
 
 @router.get("/returnees/{registration_id}", response=ReturneeDetailOut)
-def get_returnee(request: HttpRequest, registration_id: int) -> Registration:
+def get_returnee(request: HttpRequest, registration_id: Id) -> Registration:
     return _out(require(caller(request), Capability.VIEW_CASES), registration_id)
 
 
 @router.post("/returnees/{registration_id}/confirm", response=ReturneeOut)
-def confirm_returnee(
-    request: HttpRequest, registration_id: int, payload: ConfirmIn
-) -> Registration:
+def confirm_returnee(request: HttpRequest, registration_id: Id, payload: ConfirmIn) -> Registration:
     """Confirm a self-registration against a resident (or a new one in a household): the
     decision is taken now."""
     user = require(caller(request), Capability.VIEW_CASES)
@@ -227,7 +227,7 @@ def confirm_returnee(
 
 
 @router.post("/returnees/{registration_id}/reject", response=ReturneeOut)
-def reject_returnee(request: HttpRequest, registration_id: int, payload: RejectIn) -> Registration:
+def reject_returnee(request: HttpRequest, registration_id: Id, payload: RejectIn) -> Registration:
     user = require(caller(request), Capability.VIEW_CASES)
     reg = get_for(user, Registration, write=Capability.SCREEN_RETURNEES, pk=registration_id)
     actions.reject_registration(user, reg, reason=payload.reason)
@@ -236,7 +236,7 @@ def reject_returnee(request: HttpRequest, registration_id: int, payload: RejectI
 
 @router.post("/returnees/{registration_id}/test-result", response=ReturneeOut)
 def record_test_task_result(
-    request: HttpRequest, registration_id: int, payload: TestResultIn
+    request: HttpRequest, registration_id: Id, payload: TestResultIn
 ) -> Registration:
     """The result of a low-risk arrival's 24-hour test."""
     user = require(caller(request), Capability.VIEW_CASES)
@@ -275,15 +275,13 @@ def record_refusal(request: HttpRequest, payload: RefusalIn) -> Status[Refusal]:
 
 
 @router.get("/refusals", response=RefusalPage)
-def list_refusals(
-    request: HttpRequest, status: RefusalStatus | None = None, limit: int = 50, offset: int = 0
-) -> dict[str, Any]:
+def list_refusals(request: HttpRequest, filters: Query[RefusalFilters]) -> dict[str, Any]:
     """Refusals of your jurisdiction (the police officer's worklist), latest first."""
     user = require(caller(request), Capability.VIEW_REFERRALS)
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    limit, offset = filters.limit, filters.offset
     qs = Refusal.objects.visible_to(user)
-    if status:
-        qs = qs.filter(status=str(status))
+    if filters.status:
+        qs = qs.filter(status=str(filters.status))
     return {
         "count": qs.count(),
         "limit": limit,
@@ -293,7 +291,7 @@ def list_refusals(
 
 
 @router.post("/refusals/{refusal_id}/handle", response=RefusalOut)
-def handle_refusal(request: HttpRequest, refusal_id: int, payload: HandleIn) -> Refusal:
+def handle_refusal(request: HttpRequest, refusal_id: Id, payload: HandleIn) -> Refusal:
     """The police officer records what was done about a referral."""
     user = require(caller(request), Capability.VIEW_REFERRALS)
     refusal = get_for(user, Refusal, pk=refusal_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from fangkong.api.types import Day, Id, Offset
 from fangkong.core.textfields import Line, Text
 from fangkong.people.models import Relation
 from fangkong.policy.models import RiskLevel
@@ -42,12 +43,12 @@ class StayIn(Schema):
         max_length=200,
         description='Free text, resolved offline to a division code: "湖北省武汉市江汉区民族街道"',
     )
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class CertificateIn(Schema):
-    date: dt.date = Field(description="Sampling date of the nucleic-acid test")
+    date: Day = Field(description="Sampling date of the nucleic-acid test")
     result: TestResult
     institution: Line = Field("", max_length=100)
 
@@ -67,12 +68,12 @@ class ReturneeIn(Schema):
     required)."""
 
     person: PersonIn | None = None
-    resident_id: int | None = None
-    household_id: int | None = Field(
+    resident_id: Id | None = None
+    household_id: Id | None = Field(
         None, description="Household of a new resident (when `person` is not found)"
     )
     relation: Relation = Field(Relation.OTHER, description="Of a new resident")
-    arrival_date: dt.date
+    arrival_date: Day
     stays: list[StayIn] = Field(max_length=20)
     certificate: CertificateIn | None = None
     arrival_place: Line = Field("", max_length=200)
@@ -231,18 +232,18 @@ class ReturneeFilters(Schema):
     status: RegistrationStatus | None = None
     level: RiskLevel | None = None
     measure: Measure | None = None
-    arrival_from: dt.date | None = None
-    arrival_to: dt.date | None = None
-    grid: int | None = None
+    arrival_from: Day | None = None
+    arrival_to: Day | None = None
+    grid: Id | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class ConfirmIn(Schema):
     """The resident the self-registration is about, or the household of a new resident."""
 
-    resident_id: int | None = None
-    household_id: int | None = None
+    resident_id: Id | None = None
+    household_id: Id | None = None
     relation: Relation = Relation.OTHER
 
 
@@ -255,10 +256,10 @@ class TestResultIn(Schema):
 
 
 class RefusalIn(Schema):
-    resident_id: int
+    resident_id: Id
     kind: RefusalKind
     details: Text = Field(max_length=2000)
-    registration_id: int | None = None
+    registration_id: Id | None = None
 
 
 class RefusalOut(Schema):
@@ -281,6 +282,12 @@ class RefusalOut(Schema):
     @staticmethod
     def resolve_masked_id_number(obj: Refusal) -> str:
         return obj.resident.masked_doc_number
+
+
+class RefusalFilters(Schema):
+    status: RefusalStatus | None = None
+    limit: int = Field(50, ge=1, le=500)
+    offset: Offset = 0
 
 
 class RefusalPage(Schema):

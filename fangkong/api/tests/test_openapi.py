@@ -127,3 +127,56 @@ def test_the_docs_page_loads_its_assets_from_the_app_not_a_cdn(db, local_static)
     assert all(s.startswith("/static/") for s in sources), sources
     assert "https://" not in html
     assert '"validatorUrl": null' in html  # no call to validator.swagger.io
+
+
+def test_gate_reasons_are_documented_as_they_are_returned(db):
+    doc = ApiClient().get("/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+
+    for operation, status in (("/api/v1/gate/scan", "201"), ("/api/v1/gate/entries", "200")):
+        method = "post" if operation.endswith("scan") else "get"
+        body = doc["paths"][operation][method]["responses"][status]["content"]["application/json"]
+        ref = body["schema"].get("$ref") or body["schema"]["items"]["$ref"]
+        reasons = schemas[ref.rsplit("/", 1)[1]]["properties"]["reasons"]["items"]["$ref"]
+        reason = schemas[reasons.rsplit("/", 1)[1]]
+        assert set(reason["required"]) == {"code", "text"}
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI components are keyed by class name: a second class of the same name would
+    silently replace the first one's documentation."""
+    from ninja import Schema
+
+    import fangkong.api.api  # noqa: F401 - every router and its schemas
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    seen: dict[str, str] = {}
+    for cls in subclasses(Schema):
+        if not cls.__module__.startswith("fangkong.") or ".tests" in cls.__module__:
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        assert seen.setdefault(cls.__name__, where) == where, (cls.__name__, seen[cls.__name__])
+
+
+def test_every_operation_documents_its_refusals_with_the_error_body(db):
+    doc = ApiClient().get("/openapi.json").json()
+    error = doc["components"]["schemas"]["ErrorOut"]
+    assert error["required"] == ["detail"] and "errors" in error["properties"]
+
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            expected = {"422"}
+            if "requestBody" in operation:
+                expected |= {"400", "413"}
+            if "security" in operation:
+                expected |= {"401", "403", "404"}
+            assert expected <= set(responses), (method, path, sorted(responses))
+            for code in expected:
+                schema = responses[code]["content"]["application/json"]["schema"]
+                assert schema["$ref"].rsplit("/", 1)[1] in ("ErrorOut", "DetailOut"), (path, code)
+    assert "429" in doc["paths"]["/api/v1/auth/token"]["post"]["responses"]

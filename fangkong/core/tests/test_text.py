@@ -193,4 +193,6 @@ def test_the_api_types_refuse_and_normalise(english):
     with pytest.raises(ValidationError) as refused:
         _Body(name="张\x00三")
     error = refused.value.errors()[0]
-    assert error["type"] == "text_refused" and "This text contains an empty character" in error["msg"]
+    assert (
+        error["type"] == "text_refused" and "This text contains an empty character" in error["msg"]
+    )
