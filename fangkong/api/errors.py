@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,13 @@ def _field_of(loc: Sequence[Any]) -> str:
     return parts[0] if parts else ""
 
 
+def _is_day(bound: Any) -> bool:
+    """A bound of a date field (pydantic may hand it over as a date or as its ISO text)."""
+    return isinstance(bound, dt.date) or (
+        isinstance(bound, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", bound) is not None
+    )
+
+
 def _message_of(error: Mapping[str, Any]) -> str:
     """A sentence a person can act on, for the usual kinds of pydantic error."""
     kind = error.get("type", "")
@@ -81,8 +89,8 @@ def _message_of(error: Mapping[str, Any]) -> str:
         return _("Choose one of these codes: %(values)s.") % {"values": values}
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("Enter a whole number.")
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than") and (
-        isinstance(ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt")))), dt.date)
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than") and _is_day(
+        ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
     ):
         if kind.startswith("greater"):
             return _("Enter a date on or after %(min)s.") % {"min": ctx.get("ge", ctx.get("gt"))}

@@ -10,9 +10,11 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from .textfields import Line
+
 
 class Credentials(Schema):
-    username: str = Field(max_length=150)
+    username: Line = Field(max_length=150)
     password: str = Field(max_length=128)
     #: the current code of the authenticator app; required for township administrators
     otp: str | None = Field(default=None, max_length=8)

@@ -76,7 +76,7 @@ def test_the_page_refuses_with_a_chinese_message_and_writes_nothing(
         ({"name": BIDI_NAME}, "name", "改变文字方向的不可见字符"),
         ({"name": NUL_NAME}, "name", "空字符"),
         ({"notes": "第一行\n\u202e第二行"}, "notes", "改变文字方向"),
-        (OLD_PASSPORT, "birth_date", "出生日期不能早于 1890-01-01"),
+        (OLD_PASSPORT, "birth_date", "请输入 1890-01-01 或之后的日期"),
     ],
 )
 def test_the_api_refuses_with_a_chinese_message_and_writes_nothing(
