@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import DomainError
-from fangkong.core.models import Building, Community, Grid, Township, Unit, User
+from fangkong.core.models import Building, Community, Grid, Unit, User
 from fangkong.core.scoping import jurisdiction_level
 
 from .models import MemberResult, Round, RoundMember, ScopeKind
@@ -144,7 +144,7 @@ def is_township_level(user: User) -> bool:
 def scope_for(user: User, kind: str, scope_id: int | None) -> Scope:
     """The place of `kind` and id inside the user's jurisdiction, else DomainError."""
     if kind == ScopeKind.TOWNSHIP:
-        own = Township.objects.get(pk=user.township_id) if is_township_level(user) else None
+        own = user.township if is_township_level(user) else None
         if own is None or (scope_id is not None and scope_id != own.pk):
             raise DomainError(
                 _("Only the township may open a round for the whole township."), field="scope"
