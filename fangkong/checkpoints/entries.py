@@ -46,6 +46,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
 from fangkong.core.models import AuditAction, User
 from fangkong.core.roles import Capability
+from fangkong.core.scoping import covers
 from fangkong.lockdown.models import LockdownMember
 from fangkong.people.identity import InvalidDocument, parse_document
 from fangkong.people.models import Resident
@@ -65,7 +66,6 @@ from .models import (
     HealthCode,
     Pass,
 )
-from .passes import in_jurisdiction
 from .payload import BadPayload, pass_number_of
 from .plates import InvalidPlate, normalise_plate
 
@@ -97,12 +97,8 @@ def check_guard(by: User, gate: Gate) -> None:
 
 
 def in_gate_jurisdiction(user: User, gate: Gate) -> bool:
-    if user.is_superuser:
-        return True
-    level, key = user.scope
-    if level == "grid":
-        return user.community_id == gate.community_id
-    return {"township": gate.township_id, "community": gate.community_id}.get(level or "") == key
+    """A gate is its community's: every staff member of the community (and its township)."""
+    return covers(user, gate)
 
 
 def parse_temperature(raw: Any, rules: PolicyRules, *, required: bool = True) -> Decimal | None:
@@ -708,7 +704,6 @@ __all__ = [
     "check_guard",
     "gates_for",
     "handle_stop",
-    "in_jurisdiction",
     "record_resident",
     "record_scan",
     "record_vehicle",

@@ -18,6 +18,7 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Building, Community, User
 from fangkong.core.roles import Capability
+from fangkong.core.scoping import covers
 from fangkong.people.models import Resident
 
 from .models import Pass
@@ -25,26 +26,10 @@ from .models import Pass
 PASS_FIELDS = ("resident", "community", "grid", "number", "issued_at", "revoked_at")
 
 
-def in_jurisdiction(user: User, *, township_id: int, community_id: int, grid_id: int) -> bool:
-    if user.is_superuser:
-        return True
-    level, key = user.scope
-    return {
-        "township": township_id,
-        "community": community_id,
-        "grid": grid_id,
-    }.get(level or "") == key
-
-
 def _check_may_issue(by: User, resident: Resident) -> None:
     if not by.can(Capability.ISSUE_PASSES):
         raise DomainError(_("Your role does not issue passes."))
-    if not in_jurisdiction(
-        by,
-        township_id=resident.township_id,
-        community_id=resident.community_id,
-        grid_id=resident.grid_id,
-    ):
+    if not covers(by, resident):
         raise DomainError(_("This resident is not in your jurisdiction."))
     if resident.merged_into_id is not None:
         raise DomainError(_("This record was merged into another; use that one."))
@@ -94,9 +79,7 @@ def _revoke(by: User, card: Pass, reason: str) -> Pass:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the pass is revoked."), field="reason")
-    if not by.can(Capability.ISSUE_PASSES) or not in_jurisdiction(
-        by, township_id=card.township_id, community_id=card.community_id, grid_id=card.grid_id
-    ):
+    if not by.can(Capability.ISSUE_PASSES) or not covers(by, card):
         raise DomainError(_("This pass is not in your jurisdiction."))
     card = Pass.objects.select_for_update().get(pk=card.pk)
     if card.revoked_at is not None:
@@ -136,9 +119,7 @@ def issue_missing(by: User, building: Building) -> list[Pass]:
     audit entry (on the building) listing the numbers issued."""
     grid = building.grid
     community = grid.community
-    if not by.can(Capability.ISSUE_PASSES) or not in_jurisdiction(
-        by, township_id=community.township_id, community_id=community.pk, grid_id=grid.pk
-    ):
+    if not by.can(Capability.ISSUE_PASSES) or not covers(by, grid):
         raise DomainError(_("This building is not in your jurisdiction."))
     locked = _lock_community(community.pk)
     residents = list(

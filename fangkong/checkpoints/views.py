@@ -336,18 +336,7 @@ def _issuer(request: HttpRequest) -> User:
 
 
 def _buildings(user: User) -> Any:
-    scope, key = user.scope
-    qs = Building.objects.all()
-    path = {
-        "township": "grid__community__township_id",
-        "community": "grid__community_id",
-        "grid": "grid_id",
-    }
-    if user.is_superuser:
-        return qs
-    if scope not in path:
-        return qs.none()
-    return qs.filter(**{path[scope]: key})
+    return Building.objects.in_jurisdiction(user)
 
 
 @login_required

@@ -26,6 +26,7 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Community, Grid, User
 from fangkong.core.roles import Capability
+from fangkong.core.scoping import covers, jurisdiction_level
 
 from . import checklist as rule
 from .board import facts_of_item, reason_text
@@ -62,6 +63,12 @@ def _inside(by: User, community: Community) -> bool:
     return Community.objects.visible_to(by).filter(pk=community.pk).exists()
 
 
+def is_township_of(user: User, community: Community) -> bool:
+    """Whether `user` is staff of the community's township itself (or a superuser): who sets
+    its risk level."""
+    return user.is_superuser or (jurisdiction_level(user) == "township" and covers(user, community))
+
+
 def _check(by: User, capability: Capability, community: Community) -> None:
     if not by.can(capability):
         raise DomainError(_("Your role may not do this."))
@@ -72,7 +79,7 @@ def _check(by: User, capability: Capability, community: Community) -> None:
 def _check_level_setter(by: User, community: Community) -> None:
     if not by.can(Capability.SET_COMMUNITY_LEVEL):
         raise DomainError(_("Only the township sets a community's risk level."))
-    if not by.is_superuser and (by.scope != ("township", community.township_id)):
+    if not is_township_of(by, community):
         raise DomainError(_("Only the township of this community sets its risk level."))
 
 
@@ -219,10 +226,7 @@ def _check_owner(owner: User, item: ChecklistItem) -> None:
     ok = (
         owner.is_active
         and owner.can(Capability.VIEW_CLOSURE)
-        and (
-            owner.community_id == item.community_id
-            or (owner.community_id is None and owner.township_id == item.township_id)
-        )
+        and covers(owner, township_id=item.township_id, community_id=item.community_id)
     )
     if not ok:
         raise DomainError(
@@ -489,10 +493,7 @@ def add_member(
     duty = " ".join((duty or "").split())
     phone = "".join((phone or "").split())
     if user is not None:
-        inside = user.community_id == community.pk or (
-            user.community_id is None and user.township_id == community.township_id
-        )
-        if not (user.is_active and inside):
+        if not (user.is_active and covers(user, community)):
             raise DomainError(
                 _("Choose a staff member of this community or its township."), field="user"
             )

@@ -108,7 +108,7 @@ def set_level(request: HttpRequest, community_id: Id, payload: LevelIn) -> Statu
     user = caller(request)
     community = _community(user, community_id)
     require(user, Capability.SET_COMMUNITY_LEVEL)
-    if not (user.is_superuser or user.scope == ("township", community.township_id)):
+    if not actions.is_township_of(user, community):
         raise Http404
     if payload.follow_county and payload.level:
         raise DomainError(_("Give a level or follow the county, not both."), field="level")

@@ -50,9 +50,7 @@ HISTORY_SHOWN = 50
 
 
 def _may_set_level(user: Any, community: Community) -> bool:
-    return can(user, Capability.SET_COMMUNITY_LEVEL) and (
-        user.is_superuser or user.scope == ("township", community.township_id)
-    )
+    return can(user, Capability.SET_COMMUNITY_LEVEL) and actions.is_township_of(user, community)
 
 
 def _owners(community: Community) -> QuerySet[User]:

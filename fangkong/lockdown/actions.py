@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
-from fangkong.core.models import AuditAction, Building, Grid, Unit, User
+from fangkong.core.models import AuditAction, Building, Unit, User
 from fangkong.core.roles import Capability, Role
+from fangkong.core.scoping import covers
 from fangkong.masstesting.actions import add_to_round
 from fangkong.masstesting.models import Round, RoundMember, RoundStatus
 from fangkong.masstesting.rounds import open_round
@@ -54,20 +55,6 @@ def default_areas() -> list[str]:
 
 
 # --- who may ----------------------------------------------------------------------------------
-
-
-def in_jurisdiction(user: User | None, grid: Grid) -> bool:
-    """Whether `grid` lies inside the user's jurisdiction (None: the system itself)."""
-    if user is None or user.is_superuser:
-        return True
-    level, key = user.scope
-    if level == "grid":
-        return grid.pk == key
-    if level == "community":
-        return grid.community_id == key
-    if level == "township":
-        return grid.community.township_id == key
-    return False
 
 
 def _require(user: User | None, capability: Capability, message: str) -> None:
@@ -161,7 +148,7 @@ def lock(
     )
     grid = building.grid
     # Neither refusal names what it refuses: it may lie outside the user's jurisdiction.
-    if not in_jurisdiction(by, grid):
+    if by is not None and not covers(by, grid):
         raise DomainError(_("This building is outside your jurisdiction."))
     if unit is not None and unit.building_id != building.pk:
         raise DomainError(
@@ -517,7 +504,7 @@ def request_supplies(
         raise DomainError(errors=errors)
     if via == RequestVia.STAFF:
         _require(by, Capability.MANAGE_DELIVERIES, _("Only the community's staff take requests."))
-        if by is not None and not in_jurisdiction(by, household.grid):
+        if by is not None and not covers(by, household.grid):
             raise DomainError(_("This household is outside your jurisdiction."))
     request = SupplyRequest.objects.create(
         township_id=household.township_id,
@@ -578,7 +565,7 @@ def assign(by: User | None, request: SupplyRequest, *, volunteer: User) -> Suppl
     _require(by, Capability.MANAGE_DELIVERIES, _("Only the community's staff assign deliveries."))
     request = _locked_request(request)
     _refuse_finished(request)
-    if by is not None and not in_jurisdiction(by, request.household.grid):
+    if by is not None and not covers(by, request.household.grid):
         raise DomainError(_("This household is outside your jurisdiction."))
     if (
         volunteer.role != Role.VOLUNTEER
@@ -613,7 +600,7 @@ def cancel(by: User | None, request: SupplyRequest, *, reason: str) -> SupplyReq
         raise DomainError(_("Say why the request is cancelled."), field="reason")
     request = _locked_request(request)
     _refuse_finished(request)
-    if by is not None and not in_jurisdiction(by, request.household.grid):
+    if by is not None and not covers(by, request.household.grid):
         raise DomainError(_("This household is outside your jurisdiction."))
     before = request.status
     request.status = SupplyStatus.CANCELLED
@@ -669,9 +656,7 @@ def mark_delivered(
     if by.can(Capability.DELIVER_SUPPLIES):
         if request.volunteer_id != by.pk:
             raise DomainError(_("This delivery is not assigned to you."))
-    elif not by.can(Capability.MANAGE_DELIVERIES) or not in_jurisdiction(
-        by, request.household.grid
-    ):
+    elif not by.can(Capability.MANAGE_DELIVERIES) or not covers(by, request.household.grid):
         raise DomainError(_("Only the assigned volunteer or the community's staff record it."))
     now = timezone.now()
     delivered_at = delivered_at or now

@@ -18,16 +18,11 @@ from .models import SupplyKind, Urgency
 
 def buildings_of(user: User) -> QuerySet[Building]:
     """The buildings inside the user's jurisdiction (whatever their view capabilities)."""
-    qs = Building.objects.select_related("grid__community").order_by("grid_id", "name")
-    if user.is_superuser:
-        return qs
-    level, key = user.scope
-    path = {
-        "township": "grid__community__township_id",
-        "community": "grid__community_id",
-        "grid": "grid_id",
-    }.get(level or "")
-    return qs.filter(**{path: key}) if path else qs.none()
+    return (
+        Building.objects.in_jurisdiction(user)
+        .select_related("grid__community")
+        .order_by("grid_id", "name")
+    )
 
 
 class LockForm(TextForm):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
-from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.scoping import ScopedQuerySet, jurisdiction_level
 from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Household, Resident
 
@@ -56,11 +56,9 @@ class RoundQuerySet(ScopedQuerySet):
         qs = super().visible_to(user)
         if not user.is_authenticated or user.is_superuser:
             return qs
-        level, _key = user.scope
-        if level in ("community", "grid"):
-            return qs.filter(
-                Q(scope=ScopeKind.TOWNSHIP) | Q(community_id=user.community_id)  # type: ignore[union-attr]
-            )
+        if jurisdiction_level(user) in ("community", "grid"):
+            own = Community.objects.in_jurisdiction(user)
+            return qs.filter(Q(scope=ScopeKind.TOWNSHIP) | Q(community__in=own))
         return qs
 
 

@@ -11,7 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core.errors import DomainError
-from fangkong.core.models import Building, Community, Grid, Township, Unit, User
+from fangkong.core.models import Building, Community, Grid, Unit, User
+from fangkong.core.scoping import jurisdiction_level
 
 from .models import MemberResult, Round, RoundMember, ScopeKind
 from .rounds import Scope
@@ -136,15 +137,19 @@ def missing(members: QuerySet[RoundMember], building: str | None) -> QuerySet[Ro
 # -- choosing a scope -----------------------------------------------------------------------
 
 
+def is_township_level(user: User) -> bool:
+    return jurisdiction_level(user) == "township"
+
+
 def scope_for(user: User, kind: str, scope_id: int | None) -> Scope:
     """The place of `kind` and id inside the user's jurisdiction, else DomainError."""
-    level, key = user.scope
     if kind == ScopeKind.TOWNSHIP:
-        if level != "township" or key is None or (scope_id is not None and scope_id != key):
+        own = user.township if is_township_level(user) else None
+        if own is None or (scope_id is not None and scope_id != own.pk):
             raise DomainError(
                 _("Only the township may open a round for the whole township."), field="scope"
             )
-        return Township.objects.get(pk=key)
+        return own
     models: dict[str, Any] = {
         ScopeKind.UNIT: Unit,
         ScopeKind.BUILDING: Building,
@@ -166,10 +171,12 @@ def scope_for(user: User, kind: str, scope_id: int | None) -> Scope:
 
 def scope_choices(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices "kind:id" of the places the user may open a round for."""
-    level, key = user.scope
     groups: list[tuple[str, list[tuple[str, str]]]] = []
-    if level == "township":
-        groups.append((str(_("Township")), [(f"township:{key}", str(_("The whole township")))]))
+    if is_township_level(user):
+        township = user.township_id
+        groups.append(
+            (str(_("Township")), [(f"township:{township}", str(_("The whole township")))])
+        )
     communities = Community.objects.visible_to(user).order_by("name")
     groups.append((str(_("Community")), [(f"community:{c.pk}", c.name) for c in communities]))
     grids = (

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Township, User
+from fangkong.core.scoping import covers
 from fangkong.core.text import RISK_AREA_DATE
 from fangkong.core.textfields import check_date
 
@@ -109,7 +110,7 @@ def _own_township(by: User) -> Township | None:
 def _check_owner(by: User, policy: Policy) -> None:
     if by.is_superuser:
         return
-    if policy.township_id is None or policy.township_id != by.township_id:
+    if not covers(by, township_id=policy.township_id):
         raise PermissionDenied(_("Only the township the version applies to may change it."))
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Township, User
 from fangkong.core.roles import Capability, capabilities_of
+from fangkong.core.scoping import covers
 
 from .rules import Level, PolicyRules
 
@@ -230,8 +231,4 @@ class RiskArea(models.Model):
         caps = _capabilities(user)
         if caps is None:
             return True
-        return (
-            Capability.MANAGE_POLICY in caps
-            and self.township_id is not None
-            and self.township_id == getattr(user, "township_id", None)
-        )
+        return Capability.MANAGE_POLICY in caps and covers(user, township_id=self.township_id)

@@ -32,6 +32,7 @@ from fangkong.core.models import User
 from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
+from fangkong.core.scoping import covers
 from fangkong.core.spreadsheets import SpreadsheetError, check_size, file_size
 from fangkong.imports.uploads import SizeLimitHandler
 from fangkong.quarantine.models import Case
@@ -148,8 +149,8 @@ def _version_context(request: HttpRequest, policy: Policy, **extra: Any) -> dict
     base = _comparison_base(user, policy, today)
     changes = display.changes(differences(base.as_rules(), policy.as_rules())) if base else []
     listed, affected_total = affected_cases(user, policy)
-    may_manage = can(user, Capability.MANAGE_POLICY) and (
-        user.is_superuser or policy.township_id == user.township_id
+    may_manage = can(user, Capability.MANAGE_POLICY) and covers(
+        user, township_id=policy.township_id
     )
     current = _in_force_for(user, today)
     return {
@@ -213,7 +214,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Policy, pk=pk, write=Capability.MANAGE_POLICY, queryset=_version_queryset()
     )
     user = require(request.user, Capability.MANAGE_POLICY)
-    if not (user.is_superuser or policy.township_id == user.township_id):
+    if not covers(user, township_id=policy.township_id):
         raise PermissionDenied
     if policy.status != PolicyStatus.DRAFT:
         messages.error(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.access import can
 from fangkong.core.roles import Capability, Role
+from fangkong.core.scoping import covers
 from fangkong.quarantine.models import IndexCase, IndexCaseKind
 
 from .. import actions, delivery, disinfection
@@ -100,7 +101,7 @@ def lockdown_offer(context: dict[str, Any], index: IndexCase) -> dict[str, Any]:
         or not can(user, Capability.MANAGE_LOCKDOWNS)
         or household is None
         or household.building_id is None
-        or not actions.in_jurisdiction(user, household.grid)
+        or not covers(user, household.grid)
     ):
         return {"offers": []}
     building = household.building
