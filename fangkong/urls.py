@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from fangkong.core import urls as core_urls
+from fangkong.web import urls as web_urls
+
 urlpatterns = [
     # First: Django tries the patterns in order, and the API's gate scan is the busiest path
     # (bench/gate_scan.py; resolving it after every page's patterns cost ~0.1 ms a request).
@@ -9,7 +12,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("fangkong.core.urls")),
+    # The core's pages and the top-level web app's (workbench, jurisdiction tree) share the
+    # `core` namespace their URL names always had.
+    path("", include((web_urls.urlpatterns + core_urls.urlpatterns, core_urls.app_name))),
     path("people/", include("fangkong.people.urls")),
     path("imports/", include("fangkong.imports.urls")),
     path("policy/", include("fangkong.policy.urls")),

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from fangkong.api.auth import caller
 from fangkong.core.access import get_for, require
+from fangkong.core.apiauth import caller
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 
 from . import actions
@@ -31,6 +32,7 @@ from .models import ChecklistItem
 from .schemas import ClosureOut, ItemIn, ItemOut, LevelIn, ReasonOut
 
 router = Router(tags=["closure"])
+register_router("closure", router, order=70)
 
 
 def _community(user: User, community_id: int) -> Community:

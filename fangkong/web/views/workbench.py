@@ -14,13 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fangkong.core.access import can
+from fangkong.core.models import Community, Grid, User
+from fangkong.core.roles import Capability
 from fangkong.health.worklists import worklists_for
 from fangkong.people.models import Household, Resident, VulnerableTag
 from fangkong.people.registry import with_likely_duplicates
-
-from ..access import can
-from ..models import Community, Grid, User
-from ..roles import Capability
 
 
 def jurisdiction_of(user: User) -> str:
