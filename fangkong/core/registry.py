@@ -6,7 +6,9 @@ owner of the page or of the API mounts whatever is registered. Adding an app the
 other app's code. docs/ARCHITECTURE.md explains the layers.
 
 Registrations happen when the app's modules are imported: each app's `api.py` registers its
-router at import (`discover("api")` imports them all), each app's `panels.py` its panels.
+router at import (the aggregator's `discover("api")` imports them all); each app's `panels.py`
+declares its workbench panels, navigation entries and answers, and is imported by
+`CoreConfig.ready` (`discover("panels")`) once every model is loaded.
 """
 
 from __future__ import annotations
@@ -74,14 +76,53 @@ def register_panel(name: str, panel: Panel, *, order: int) -> None:
     workbench_panels.add(name, panel, order=order)
 
 
-#: Per-grid counts for the jurisdiction tree: name → (label, function(user) → {grid id: n}).
-grid_counts = Registry()
+@dataclass(frozen=True)
+class NavEntry:
+    """A link of the main navigation: shown when the user holds any of `any_of` (always when
+    empty) and none of `none_of`; `label` is a lazy translation."""
+
+    url_name: str
+    label: Any
+    any_of: frozenset[str] = frozenset()
+    none_of: frozenset[str] = frozenset()
+
+    def shown(self, caps: frozenset[str] | set[str]) -> bool:
+        return (not self.any_of or bool(self.any_of & caps)) and not (self.none_of & caps)
 
 
-def register_grid_count(
-    name: str, label: Any, count: Callable[[Any], dict[int, int]], *, order: int
+#: The main navigation, in order (base.html draws the entries the user may see).
+navigation = Registry()
+
+
+def register_nav(
+    name: str,
+    url_name: str,
+    label: Any,
+    *,
+    order: int,
+    any_of: tuple[str, ...] = (),
+    none_of: tuple[str, ...] = (),
 ) -> None:
-    grid_counts.add(name, (name, label, count), order=order)
+    navigation.add(
+        name, NavEntry(url_name, label, frozenset(any_of), frozenset(none_of)), order=order
+    )
+
+
+#: Answers one app gives to a question another app asks, by name, so the asking app need not
+#: import the answering one (which may sit above it).
+_answers: dict[str, Callable[..., Any]] = {}
+
+
+def provide(question: str, answer: Callable[..., Any]) -> None:
+    _answers[question] = answer
+
+
+def answer_to(question: str) -> Callable[..., Any]:
+    """The function registered for `question`; LookupError when no app provides it."""
+    try:
+        return _answers[question]
+    except KeyError:
+        raise LookupError(f"no installed app answers {question!r}") from None
 
 
 #: The policy page's "open records this version would treat differently": functions
