@@ -1,12 +1,14 @@
-"""What quarantine brings to pages it does not own (fangkong.core.registry): its open cases for
-the policy page's "open cases this version would treat differently"."""
+"""What quarantine brings to pages it does not own (fangkong.core.registry): its link, and its
+open cases for the policy page's "open cases this version would treat differently"."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_lazy as _
+
 from fangkong.core.models import User
-from fangkong.core.registry import register_policy_difference
+from fangkong.core.registry import register_nav, register_policy_difference
 from fangkong.policy.impact import OpenCase
 from fangkong.policy.models import Policy
 
@@ -47,3 +49,6 @@ def open_cases_for_policy(user: User, policy: Policy) -> Iterator[OpenCase]:
 
 
 register_policy_difference("quarantine.cases", open_cases_for_policy)
+register_nav(
+    "quarantine", "quarantine:case_list", _("Quarantine"), order=40, any_of=("view_cases",)
+)
