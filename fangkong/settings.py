@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fangkong.lockdown",
     "fangkong.masstesting",
     "fangkong.demo",
+    "fangkong.web",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from fangkong.api.errors import not_found as api_not_found
+from fangkong.core import urls as core_urls
+from fangkong.web import urls as web_urls
 
 urlpatterns = [
     # First: Django tries the patterns in order, and the API's gate scan is the busiest path
@@ -13,7 +15,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("", include("fangkong.core.urls")),
+    # The core's pages and the top-level web app's (workbench, jurisdiction tree) share the
+    # `core` namespace their URL names always had.
+    path("", include((web_urls.urlpatterns + core_urls.urlpatterns, core_urls.app_name))),
     path("people/", include("fangkong.people.urls")),
     path("imports/", include("fangkong.imports.urls")),
     path("policy/", include("fangkong.policy.urls")),

@@ -1,6 +1,7 @@
 """The JSON API, version 1, under /api/v1/ (OpenAPI document at /api/v1/openapi.json).
 
-Each app brings its own router (`<app>/api.py`); this module mounts them. Every endpoint needs
+Each app brings its own router (`<app>/api.py`, registered with `fangkong.core.registry`);
+this module mounts whatever is registered, naming no app. Every endpoint needs
 a bearer token or the app's session unless it says otherwise (`auth=None`).
 """
 
@@ -11,19 +12,10 @@ from typing import Any
 from csp.decorators import csp_update
 from ninja import NinjaAPI, Swagger
 
-from fangkong.checkpoints.api import router as checkpoints_router
-from fangkong.closure.api import router as closure_router
-from fangkong.core.api import router as core_router
-from fangkong.health.api import router as health_router
-from fangkong.lockdown.api import router as lockdown_router
-from fangkong.masstesting.api import router as masstesting_router
-from fangkong.people.api import router as people_router
-from fangkong.policy.api import router as policy_router
-from fangkong.quarantine.api import router as quarantine_router
-from fangkong.screening.api import router as screening_router
+from fangkong.core.apiauth import SessionAuth, TokenAuth
+from fangkong.core.registry import api_routers, discover
 
 from . import errors
-from .auth import SessionAuth, TokenAuth
 
 
 class FangkongAPI(NinjaAPI):
@@ -51,14 +43,9 @@ api = FangkongAPI(
     docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 errors.install(api)
-# The checkpoints first: URL patterns are tried in order, and the gate scan is the busiest.
-api.add_router("", checkpoints_router)
-api.add_router("", core_router)
-api.add_router("", people_router)
-api.add_router("", policy_router)
-api.add_router("", screening_router)
-api.add_router("", quarantine_router)
-api.add_router("", health_router)
-api.add_router("", closure_router)
-api.add_router("", lockdown_router)
-api.add_router("", masstesting_router)
+# Every app's api.py registers its router (fangkong.core.registry) when imported; mount them
+# in their declared order (the checkpoints first: URL patterns are tried in order, and the gate
+# scan is the busiest).
+discover("api")
+for router in api_routers:
+    api.add_router("", router)

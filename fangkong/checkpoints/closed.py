@@ -1,14 +1,15 @@
 """Whether a community is under closed management on a day, as the closure app says.
 
-`fangkong.closure.levels.closed_management_on` is the one answer; it is imported when first
-asked so the checkpoints app loads without it, and a missing module fails loudly instead of
-quietly letting everyone through.
+The closure app sits above the checkpoints (it manages their gates), so it is not imported:
+it registers its answer (`fangkong/closure/panels.py`) with `fangkong.core.registry`, and a
+missing answer fails loudly instead of quietly letting everyone through.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
+
+from fangkong.core.registry import answer_to
 
 
 class ClosureUnavailable(RuntimeError):
@@ -17,11 +18,10 @@ class ClosureUnavailable(RuntimeError):
 
 def closed_management_on(community_id: int, day: dt.date) -> bool:
     try:
-        levels = importlib.import_module("fangkong.closure.levels")
-        answer = levels.closed_management_on
-    except (ImportError, AttributeError) as exc:
+        answer = answer_to("closed_management_on")
+    except LookupError as exc:
         raise ClosureUnavailable(
-            "fangkong.closure.levels.closed_management_on is missing: the gate cannot tell "
-            "whether closed management is on."
+            "No installed app answers closed_management_on (fangkong.closure): the gate "
+            "cannot tell whether closed management is on."
         ) from exc
     return bool(answer(community_id, day))

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Day, Id, Offset, Temperature
+from fangkong.core.apitypes import Day, Id, Offset, Temperature
 from fangkong.core.textfields import Line
 
 from .models import Direction, HealthCode

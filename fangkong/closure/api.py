@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 
 from . import actions
@@ -32,6 +33,7 @@ from .models import ChecklistItem
 from .schemas import ClosureOut, ItemIn, ItemOut, LevelIn, ReasonOut
 
 router = Router(tags=["closure"])
+register_router("closure", router, order=70)
 
 
 def _community(user: User, community_id: Id) -> Community:

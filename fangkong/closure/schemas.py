@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Id
+from fangkong.core.apitypes import Id
 from fangkong.core.textfields import Line, Text
 
 

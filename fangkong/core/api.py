@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from fangkong.api.auth import TokenAuth, TokenIssueThrottle, bearer_token, caller
-
 from . import actions, twofactor
+from .apiauth import TokenAuth, TokenIssueThrottle, bearer_token, caller
 from .models import ApiToken, Community, Grid, Township, User
+from .registry import register_router
 from .schemas import (
     Credentials,
     DetailOut,
@@ -22,6 +22,7 @@ from .schemas import (
 )
 
 router = Router(tags=["auth"])
+register_router("core", router, order=10)
 
 
 @router.post(

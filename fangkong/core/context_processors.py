@@ -2,11 +2,18 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from .registry import navigation as registered_navigation
 from .roles import Capability
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """What the menu may show: the user's capabilities as a set of names."""
+    """What the menu may show: the user's capabilities as a set of names, and the navigation
+    entries every app registered (its panels.py) that they may see, in order."""
     user = getattr(request, "user", None)
     caps = set(user.capabilities) if user is not None and user.is_authenticated else set()
-    return {"caps": {c.value for c in caps}, "Capability": Capability}
+    names = {c.value for c in caps}
+    return {
+        "caps": names,
+        "Capability": Capability,
+        "nav": [entry for entry in registered_navigation if entry.shown(names)],
+    }

@@ -27,6 +27,7 @@ from fangkong.demo.staff import first_staff
 from fangkong.lockdown import actions
 from fangkong.lockdown.models import DisinfectionTask, Lockdown
 from fangkong.masstesting import actions as masstesting
+from fangkong.masstesting.models import Round
 from fangkong.masstesting.results import RoundResults
 from fangkong.people.models import Household, Resident
 from fangkong.quarantine import actions as quarantine
@@ -61,8 +62,6 @@ def _unit_to_lock(community: Community) -> tuple[Unit, Resident]:
 
 def _results(user: User, rnd_pk: int, tubes: list[str], when: dt.datetime) -> None:
     """The lab's file for `tubes` (all negative), imported like an uploaded one."""
-    from fangkong.masstesting.models import Round
-
     rnd = Round.objects.get(pk=rnd_pk)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "results.csv"

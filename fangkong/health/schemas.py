@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Day, Id, Offset, Temperature
+from fangkong.core.apitypes import Day, Id, Offset, Temperature
 from fangkong.core.textfields import Line, Text
 
 from .models import Alert, AlertOutcome, AlertStatus, CheckIn, CheckInVia

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Unit, User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability, Role
 from fangkong.people.models import Household
 from fangkong.policy.versions import in_force
@@ -40,6 +41,7 @@ from .schemas import (
 from .summary import summarise
 
 router = Router(tags=["lockdown"])
+register_router("lockdown", router, order=80)
 
 
 def _ids(ld: Lockdown) -> dict[str, Any]:

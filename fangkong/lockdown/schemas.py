@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Id
+from fangkong.core.apitypes import Id
 from fangkong.core.textfields import Text
 
 from .models import LockdownStatus, RequestVia, SupplyKind, SupplyStatus, Urgency

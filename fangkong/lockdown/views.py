@@ -33,6 +33,7 @@ from fangkong.health.views import _no_trace
 from fangkong.people import actions as people_actions
 from fangkong.people.models import Household, Resident
 from fangkong.people.search import search_query
+from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import IndexCase
 
 from . import actions, delivery
@@ -365,8 +366,6 @@ def supply_list(request: HttpRequest) -> HttpResponse:
 
 
 def _rules_for(request: SupplyRequest) -> Any:
-    from fangkong.policy.versions import in_force
-
     return in_force(request.township_id, timezone.localdate()).as_rules()
 
 

@@ -15,6 +15,8 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, User
 from fangkong.people.models import Resident
+from fangkong.quarantine.actions import register_index_case
+from fangkong.quarantine.models import IndexCase, IndexCaseKind
 
 from . import pooling
 from .models import MemberResult, Round, RoundMember, RoundStatus, ScopeKind, Tube
@@ -284,12 +286,9 @@ def close_round(by: User | None, rnd: Round) -> Round:
     return rnd
 
 
-def register_positive(by: User, member: RoundMember):  # type: ignore[no-untyped-def]
+def register_positive(by: User, member: RoundMember) -> IndexCase:
     """Open the case workflow for a positive member: an index case (confirmed) of this
     resident, reported today. Returns the IndexCase."""
-    from fangkong.quarantine.actions import register_index_case
-    from fangkong.quarantine.models import IndexCase, IndexCaseKind
-
     with transaction.atomic():
         member = (
             RoundMember.objects.select_for_update(of=("self",))

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
 
@@ -33,6 +34,7 @@ from .schemas import (
 )
 
 router = Router(tags=["masstesting"])
+register_router("masstesting", router, order=90)
 
 
 def _round(request: HttpRequest, pk: int, write: Capability | None = None) -> Round:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import QuerySet, Value
@@ -14,13 +13,11 @@ from django.utils.translation import gettext as _
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Building, Community, Grid, Township, Unit, User
+from fangkong.lockdown.models import Lockdown
 from fangkong.people.models import Resident
 from fangkong.policy.versions import in_force
 
 from .models import Round, RoundMember, ScopeKind
-
-if TYPE_CHECKING:
-    from fangkong.lockdown.models import Lockdown
 
 Scope = Unit | Building | Grid | Community | Township
 

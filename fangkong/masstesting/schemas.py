@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-from fangkong.api.types import Id, Offset
+from fangkong.core.apitypes import Id, Offset
 from fangkong.core.textfields import Line
 
 

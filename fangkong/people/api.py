@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core.access import get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Building, Grid, Unit, User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 
 from . import actions
@@ -43,6 +44,7 @@ from .schemas import (
 from .search import filtered_residents
 
 router = Router()
+register_router("people", router, order=20)
 
 M = TypeVar("M", bound=models.Model)
 

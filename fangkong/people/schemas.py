@@ -11,7 +11,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Day, Id, Offset
+from fangkong.core.apitypes import Day, Id, Offset
 from fangkong.core.textfields import Line, Text
 
 from .models import (

@@ -16,11 +16,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core.access import can, get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 
 from . import actions, divisions
@@ -44,6 +45,7 @@ from .validity import RulesProblems, rules_from_json
 from .versions import in_force
 
 router = Router(tags=["policy"])
+register_router("policy", router, order=30)
 
 
 def _reader(request: HttpRequest) -> User:

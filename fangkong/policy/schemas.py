@@ -13,7 +13,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Day, Offset
+from fangkong.core.apitypes import Day, Offset
 from fangkong.core.textfields import Line, Text
 
 from .models import Policy, PolicyStatus, RiskArea

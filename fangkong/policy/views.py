@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+from itertools import chain
 from typing import Any
 
 from django.conf import settings
@@ -30,12 +31,12 @@ from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.paging import page_of
+from fangkong.core.registry import policy_differences
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import covers
 from fangkong.core.spreadsheets import SpreadsheetError, check_size, file_size
 from fangkong.imports.uploads import SizeLimitHandler
-from fangkong.quarantine.models import Case
 
 from . import actions, display, divisions, registering
 from .areas import filtered_areas
@@ -50,7 +51,7 @@ from .forms import (
     WithdrawForm,
     add_errors,
 )
-from .impact import Difference, OpenCase, treated_differently
+from .impact import Difference, treated_differently
 from .models import Policy, PolicyStatus, RiskArea
 from .rules import differences
 from .versions import in_force
@@ -87,46 +88,14 @@ def version_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _open_cases(user: User, policy: Policy) -> QuerySet[Case]:
-    qs = Case.objects.visible_to(user).open()
-    if policy.township_id is not None:
-        qs = qs.filter(township_id=policy.township_id)
-    return qs
-
-
 def affected_cases(user: User, policy: Policy) -> tuple[list[Difference], int]:
     """The open cases of the user's jurisdiction that `policy` would treat differently
-    (at most MAX_LISTED_CASES of them), and how many there are in all (one query)."""
-    rows = (
-        _open_cases(user, policy)
-        .order_by("start_date", "id")
-        .values_list(
-            "id",
-            "reason",
-            "kind",
-            "days",
-            "test_days",
-            "registration__level",
-            "start_date",
-            "resident__name",
-            "policy__version",
-            "policy__township__code",
-        )
-    )
-    cases = (
-        OpenCase(
-            id=pk,
-            reason=reason,
-            kind=kind,
-            days=days,
-            test_days=tuple(int(d) for d in test_days or ()),
-            level=level or None,
-            start_date=start,
-            name=name,
-            policy_label=f"{where or 'default'}-v{version}",
-        )
-        for pk, reason, kind, days, test_days, level, start, name, version, where in rows
-    )
+    (at most MAX_LISTED_CASES of them), and how many there are in all.
+
+    The cases come from the apps that hold them (quarantine registers its open cases in its
+    panels.py: `fangkong.core.registry.policy_differences`), so policy imports none of them.
+    """
+    cases = chain.from_iterable(source(user, policy) for source in policy_differences)
     found = treated_differently(cases, policy.as_rules())
     return found[:MAX_LISTED_CASES], len(found)
 

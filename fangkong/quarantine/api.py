@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core.access import can, get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
 
@@ -48,6 +49,7 @@ from .schemas import (
 )
 
 router = Router(tags=["quarantine"])
+register_router("quarantine", router, order=50)
 
 
 def _reader(request: HttpRequest) -> User:

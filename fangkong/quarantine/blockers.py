@@ -35,10 +35,10 @@ def fever_or_symptom_recorded(case: Case) -> bool:
     the team extends the quarantine (with its reason), and the person is released once the
     extended period is served without another one. Without an extension, any reading blocks.
     """
-    from fangkong.health.models import Alert, CheckIn
-
-    checkins = CheckIn.objects.filter(case=case).filter(Q(fever=True) | ~Q(symptoms=[]))
-    alerts = Alert.objects.filter(case=case)
+    # The health app's records of the case, through their own relations to it (health sits
+    # above quarantine: it is not imported here).
+    checkins = case.checkins.filter(Q(fever=True) | ~Q(symptoms=[]))
+    alerts = case.alerts.all()
     extended = (
         CaseEvent.objects.filter(case=case, action=EventAction.EXTEND)
         .order_by("-at")

@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from fangkong.api.types import Day, Id, Offset
+from fangkong.core.apitypes import Day, Id, Offset
 from fangkong.core.textfields import Line, Text
 
 from .models import (

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 
-from fangkong.api.auth import caller
-from fangkong.api.types import Id
 from fangkong.core import sealing
 from fangkong.core.access import get_for, require
+from fangkong.core.apiauth import caller
+from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
+from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 from fangkong.people.identity import normalise
 from fangkong.people.models import Household, Resident
@@ -51,6 +52,7 @@ from .schemas import (
 )
 
 router = Router(tags=["screening"])
+register_router("screening", router, order=40)
 
 M = TypeVar("M", bound=models.Model)
 

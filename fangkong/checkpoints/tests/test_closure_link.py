@@ -3,10 +3,15 @@ township sets the community to medium risk, and from then on non-residents are t
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from fangkong.checkpoints import entries
+from fangkong.checkpoints.closed import ClosureUnavailable, closed_management_on
 from fangkong.closure import actions as closure
+from fangkong.closure import levels
+from fangkong.core import registry
 
 from .helpers import passage
 
@@ -56,3 +61,12 @@ def test_closed_management_follows_the_communitys_level(world, gate, clock) -> N
         ),
     ).entry
     assert other.verdict == "allow"
+
+
+def test_the_closure_app_registers_its_answer_and_without_it_the_gate_fails_loudly(
+    monkeypatch, world
+) -> None:
+    assert registry.answer_to("closed_management_on") is levels.closed_management_on
+    monkeypatch.setattr(registry, "_answers", {})
+    with pytest.raises(ClosureUnavailable):
+        closed_management_on(world.community_a1.pk, dt.date(2026, 1, 1))

@@ -1,4 +1,6 @@
-"""The workbench: what is waiting for the user, in their jurisdiction."""
+"""What people brings to pages it does not own (fangkong.core.registry): the registry's cards
+of the workbench (likely duplicates, records changed recently, the jurisdiction in numbers)
+and the residents link."""
 
 from __future__ import annotations
 
@@ -7,32 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from fangkong.health.worklists import worklists_for
-from fangkong.people.models import Household, Resident, VulnerableTag
-from fangkong.people.registry import with_likely_duplicates
+from fangkong.core.access import can
+from fangkong.core.models import Community, Grid, User
+from fangkong.core.registry import Panel, register_nav, register_panel
+from fangkong.core.roles import Capability
 
-from ..access import can
-from ..models import Community, Grid, User
-from ..roles import Capability
-
-
-def jurisdiction_of(user: User) -> str:
-    """The user's jurisdiction in words: 江汉街道 / 民族社区 / 第一网格 (one query)."""
-    if user.township_id is None and user.community_id is None and user.grid_id is None:
-        return ""
-    names = (
-        User.objects.filter(pk=user.pk)
-        .values_list("township__name", "community__name", "grid__name")
-        .first()
-    )
-    return " / ".join(name for name in names or () if name)
+from .models import Household, Resident, VulnerableTag
+from .registry import with_likely_duplicates
 
 
 @dataclass
@@ -103,16 +92,11 @@ def url_parts(name: str) -> tuple[str, str]:
     return head, tail
 
 
-@login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def registry_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    assert isinstance(user, User)
-    context: dict[str, Any] = {
-        "jurisdiction": jurisdiction_of(user),
-        "registry": can(user, Capability.VIEW_PEOPLE),
-        # Epidemic work waiting for the user (health.worklists): none for guards, volunteers.
-        "worklists": worklists_for(user),
-    }
+    if not isinstance(user, User):
+        return None
+    context: dict[str, Any] = {"registry": can(user, Capability.VIEW_PEOPLE)}
     if context["registry"]:
         context["resident_url"] = url_parts("people:resident_detail")
         residents = Resident.objects.visible_to(user).active()
@@ -129,4 +113,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
             residents=sum(c.residents for c in context["counts"]),
             households=sum(c.households for c in context["counts"]),
         )
-    return render(request, "core/workbench.html", context)
+    return context
+
+
+register_panel("people.registry", Panel("people/_workbench.html", registry_panel), order=70)
+register_nav(
+    "people.residents",
+    "people:resident_list",
+    gettext_lazy("Residents"),
+    order=20,
+    any_of=("view_people",),
+)

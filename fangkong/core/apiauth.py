@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle
 from ninja.utils import check_csrf
 
-from fangkong.core.models import ApiToken, User
+from .models import ApiToken, User
 
 BEARER = "bearer"
 

@@ -15,19 +15,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.people.models import Household, Resident
-
-from .. import actions
-from ..access import can, get_for, require
-from ..errors import DomainError
-from ..forms import (
+from fangkong.core import actions
+from fangkong.core.access import can, get_for, require
+from fangkong.core.errors import DomainError
+from fangkong.core.forms import (
     AssignmentForm,
     NameForm,
     add_domain_errors,
 )
-from ..models import Building, Community, Grid, Township, Unit, User
-from ..rendering import is_htmx, page_or_partial
-from ..roles import Capability
+from fangkong.core.models import Building, Community, Grid, Township, Unit, User
+from fangkong.core.rendering import is_htmx, page_or_partial
+from fangkong.core.roles import Capability
+from fangkong.people.models import Household, Resident
 
 
 @dataclass

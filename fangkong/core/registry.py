@@ -1,0 +1,135 @@
+"""What apps contribute to pages and endpoints they do not own, by registration.
+
+`core` sits at the ground and imports no other app; an app above it declares here what it
+brings (its API router, its workbench panels, its answers to another app's questions) and the
+owner of the page or of the API mounts whatever is registered. Adding an app then changes no
+other app's code. docs/ARCHITECTURE.md explains the layers.
+
+Registrations happen when the app's modules are imported: each app's `api.py` registers its
+router at import (the aggregator's `discover("api")` imports them all); each app's `panels.py`
+declares its workbench panels, navigation entries and answers, and is imported by
+`CoreConfig.ready` (`discover("panels")`) once every model is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.utils.module_loading import module_has_submodule
+
+
+def discover(module: str) -> None:
+    """Import `<app>.<module>` of every installed Fangkong app that has one."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("fangkong.") and module_has_submodule(config.module, module):
+            import_module(f"{config.name}.{module}")
+
+
+@dataclass(frozen=True)
+class Registered:
+    order: int
+    name: str
+    item: Any
+
+
+class Registry:
+    """Named items in a declared order; registering a name again replaces it (a re-import)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Registered] = {}
+
+    def add(self, name: str, item: Any, *, order: int) -> None:
+        self._items[name] = Registered(order, name, item)
+
+    def __iter__(self) -> Any:
+        return iter(r.item for r in sorted(self._items.values(), key=lambda r: (r.order, r.name)))
+
+
+#: The API routers (django-ninja `Router`) the aggregator mounts under /api/v1/, in order: URL
+#: patterns are tried in turn, so the busiest (the gate scan) goes first.
+api_routers = Registry()
+
+
+def register_router(name: str, router: Any, *, order: int = 100) -> None:
+    api_routers.add(name, router, order=order)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A card of the workbench: `template` rendered with `context(request)`; no card when the
+    context function returns None (the user's role does not see it)."""
+
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+
+
+#: The workbench's panels, in the order the page shows them.
+workbench_panels = Registry()
+
+
+def register_panel(name: str, panel: Panel, *, order: int) -> None:
+    workbench_panels.add(name, panel, order=order)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link of the main navigation: shown when the user holds any of `any_of` (always when
+    empty) and none of `none_of`; `label` is a lazy translation."""
+
+    url_name: str
+    label: Any
+    any_of: frozenset[str] = frozenset()
+    none_of: frozenset[str] = frozenset()
+
+    def shown(self, caps: frozenset[str] | set[str]) -> bool:
+        return (not self.any_of or bool(self.any_of & caps)) and not (self.none_of & caps)
+
+
+#: The main navigation, in order (base.html draws the entries the user may see).
+navigation = Registry()
+
+
+def register_nav(
+    name: str,
+    url_name: str,
+    label: Any,
+    *,
+    order: int,
+    any_of: tuple[str, ...] = (),
+    none_of: tuple[str, ...] = (),
+) -> None:
+    navigation.add(
+        name, NavEntry(url_name, label, frozenset(any_of), frozenset(none_of)), order=order
+    )
+
+
+#: Answers one app gives to a question another app asks, by name, so the asking app need not
+#: import the answering one (which may sit above it).
+_answers: dict[str, Callable[..., Any]] = {}
+
+
+def provide(question: str, answer: Callable[..., Any]) -> None:
+    _answers[question] = answer
+
+
+def answer_to(question: str) -> Callable[..., Any]:
+    """The function registered for `question`; LookupError when no app provides it."""
+    try:
+        return _answers[question]
+    except KeyError:
+        raise LookupError(f"no installed app answers {question!r}") from None
+
+
+#: The policy page's "open records this version would treat differently": functions
+#: (user, current PolicyVersion, new PolicyVersion) → list of rows, each with the record and
+#: how the two versions differ.
+policy_differences = Registry()
+
+
+def register_policy_difference(name: str, rows: Callable[..., Any], *, order: int = 100) -> None:
+    policy_differences.add(name, rows, order=order)
