@@ -19,6 +19,7 @@ from fangkong.core.access import can
 from fangkong.core.models import Community, Grid, User
 from fangkong.core.registry import Panel, register_nav, register_panel
 from fangkong.core.roles import Capability
+from fangkong.core.scoping import jurisdiction_level
 
 from .models import Household, Resident, VulnerableTag
 from .registry import with_likely_duplicates
@@ -35,7 +36,7 @@ class PlaceCounts:
 def counts_by_place(user: User) -> list[PlaceCounts]:
     """Residents, households and vulnerable people per community (for a township user) or
     per grid (everyone else), inside the user's jurisdiction: four grouped queries."""
-    by_community = user.is_superuser or user.scope[0] == "township"
+    by_community = user.is_superuser or jurisdiction_level(user) == "township"
     key = "community_id" if by_community else "grid_id"
     places: Iterable[Community | Grid] = (
         Community.objects.visible_to(user)

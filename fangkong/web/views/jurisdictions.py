@@ -26,6 +26,7 @@ from fangkong.core.forms import (
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.rendering import is_htmx, page_or_partial
 from fangkong.core.roles import Capability
+from fangkong.core.scoping import jurisdiction_level
 from fangkong.people.models import Household, Resident
 
 
@@ -89,7 +90,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         "core/tree.html",
         {
             "townships": townships,
-            "single_grid": user.scope[0] == "grid",
+            "single_grid": jurisdiction_level(user) == "grid",
             "name_form": NameForm(),
         },
     )
