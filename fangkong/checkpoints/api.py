@@ -30,7 +30,7 @@ from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
 from fangkong.core.schemas import DetailOut
 
-from . import entries, lookup
+from . import entries, prepared_scan
 from .models import Gate, GateEntry
 from .reasons import described
 from .schemas import AnswerOut, EntryFilters, EntryOut, ScanIn, VehicleIn, VisitorIn
@@ -46,7 +46,7 @@ def _guard(request: HttpRequest) -> User:
 
 
 def _gate(user: User, gate_id: Id) -> Gate:
-    gate = lookup.gate(gate_id)
+    gate = prepared_scan.gate(gate_id)
     if gate is None or not entries.in_gate_jurisdiction(user, gate):
         raise DomainError(_("There is no gate with this id in your community."), field="gate_id")
     return gate
@@ -81,7 +81,7 @@ def scan(request: HttpRequest, payload: ScanIn) -> Status[dict[str, Any]]:
         # The turnstile's hot path: one read for gate, pass and holder, one INSERT.
         return _answer(
             _conflict(
-                lambda: entries.record_scan(
+                lambda: prepared_scan.record_scan(
                     user,
                     payload.gate_id,
                     client_key=payload.client_key,

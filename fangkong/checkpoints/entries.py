@@ -12,14 +12,13 @@ another guard is refused with `KeyReused` (the API's 409), never answered with t
 
 The three recording verbs only read until their one insert, which runs in its own atomic
 block (a savepoint when the caller holds a transaction): no lock is held while deciding.
-The insert is one plain INSERT built from the model's fields (`_insert_row`). The rules in
-force are kept for RULES_SECONDS per process, closed management as long as the closure app
-caches it.
+The rules in force are kept for RULES_SECONDS per process, closed management as long as the
+closure app caches it.
 
-`record_scan` is `record_resident` for a scanned pass and a gate given by id (the API's
-scan, the hot path of a turnstile): it reads the gate, the pass, its holder and their
-quarantine and lockdown facts in one statement (`lookup.gate_and_pass`) instead of the
-ORM's queries, and decides through the same code.
+Everything here is the ORM, and `record_resident` is the reference for the API scan's speed
+path (`prepared_scan.record_scan`: the same facts read in one prepared statement, decided
+through `resident_entry`, stored by one prepared INSERT); the tests hold both to the same
+stored entry.
 
 Entries are the log itself (who recorded what, when), so they are not copied into the audit
 log; handling a stop is audited.
@@ -28,20 +27,20 @@ log; handling a stop is audited.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Exists, Field, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core import audit, prepared
+from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
 from fangkong.core.models import AuditAction, User
@@ -55,7 +54,7 @@ from fangkong.policy.rules import PolicyRules
 from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import Case
 
-from . import closed, lookup
+from . import closed
 from .gate import Decision, Passage, PassProblem, decide
 from .models import (
     Direction,
@@ -68,6 +67,20 @@ from .models import (
 )
 from .payload import BadPayload, pass_number_of
 from .plates import InvalidPlate, normalise_plate
+
+
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """The resident a pass names, as the gate's decision and answer need them."""
+
+    id: int
+    community_id: int
+    grid_id: int
+    household_id: int | None
+    name: str
+    masked_document: str
+    in_quarantine: bool
+    in_lockdown: bool
 
 
 @dataclass
@@ -177,47 +190,24 @@ def _repeat(entry: GateEntry, by: User) -> Recorded | None:
     return Recorded(stored, created=False)
 
 
-@functools.cache
-def _insert_statement(vendor: str, returning: bool) -> tuple[str, tuple[Field[Any, Any], ...]]:
-    """INSERT of a GateEntry (every column but the primary key) and the fields of its values."""
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    meta = GateEntry._meta
-    fields = tuple(f for f in meta.local_concrete_fields if not f.primary_key)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    if returning:
-        sql += f" RETURNING {quote(meta.pk.column)}"
-    return sql, fields
+def _orm_insert(entry: GateEntry, connection: BaseDatabaseWrapper) -> None:
+    entry.save(force_insert=True, using=connection.alias)
 
 
-def _insert_row(entry: GateEntry, connection: BaseDatabaseWrapper) -> None:
-    """`entry.save(force_insert=True)` as one INSERT without the ORM's query compiler: the
-    values prepared by each field for the database, the new id read back."""
-    returning = connection.features.can_return_columns_from_insert
-    sql, fields = _insert_statement(connection.vendor, returning)
-    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
-    with prepared.cursor(connection) as cursor:
-        cursor.execute(sql, values)
-        if returning:
-            entry.pk = cursor.fetchone()[0]
-        else:
-            meta = GateEntry._meta
-            entry.pk = connection.ops.last_insert_id(cursor, meta.db_table, str(meta.pk.column))
-    entry._state.adding = False
-    entry._state.db = connection.alias
-
-
-def _insert(entry: GateEntry, by: User) -> Recorded:
+def insert(
+    entry: GateEntry,
+    by: User,
+    write: Callable[[GateEntry, BaseDatabaseWrapper], None] = _orm_insert,
+) -> Recorded:
+    """Store `entry` by `write` (the ORM; the scan's speed path passes its prepared INSERT),
+    a repeated submission answered with the entry stored first."""
     connection = transaction.get_connection()
     try:
         if connection.in_atomic_block:
             with transaction.atomic():  # a savepoint: the caller's transaction survives
-                _insert_row(entry, connection)
+                write(entry, connection)
         else:  # one INSERT in autocommit is atomic by itself
-            _insert_row(entry, connection)
+            write(entry, connection)
     except IntegrityError:
         # The same submission, arriving twice at once: the first one stored it.
         again = _repeat(entry, by)
@@ -272,7 +262,7 @@ def forget_rules() -> None:
     _rules.clear()
 
 
-def _start(
+def start(
     by: User,
     gate: Gate,
     direction: str,
@@ -321,8 +311,8 @@ def resident_of_gate(gate: Gate, resident_id: Any) -> Resident:
 # ---- a resident (pass scanned, or found by search) --------------------------------------------
 
 
-def _holder(resident: Resident, quarantined: bool, locked: bool) -> lookup.Holder:
-    return lookup.Holder(
+def _holder(resident: Resident, quarantined: bool, locked: bool) -> Holder:
+    return Holder(
         id=resident.pk,
         community_id=resident.community_id,
         grid_id=resident.grid_id,
@@ -334,10 +324,10 @@ def _holder(resident: Resident, quarantined: bool, locked: bool) -> lookup.Holde
     )
 
 
-def _resident_entry(
+def resident_entry(
     by: User,
     gate: Gate,
-    holder: lookup.Holder | None,
+    holder: Holder | None,
     *,
     pass_id: int | None,
     problem: PassProblem | None,
@@ -394,7 +384,7 @@ def record_resident(
     """One resident passing: by the text of their pass's QR code (`code`) or chosen from the
     search (`resident_id`). Bad input raises DomainError and writes nothing; a forged,
     revoked or foreign pass is a stop that is recorded."""
-    rules, closed_on, value = _start(by, gate, direction, health_code, temperature)
+    rules, closed_on, value = start(by, gate, direction, health_code, temperature)
     card: Pass | None = None
     resident: Resident | None = None
     problem: PassProblem | None = None
@@ -433,7 +423,7 @@ def record_resident(
         holder = _holder(resident, bool(card.quarantined), bool(card.locked))  # type: ignore[attr-defined]
     elif resident is not None:
         holder = _holder(resident, *_status(resident))
-    entry = _resident_entry(
+    entry = resident_entry(
         by,
         gate,
         holder,
@@ -447,63 +437,7 @@ def record_resident(
         health_code=health_code,
     )
     entry.resident, entry.gate_pass = resident, card  # the answer reads the holder from them
-    return _insert(entry, by)
-
-
-def record_scan(
-    by: User,
-    gate_id: int,
-    *,
-    client_key: uuid.UUID,
-    code: str,
-    direction: str,
-    temperature: Any,
-    health_code: str,
-) -> Recorded:
-    """`record_resident` for a scanned pass at the gate of `gate_id`, in two statements: the
-    gate, the pass, its holder and their quarantine and lockdown facts in one read
-    (`lookup.gate_and_pass`), then the INSERT. A gate that does not exist or is not in the
-    guard's jurisdiction is a DomainError on `gate_id`, as bad input is; the answer is the
-    one `record_resident` gives for the same facts."""
-    try:
-        number: str | None = pass_number_of(code) if code else None
-    except BadPayload:
-        number = None
-    gate, card = lookup.gate_and_pass(gate_id, number)
-    if gate is None or not in_gate_jurisdiction(by, gate):
-        raise DomainError(_("There is no gate with this id in your community."), field="gate_id")
-    rules, closed_on, value = _start(by, gate, direction, health_code, temperature)
-    if not code:
-        raise DomainError(_("Scan a pass or choose a person from the search."), field="code")
-    problem: PassProblem | None = None
-    if card is None:
-        problem = PassProblem.FORGED
-    elif card.revoked:
-        problem = PassProblem.REVOKED
-    elif card.community_id != gate.community_id:
-        # as in `record_resident`: nothing of another community's pass or its holder
-        problem, card = PassProblem.OTHER_COMMUNITY, None
-    holder = card.holder if card else None
-    entry = _resident_entry(
-        by,
-        gate,
-        holder,
-        pass_id=card.id if card else None,
-        problem=problem,
-        rules=rules,
-        closed_on=closed_on,
-        client_key=client_key,
-        direction=direction,
-        temperature=value,
-        health_code=health_code,
-    )
-    done = _insert(entry, by)
-    if done.created:
-        done.person = {
-            "name": entry.name,
-            "masked_document": holder.masked_document if holder else "",
-        }
-    return done
+    return insert(entry, by)
 
 
 # ---- a visitor ----------------------------------------------------------------------------------
@@ -549,7 +483,7 @@ def record_visitor(
     """A visitor (not a resident of this community) with whom they visit and why. Under
     closed management a visit that is not essential is refused, and recorded as a stop on
     the host's grid worker's list."""
-    rules, closed_on, value = _start(by, gate, direction, health_code, temperature)
+    rules, closed_on, value = start(by, gate, direction, health_code, temperature)
     name, phone, doc_number = _visitor_identity(name, phone, doc_type, doc_number)
     host = resident_of_gate(gate, host_id) if host_id not in (None, "") else None
     purpose = (purpose or "").strip()
@@ -588,7 +522,7 @@ def record_visitor(
         temperature=value,
         health_code=health_code,
     )
-    return _insert(entry, by)
+    return insert(entry, by)
 
 
 # ---- a vehicle ----------------------------------------------------------------------------------
@@ -610,7 +544,7 @@ def record_vehicle(
     """A vehicle through the gate: its plate and its driver, a resident (chosen from the
     search) or someone else (name and phone). The driver's passage is decided as a person's:
     a driver who is not a resident is not let in under closed management."""
-    rules, closed_on, value = _start(by, gate, direction, health_code, temperature, optional=True)
+    rules, closed_on, value = start(by, gate, direction, health_code, temperature, optional=True)
     errors: dict[str, list[str]] = {}
     try:
         plate = normalise_plate(plate)
@@ -660,7 +594,7 @@ def record_vehicle(
         temperature=value,
         health_code=health_code,
     )
-    return _insert(entry, by)
+    return insert(entry, by)
 
 
 # ---- the grid worker's worklist -----------------------------------------------------------------
@@ -705,7 +639,6 @@ __all__ = [
     "gates_for",
     "handle_stop",
     "record_resident",
-    "record_scan",
     "record_vehicle",
     "record_visitor",
 ]

@@ -37,9 +37,12 @@ U = TypeVar("U", bound=UploadJob)
 STALE_AFTER = dt.timedelta(days=2)
 
 
-def store_upload(model: type[J], user: User, upload: UploadedFile, capability: Capability) -> J:
+def store_upload(
+    model: type[J], user: User, upload: UploadedFile, capability: Capability, **fields: Any
+) -> J:
     """Check the upload's size and type and store it as a new job of `model` (queued for its
-    check by the caller). DomainError, nothing stored, for a bad file."""
+    check by the caller); `fields` are the kind's own (a round's lab file: its round) and
+    replace the user's township or community. DomainError, nothing stored, for a bad file."""
     require(user, capability)
     name = Path(upload.name or "").name
     check_size(upload.size or 0, settings.FANGKONG_MAX_UPLOAD_BYTES)
@@ -49,9 +52,8 @@ def store_upload(model: type[J], user: User, upload: UploadedFile, capability: C
     expire_stale(model)
     with transaction.atomic():
         job: Any = model(
+            **{"township_id": user.township_id, "community_id": user.community_id, **fields},
             created_by=user,
-            township_id=user.township_id,
-            community_id=user.community_id,
             filename=name[:200],
             size=upload.size or 0,
             language=translation.get_language() or settings.LANGUAGE_CODE,

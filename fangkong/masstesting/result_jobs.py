@@ -29,29 +29,19 @@ logger = logging.getLogger(__name__)
 def start_import(user: User, rnd: Round, upload: UploadedFile) -> RoundImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
     require(user, Capability.RECORD_TESTS)
-    job: RoundImportJob = jobs.store_upload(
-        _JobFor(rnd),  # type: ignore[arg-type]
+    job = jobs.store_upload(
+        RoundImportJob,
         user,
         upload,
         Capability.RECORD_TESTS,
+        round=rnd,
+        township_id=rnd.township_id,
     )
     from .tasks import check_round_import
 
     check_round_import.enqueue(job.pk)
     job.refresh_from_db()
     return job
-
-
-class _JobFor:
-    """A RoundImportJob factory for `jobs.store_upload` (which builds `model(**fields)`)."""
-
-    def __init__(self, rnd: Round) -> None:
-        self.round = rnd
-        self._default_manager = RoundImportJob._default_manager
-
-    def __call__(self, **fields: object) -> RoundImportJob:
-        fields["township_id"] = self.round.township_id
-        return RoundImportJob(round=self.round, **fields)  # type: ignore[arg-type]
 
 
 def confirm_import(user: User, job: RoundImportJob) -> RoundImportJob:

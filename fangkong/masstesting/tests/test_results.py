@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from fangkong.core.models import AuditEntry
+from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import read_table
+from fangkong.imports import jobs
 from fangkong.imports.models import JobStatus
 from fangkong.masstesting import actions, result_jobs
-from fangkong.masstesting.models import RoundMember, Tube
+from fangkong.masstesting.models import RoundImportJob, RoundMember, Tube
 from fangkong.masstesting.results import RoundResults
 
 from .helpers import community_round, csv_upload, write_csv
@@ -250,3 +253,37 @@ def test_an_unknown_document_number_without_duplicates_is_found(world, sampled, 
     assert [(p.row, p.message) for p in check.problems] == [
         (3, "No registered person has this document number.")
     ]
+
+
+def test_a_rounds_file_is_stored_by_the_shared_job_store(world, sampled, settings, tmp_path):
+    """The round's job is stored by `imports.jobs.store_upload` with its own fields (the round,
+    the round's township), no factory shim; a user without RECORD_TESTS stores nothing."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    rnd, _people = sampled
+    medic = world.user("medic_a1")
+    upload = csv_upload([HEAD, ["P1", "", "阳性", ""]])
+    job = jobs.store_upload(
+        RoundImportJob,
+        medic,
+        upload,
+        Capability.RECORD_TESTS,
+        round=rnd,
+        township_id=rnd.township_id,
+    )
+    stored = RoundImportJob.objects.get(pk=job.pk)
+    assert (stored.round_id, stored.township_id, stored.created_by_id) == (
+        rnd.pk,
+        rnd.township_id,
+        medic.pk,
+    )
+    assert stored.status == JobStatus.QUEUED and stored.file
+    with pytest.raises(PermissionDenied):
+        jobs.store_upload(
+            RoundImportJob,
+            world.user("guard_a1"),
+            csv_upload([HEAD, ["P1", "", "阳性", ""]]),
+            Capability.RECORD_TESTS,
+            round=rnd,
+            township_id=rnd.township_id,
+        )
+    assert RoundImportJob.objects.count() == 1

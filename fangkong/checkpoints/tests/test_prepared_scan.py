@@ -1,11 +1,15 @@
-"""The API scan's fast path (`lookup.gate_and_pass` + `entries.record_scan`, one read and one
-INSERT) against the guard page's ORM path (`entries.record_resident`): the same facts, the
-same entries and answers for every stop reason, an allow, a revoked, forged or foreign pass,
-and the same refusals for a sealed gate, another community's gate and a missing one."""
+"""The API scan's speed path (`prepared_scan`: `gate_and_pass` + `record_scan`, one prepared
+read and one prepared INSERT) against its reference, the guard page's ORM path
+(`entries.record_resident`): the same facts, the same stored entries and answers for every
+stop reason, an allow, a revoked, forged or foreign pass, and the same refusals for a sealed
+gate, another community's gate and a missing one. Run on SQLite and on PostgreSQL (where the
+statements are prepared). And the fence: prepared statements are used nowhere else."""
 
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +17,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fangkong.api.tests.client import ApiClient
-from fangkong.checkpoints import entries, lookup
+from fangkong.checkpoints import entries, prepared_scan
 from fangkong.checkpoints.models import GateEntry, Pass
 from fangkong.checkpoints.passes import revoke
 from fangkong.checkpoints.payload import pass_number_of, qr_text
+from fangkong.checkpoints.prepared_scan import record_scan
 from fangkong.checkpoints.views import answer_of
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
@@ -43,6 +48,33 @@ COMPARED = (
 )
 
 
+FANGKONG = Path(__file__).resolve().parents[2]
+#: the only module outside `core` (the cursor itself and the API token check) that runs
+#: prepared statements: the gate scan's speed path
+PREPARED_USERS = {"checkpoints/prepared_scan.py"}
+
+
+def test_prepared_statements_are_fenced_in_their_modules() -> None:
+    using = {
+        path.relative_to(FANGKONG).as_posix()
+        for path in FANGKONG.rglob("*.py")
+        if "/tests/" not in path.as_posix()
+        and path.relative_to(FANGKONG).parts[0] != "core"
+        and re.search(
+            r"^\s*(from [\w.]+ )?import [\w., ]*\bprepared\b|prepared\.cursor\(",
+            path.read_text(),
+            re.MULTILINE,
+        )
+    }
+    assert using == PREPARED_USERS, sorted(using ^ PREPARED_USERS)
+
+
+def test_the_reference_path_is_the_orm() -> None:
+    """The page path stores through the ORM and reads through querysets: no raw SQL in it."""
+    source = (FANGKONG / "checkpoints" / "entries.py").read_text()
+    assert "cursor" not in source and "execute(" not in source
+
+
 def stored(entry: GateEntry) -> dict[str, Any]:
     row = GateEntry.objects.get(pk=entry.pk)
     return {f: getattr(row, f) for f in COMPARED}
@@ -53,7 +85,7 @@ def both(world, gate, code: str, **kw: Any) -> entries.Recorded:
     path's result once both are checked alike."""
     guard = world.user("guard_a1")
     slow = entries.record_resident(guard, gate, **passage(code=code, **kw))
-    fast = entries.record_scan(guard, gate.pk, **passage(code=code, **kw))
+    fast = record_scan(guard, gate.pk, **passage(code=code, **kw))
     assert slow.created and fast.created
     assert stored(fast.entry) == stored(slow.entry)
     assert {f: getattr(fast.entry, f) for f in COMPARED} == stored(slow.entry)
@@ -69,7 +101,7 @@ def reasons_of(done: entries.Recorded) -> tuple[str, list[str]]:
 def test_the_lookup_reads_what_the_orm_reads(world, gate, pass_of) -> None:
     card = pass_of(world.resident_g1)
     put_in_quarantine(world, world.resident_g1)
-    found, facts = lookup.gate_and_pass(gate.pk, card.number)
+    found, facts = prepared_scan.gate_and_pass(gate.pk, card.number)
     assert found is not None and facts is not None
     assert (found.pk, found.township_id, found.community_id, found.name, found.state) == (
         gate.pk,
@@ -79,11 +111,11 @@ def test_the_lookup_reads_what_the_orm_reads(world, gate, pass_of) -> None:
         gate.state,
     )
     resident = world.resident_g1
-    assert facts == lookup.PassFacts(
+    assert facts == prepared_scan.PassFacts(
         id=card.pk,
         community_id=card.community_id,
         revoked=False,
-        holder=lookup.Holder(
+        holder=entries.Holder(
             id=resident.pk,
             community_id=resident.community_id,
             grid_id=resident.grid_id,
@@ -94,10 +126,10 @@ def test_the_lookup_reads_what_the_orm_reads(world, gate, pass_of) -> None:
             in_lockdown=False,
         ),
     )
-    assert lookup.gate_and_pass(gate.pk, "no-such-number") == (found, None)
-    assert lookup.gate_and_pass(gate.pk, None) == (found, None)
-    assert lookup.gate_and_pass(999999, card.number) == (None, None)
-    assert lookup.gate(gate.pk) == gate and lookup.gate(999999) is None
+    assert prepared_scan.gate_and_pass(gate.pk, "no-such-number") == (found, None)
+    assert prepared_scan.gate_and_pass(gate.pk, None) == (found, None)
+    assert prepared_scan.gate_and_pass(999999, card.number) == (None, None)
+    assert prepared_scan.gate(gate.pk) == gate and prepared_scan.gate(999999) is None
 
 
 def test_an_allow(world, gate, pass_of) -> None:
@@ -188,16 +220,16 @@ def test_gates_refused_alike(world, sealed_gate, pass_of) -> None:
     code = qr_text(pass_of(world.resident_g1).number)
     other = make_gate(world, "村口", community=world.community_a2)
     for gate in (sealed_gate, other):
-        assert refusal(
-            lambda g=gate: entries.record_scan(guard, g.pk, **passage(code=code))
-        ) == refusal(lambda g=gate: entries.record_resident(guard, g, **passage(code=code)))
+        assert refusal(lambda g=gate: record_scan(guard, g.pk, **passage(code=code))) == refusal(
+            lambda g=gate: entries.record_resident(guard, g, **passage(code=code))
+        )
     assert (
         "sealed"
-        in refusal(lambda: entries.record_scan(guard, sealed_gate.pk, **passage(code=code)))[1][
-            "gate_id"
-        ][0]
+        in refusal(lambda: record_scan(guard, sealed_gate.pk, **passage(code=code)))[1]["gate_id"][
+            0
+        ]
     )
-    assert "gate_id" in refusal(lambda: entries.record_scan(guard, 999999, **passage(code=code)))[1]
+    assert "gate_id" in refusal(lambda: record_scan(guard, 999999, **passage(code=code)))[1]
     assert not GateEntry.objects.exists()
 
 
@@ -215,7 +247,7 @@ def test_gates_refused_alike(world, sealed_gate, pass_of) -> None:
 def test_bad_input_refused_alike(world, gate, pass_of, kw) -> None:
     guard = world.user("guard_a1")
     kw = {"code": qr_text(pass_of(world.resident_g1).number), **kw}
-    assert refusal(lambda: entries.record_scan(guard, gate.pk, **passage(**kw))) == refusal(
+    assert refusal(lambda: record_scan(guard, gate.pk, **passage(**kw))) == refusal(
         lambda: entries.record_resident(guard, gate, **passage(**kw))
     )
     assert not GateEntry.objects.exists()
@@ -225,7 +257,7 @@ def test_roles_without_the_gate_are_refused(world, gate, pass_of) -> None:
     code = qr_text(pass_of(world.resident_g1).number)
     for key in ("police_a1", "volunteer_a1", "grid_g1"):
         with pytest.raises(DomainError):
-            entries.record_scan(world.user(key), gate.pk, **passage(code=code))
+            record_scan(world.user(key), gate.pk, **passage(code=code))
     assert not GateEntry.objects.exists()
 
 
@@ -233,13 +265,13 @@ def test_a_repeat_answers_the_first_entry(world, gate, pass_of) -> None:
     guard = world.user("guard_a1")
     code = qr_text(pass_of(world.resident_g1).number)
     key = uuid.uuid4()
-    first = entries.record_scan(guard, gate.pk, **passage(code=code, client_key=key))
+    first = record_scan(guard, gate.pk, **passage(code=code, client_key=key))
     put_in_quarantine(world, world.resident_g1)
-    again = entries.record_scan(guard, gate.pk, **passage(code=code, client_key=key))
+    again = record_scan(guard, gate.pk, **passage(code=code, client_key=key))
     assert first.created and not again.created and again.person is None
     assert again.entry.pk == first.entry.pk and again.entry.verdict == "allow"
     with pytest.raises(DomainError, match="another guard"):
-        entries.record_scan(world.user("leader_a1"), gate.pk, **passage(code=code, client_key=key))
+        record_scan(world.user("leader_a1"), gate.pk, **passage(code=code, client_key=key))
     assert GateEntry.objects.count() == 1
 
 
@@ -251,9 +283,9 @@ def statements(captured: CaptureQueriesContext) -> list[str]:
 def test_one_read_and_one_insert(world, gate, pass_of) -> None:
     code = qr_text(pass_of(world.resident_g1).number)
     guard = world.user("guard_a1")
-    entries.record_scan(guard, gate.pk, **passage(code=code))  # the rules in force, cached
+    record_scan(guard, gate.pk, **passage(code=code))  # the rules in force, cached
     with CaptureQueriesContext(connection) as captured:
-        done = entries.record_scan(guard, gate.pk, **passage(code=code))
+        done = record_scan(guard, gate.pk, **passage(code=code))
     assert statements(captured) == ["SELECT", "INSERT"]
     assert done.entry.pk == GateEntry.objects.order_by("-id").first().pk  # type: ignore[union-attr]
     assert not done.entry._state.adding
@@ -294,7 +326,7 @@ def test_one_scan_arriving_twice_at_once_is_stored_once(world, gate, pass_of) ->
     guard = world.user("guard_a1")
     results = at_once(
         *[
-            (lambda: entries.record_scan(guard, gate.pk, **passage(code=code, client_key=key)))
+            (lambda: record_scan(guard, gate.pk, **passage(code=code, client_key=key)))
             for _ in range(4)
         ]
     )
