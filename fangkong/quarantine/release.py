@@ -26,15 +26,19 @@ IN_QUARANTINE = "in_quarantine"
 RELEASE_REVIEW = "release_review"
 RELEASED = "released"
 REFERRED = "referred"
+CASE_STATUSES = (REGISTERED, IN_QUARANTINE, RELEASE_REVIEW, RELEASED, REFERRED)
 
 # Test results (the values of `models.TestItemResult`); "" is a test without a result yet.
 NEGATIVE = "negative"
 POSITIVE = "positive"
 INVALID = "invalid"
+RESULTS = (NEGATIVE, POSITIVE, INVALID)
 PENDING = ""
 
+# Sign-off roles (the values of `models.SignRole`).
 CADRE = "cadre"
 MEDIC = "medic"
+SIGN_ROLES = (CADRE, MEDIC)
 
 
 class BlockerCode(StrEnum):
