@@ -226,9 +226,13 @@ def _move(
     *,
     reason: str = "",
     data: dict[str, object] | None = None,
+    lockdown_lifted: bool = False,
 ) -> None:
-    """Move the (locked) case to `to_status`, with its event and audit entry."""
-    if not rule.may_move(case.status, to_status):  # pragma: no cover - callers check first
+    """Move the (locked) case to `to_status`, with its event and audit entry.
+
+    `lockdown_lifted`: the move ends a lockdown isolation because its lockdown was lifted
+    (`release.LOCKDOWN_LIFTED_TRANSITIONS`); the audit entry says so."""
+    if not rule.may_move(case.status, to_status, lockdown_lifted=lockdown_lifted):
         raise DomainError(
             _("A case cannot go from %(from)s to %(to)s.")
             % {"from": _status_label(case.status), "to": _status_label(to_status)}
@@ -245,7 +249,11 @@ def _move(
         by,
         AuditAction.TRANSITION,
         case,
-        changes={"status": [from_status, to_status], **(data or {})},
+        changes={
+            "status": [from_status, to_status],
+            **(data or {}),
+            **({"lockdown_lifted": True} if lockdown_lifted else {}),
+        },
         reason=reason,
     )
 
@@ -427,18 +435,7 @@ def end_lockdown_isolation(case: Case, *, by: User | None, reason: str) -> Case:
     _refuse_closed(case)
     if case.kind != CaseKind.LOCKDOWN:
         raise DomainError(_("Only a lockdown isolation ends when its lockdown is lifted."))
-    from_status = case.status
-    event(case, by, EventAction.RELEASE, to_status=CaseStatus.RELEASED, reason=reason)
-    case.status = CaseStatus.RELEASED
-    case.closed_at = timezone.now()
-    case.save(update_fields=["status", "closed_at"])
-    audit.record_object(
-        by,
-        AuditAction.TRANSITION,
-        case,
-        changes={"status": [from_status, CaseStatus.RELEASED], "lockdown_lifted": True},
-        reason=reason,
-    )
+    _move(case, by, EventAction.RELEASE, CaseStatus.RELEASED, reason=reason, lockdown_lifted=True)
     return case
 
 
