@@ -27,6 +27,7 @@ from fangkong.policy.rules import Measure, MeasureKind
 from fangkong.policy.versions import in_force
 
 from . import release as rule
+from . import result_effect
 from .blockers import describe_all, verdict_for
 from .models import (
     OPEN_STATUSES,
@@ -580,10 +581,6 @@ def check_sample_date(case: Case, sampled_on: dt.date, today: dt.date) -> str | 
     return None
 
 
-def retest_day(case: Case, due: dt.date) -> int:
-    return max(case.day_number(due), 0)
-
-
 @transaction.atomic
 def record_test_result(
     item: TestItem,
@@ -594,7 +591,8 @@ def record_test_result(
     lab: str = "",
 ) -> TestItem:
     """Enter the result of one scheduled test. A positive result is flagged on the case (and
-    blocks release); an invalid one schedules a retest, due at once."""
+    blocks release); an invalid one schedules a retest, due at once (what a result does:
+    `result_effect.effect_of`, as for the lab import)."""
     if result not in TestItemResult.values:
         raise DomainError(_("The result must be negative, positive or invalid."), field="result")
     case = _locked(item.case)
@@ -621,14 +619,19 @@ def record_test_result(
         "result": str(result),
         "sampled_on": sampled_on.isoformat(),
     }
-    event(case, by, EventAction.TEST_RESULT, data=data)
-    if result == TestItemResult.POSITIVE:
-        event(case, by, EventAction.POSITIVE_RESULT, data=data)
-    elif result == TestItemResult.INVALID:
+    effect = result_effect.effect_of(str(result), case_start=case.start_date, today=today)
+    for action in effect.events:
+        event(case, by, EventAction(action), data=data)
+    if effect.retest is not None:
         retest = TestItem.objects.create(
-            case=case, day=retest_day(case, today), due_date=today, retest_of=item
+            case=case, day=effect.retest.day, due_date=effect.retest.due, retest_of=item
         )
-        event(case, by, EventAction.RETEST, data={"test": retest.pk, "due": today.isoformat()})
+        event(
+            case,
+            by,
+            EventAction(result_effect.RETEST),
+            data={"test": retest.pk, "due": effect.retest.due.isoformat()},
+        )
     audit.record_object(by, AuditAction.UPDATE, case, changes={"test_result": data})
     return item
 
