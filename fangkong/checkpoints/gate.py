@@ -23,6 +23,18 @@ from enum import StrEnum
 
 from fangkong.policy.rules import PolicyRules
 
+# Health-code colours a guard records (the values of `models.HealthCode`).
+GREEN = "green"
+YELLOW = "yellow"
+RED = "red"
+NOT_SHOWN = "none"
+HEALTH_CODES = (GREEN, YELLOW, RED, NOT_SHOWN)
+
+# Verdicts (the values of `models.Verdict`).
+ALLOW = "allow"
+STOP = "stop"
+VERDICTS = (ALLOW, STOP)
+
 
 class StopReason(StrEnum):
     PASS_FORGED = "pass_forged"
@@ -81,7 +93,7 @@ class Decision:
 
     @property
     def verdict(self) -> str:
-        return "allow" if self.allowed else "stop"
+        return ALLOW if self.allowed else STOP
 
 
 def decide(passage: Passage, rules: PolicyRules) -> Decision:

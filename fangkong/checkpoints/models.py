@@ -21,6 +21,8 @@ from fangkong.core.scoping import ScopedQuerySet
 from fangkong.core.sealed import SealedField
 from fangkong.people.models import Resident
 
+from . import gate
+
 
 class GateState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -123,15 +125,15 @@ class EntryKind(models.TextChoices):
 
 
 class HealthCode(models.TextChoices):
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
-    NOT_SHOWN = "none", _("Not shown")
+    GREEN = gate.GREEN, _("Green")
+    YELLOW = gate.YELLOW, _("Yellow")
+    RED = gate.RED, _("Red")
+    NOT_SHOWN = gate.NOT_SHOWN, _("Not shown")
 
 
 class Verdict(models.TextChoices):
-    ALLOW = "allow", _("Allow")
-    STOP = "stop", _("Stop")
+    ALLOW = gate.ALLOW, _("Allow")
+    STOP = gate.STOP, _("Stop")
 
 
 class GateEntryQuerySet(ScopedQuerySet):

@@ -17,6 +17,8 @@ from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 
+from . import checklist, state
+
 _SCOPE = {
     "township": "township_id",
     "community": "community_id",
@@ -32,9 +34,9 @@ class LevelChoice(models.TextChoices):
 
 class LevelSource(models.TextChoices):
     #: set by the township, whatever the county's level
-    TOWNSHIP = "township", _("Set by the township")
+    TOWNSHIP = state.TOWNSHIP, _("Set by the township")
     #: follows the county's level in the risk-area register
-    COUNTY = "county", _("Follows the county")
+    COUNTY = state.COUNTY, _("Follows the county")
 
 
 class CommunityLevelQuerySet(ScopedQuerySet):
@@ -72,18 +74,18 @@ class CommunityLevel(models.Model):
 class ChecklistKind(models.TextChoices):
     """The "六个一" of the plan, in its order."""
 
-    ENTRANCE = "entrance", _("One entrance")
-    TEAM = "team", _("One management team")
-    PUBLICITY = "publicity", _("One publicity desk")
-    EQUIPMENT = "equipment", _("One equipment set")
-    RULES = "rules", _("One set of rules")
-    INSPECTION = "inspection", _("One inspection team")
+    ENTRANCE = checklist.ENTRANCE, _("One entrance")
+    TEAM = checklist.TEAM, _("One management team")
+    PUBLICITY = checklist.PUBLICITY, _("One publicity desk")
+    EQUIPMENT = checklist.EQUIPMENT, _("One equipment set")
+    RULES = checklist.RULES, _("One set of rules")
+    INSPECTION = checklist.INSPECTION, _("One inspection team")
 
 
 class ItemState(models.TextChoices):
-    MISSING = "missing", _("Missing")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("In place")
+    MISSING = checklist.MISSING, _("Missing")
+    IN_PROGRESS = checklist.IN_PROGRESS, _("In progress")
+    DONE = checklist.DONE, _("In place")
 
 
 class ChecklistItemQuerySet(ScopedQuerySet):

@@ -16,6 +16,7 @@ from fangkong.policy.rules import Level, PolicyRules
 #: the sources of an entry (the values of `models.LevelSource`)
 TOWNSHIP = "township"
 COUNTY = "county"
+SOURCES = (TOWNSHIP, COUNTY)
 
 
 @dataclass(frozen=True, slots=True)

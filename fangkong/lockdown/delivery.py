@@ -11,9 +11,19 @@ from dataclasses import dataclass
 
 from fangkong.policy.rules import PolicyRules
 
+# Urgencies (the values of `models.Urgency`).
+NORMAL = "normal"
 URGENT = "urgent"
+URGENCIES = (NORMAL, URGENT)
+
+# Request statuses (the values of `models.SupplyStatus`).
+OPEN = "open"
+ASSIGNED = "assigned"
+DELIVERED = "delivered"
+CANCELLED = "cancelled"
+STATUSES = (OPEN, ASSIGNED, DELIVERED, CANCELLED)
 #: statuses of a request still waiting for its delivery (`models.PENDING_SUPPLY`)
-PENDING = frozenset({"open", "assigned"})
+PENDING = frozenset({OPEN, ASSIGNED})
 
 
 def limit_hours(urgency: str, rules: PolicyRules) -> int:

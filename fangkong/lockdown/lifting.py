@@ -15,6 +15,7 @@ from enum import StrEnum
 NEGATIVE = "negative"
 POSITIVE = "positive"
 INVALID = "invalid"
+RESULTS = (NEGATIVE, POSITIVE, INVALID)
 
 
 class Block(StrEnum):

@@ -20,6 +20,8 @@ from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.people.models import Household, Resident
 
+from . import delivery
+
 _SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
 
 
@@ -204,8 +206,8 @@ class SupplyKind(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
+    NORMAL = delivery.NORMAL, _("Normal")
+    URGENT = delivery.URGENT, _("Urgent")
 
 
 class RequestVia(models.TextChoices):
@@ -214,10 +216,10 @@ class RequestVia(models.TextChoices):
 
 
 class SupplyStatus(models.TextChoices):
-    OPEN = "open", _("Waiting for a volunteer")
-    ASSIGNED = "assigned", _("Assigned")
-    DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    OPEN = delivery.OPEN, _("Waiting for a volunteer")
+    ASSIGNED = delivery.ASSIGNED, _("Assigned")
+    DELIVERED = delivery.DELIVERED, _("Delivered")
+    CANCELLED = delivery.CANCELLED, _("Cancelled")
 
 
 PENDING_SUPPLY = (SupplyStatus.OPEN, SupplyStatus.ASSIGNED)

@@ -23,6 +23,8 @@ from fangkong.core.scoping import ScopedQuerySet, jurisdiction_level
 from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Household, Resident
 
+from . import pooling
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -139,9 +141,9 @@ class Tube(models.Model):
 
 
 class MemberResult(models.TextChoices):
-    NEGATIVE = "negative", _("Negative")
-    POSITIVE = "positive", _("Positive")
-    INVALID = "invalid", _("Invalid, retest")
+    NEGATIVE = pooling.NEGATIVE, _("Negative")
+    POSITIVE = pooling.POSITIVE, _("Positive")
+    INVALID = pooling.INVALID, _("Invalid, retest")
 
 
 class RoundMemberQuerySet(ScopedQuerySet):

@@ -19,10 +19,16 @@ from enum import StrEnum
 
 from .rules import Level, Measure, MeasureKind, PolicyRules
 
+# The quarantine.CaseKind and quarantine.CaseReason values this comparison looks at.
+CENTRALISED = "centralised"
+HOME = "home"
+RETURNEE = "returnee"
+CLOSE_CONTACT = "close_contact"
+
 #: quarantine.CaseKind values and the measure each one carries out
 CASE_KIND_MEASURES = {
-    "centralised": MeasureKind.CENTRALISED_QUARANTINE,
-    "home": MeasureKind.HOME_QUARANTINE,
+    CENTRALISED: MeasureKind.CENTRALISED_QUARANTINE,
+    HOME: MeasureKind.HOME_QUARANTINE,
 }
 
 
@@ -70,9 +76,9 @@ class Difference:
 
 def measure_under(rules: PolicyRules, case: OpenCase) -> Measure | None:
     """The measure `rules` would decide for `case`; None when the policy does not decide it."""
-    if case.reason == "close_contact":
+    if case.reason == CLOSE_CONTACT:
         return rules.close_contact
-    if case.reason == "returnee" and case.level:
+    if case.reason == RETURNEE and case.level:
         try:
             return rules.measure_for(Level(case.level))
         except ValueError:

@@ -27,6 +27,7 @@ from fangkong.policy.rules import Measure, MeasureKind
 from fangkong.policy.versions import in_force
 
 from . import release as rule
+from . import result_effect
 from .blockers import describe_all, verdict_for
 from .models import (
     OPEN_STATUSES,
@@ -226,9 +227,13 @@ def _move(
     *,
     reason: str = "",
     data: dict[str, object] | None = None,
+    lockdown_lifted: bool = False,
 ) -> None:
-    """Move the (locked) case to `to_status`, with its event and audit entry."""
-    if not rule.may_move(case.status, to_status):  # pragma: no cover - callers check first
+    """Move the (locked) case to `to_status`, with its event and audit entry.
+
+    `lockdown_lifted`: the move ends a lockdown isolation because its lockdown was lifted
+    (`release.LOCKDOWN_LIFTED_TRANSITIONS`); the audit entry says so."""
+    if not rule.may_move(case.status, to_status, lockdown_lifted=lockdown_lifted):
         raise DomainError(
             _("A case cannot go from %(from)s to %(to)s.")
             % {"from": _status_label(case.status), "to": _status_label(to_status)}
@@ -245,7 +250,11 @@ def _move(
         by,
         AuditAction.TRANSITION,
         case,
-        changes={"status": [from_status, to_status], **(data or {})},
+        changes={
+            "status": [from_status, to_status],
+            **(data or {}),
+            **({"lockdown_lifted": True} if lockdown_lifted else {}),
+        },
         reason=reason,
     )
 
@@ -427,18 +436,7 @@ def end_lockdown_isolation(case: Case, *, by: User | None, reason: str) -> Case:
     _refuse_closed(case)
     if case.kind != CaseKind.LOCKDOWN:
         raise DomainError(_("Only a lockdown isolation ends when its lockdown is lifted."))
-    from_status = case.status
-    event(case, by, EventAction.RELEASE, to_status=CaseStatus.RELEASED, reason=reason)
-    case.status = CaseStatus.RELEASED
-    case.closed_at = timezone.now()
-    case.save(update_fields=["status", "closed_at"])
-    audit.record_object(
-        by,
-        AuditAction.TRANSITION,
-        case,
-        changes={"status": [from_status, CaseStatus.RELEASED], "lockdown_lifted": True},
-        reason=reason,
-    )
+    _move(case, by, EventAction.RELEASE, CaseStatus.RELEASED, reason=reason, lockdown_lifted=True)
     return case
 
 
@@ -583,10 +581,6 @@ def check_sample_date(case: Case, sampled_on: dt.date, today: dt.date) -> str | 
     return None
 
 
-def retest_day(case: Case, due: dt.date) -> int:
-    return max(case.day_number(due), 0)
-
-
 @transaction.atomic
 def record_test_result(
     item: TestItem,
@@ -597,7 +591,8 @@ def record_test_result(
     lab: str = "",
 ) -> TestItem:
     """Enter the result of one scheduled test. A positive result is flagged on the case (and
-    blocks release); an invalid one schedules a retest, due at once."""
+    blocks release); an invalid one schedules a retest, due at once (what a result does:
+    `result_effect.effect_of`, as for the lab import)."""
     if result not in TestItemResult.values:
         raise DomainError(_("The result must be negative, positive or invalid."), field="result")
     case = _locked(item.case)
@@ -624,14 +619,19 @@ def record_test_result(
         "result": str(result),
         "sampled_on": sampled_on.isoformat(),
     }
-    event(case, by, EventAction.TEST_RESULT, data=data)
-    if result == TestItemResult.POSITIVE:
-        event(case, by, EventAction.POSITIVE_RESULT, data=data)
-    elif result == TestItemResult.INVALID:
+    effect = result_effect.effect_of(str(result), case_start=case.start_date, today=today)
+    for action in effect.events:
+        event(case, by, EventAction(action), data=data)
+    if effect.retest is not None:
         retest = TestItem.objects.create(
-            case=case, day=retest_day(case, today), due_date=today, retest_of=item
+            case=case, day=effect.retest.day, due_date=effect.retest.due, retest_of=item
         )
-        event(case, by, EventAction.RETEST, data={"test": retest.pk, "due": today.isoformat()})
+        event(
+            case,
+            by,
+            EventAction(result_effect.RETEST),
+            data={"test": retest.pk, "due": effect.retest.due.isoformat()},
+        )
     audit.record_object(by, AuditAction.UPDATE, case, changes={"test_result": data})
     return item
 

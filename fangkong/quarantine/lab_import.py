@@ -64,11 +64,11 @@ from .models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
-    EventAction,
     LabImportJob,
     TestItem,
     TestItemResult,
 )
+from .result_effect import RETEST, effect_of
 
 #: rows matched against the database together (one query of each kind per chunk)
 CHUNK = 5000
@@ -746,23 +746,26 @@ class ResultWriter:
         )
         if updated != len(matches):
             raise _Stale
+        # what each result does: the same definition as the action's (cached per distinct
+        # result and start date, so asking it per row costs little)
+        effects = [effect_of(m.result, case_start=m.case_start, today=today) for m in matches]
         retests = TestItem.objects.bulk_create(
             [
                 TestItem(
                     case_id=m.case_id,
-                    day=max((today - m.case_start).days + 1, 0),
-                    due_date=today,
+                    day=effect.retest.day,
+                    due_date=effect.retest.due,
                     retest_of_id=m.item_id,
                 )
-                for m in matches
-                if m.result == TestItemResult.INVALID
+                for m, effect in zip(matches, effects, strict=True)
+                if effect.retest is not None
             ]
         )
         at = connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
         job = "null" if job_id is None else int(job_id)
         events: list[tuple[object, ...]] = []
         days: dict[dt.date, str] = {}
-        for m in matches:
+        for m, effect in zip(matches, effects, strict=True):
             day = days.get(m.sampled_on) or days.setdefault(m.sampled_on, m.sampled_on.isoformat())
             # the JSON of the event's data, written out: every value is a number, a result
             # code or an ISO date (json.dumps per row would cost a third of the write)
@@ -770,14 +773,11 @@ class ResultWriter:
                 f'{{"test": {m.item_id}, "result": "{m.result}", '
                 f'"sampled_on": "{day}", "lab_import": {job}}}'
             )
-            events.append((m.case_id, EventAction.TEST_RESULT, "", "", user_id, at, "", data))
-            if m.result == TestItemResult.POSITIVE:
-                events.append(
-                    (m.case_id, EventAction.POSITIVE_RESULT, "", "", user_id, at, "", data)
-                )
+            for action in effect.events:
+                events.append((m.case_id, action, "", "", user_id, at, "", data))
         for retest in retests:
-            data = json.dumps({"test": retest.pk, "due": today.isoformat()})
-            events.append((retest.case_id, EventAction.RETEST, "", "", user_id, at, "", data))
+            data = json.dumps({"test": retest.pk, "due": retest.due_date.isoformat()})
+            events.append((retest.case_id, RETEST, "", "", user_id, at, "", data))
         insert_rows(CaseEvent, EVENT_COLUMNS, events, adapted=True)
         self.written.extend(m.item_id for m in matches)
 

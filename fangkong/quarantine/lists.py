@@ -4,12 +4,14 @@ a positive result and an overdue test, and "ready for release review"."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fangkong.core.models import User
 
+from .blockers import fever_or_symptom_condition
 from .forms import ALL, OPEN, CaseFilterForm
 from .models import OPEN_STATUSES, Case, CaseStatus, TestItem, TestItemResult
 
@@ -27,16 +29,39 @@ def with_flags(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     return qs.annotate(has_positive=_positive(), has_overdue=_overdue(today))
 
 
-def ready_for_review(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
-    """Cases in quarantine whose period is served and whose tests in force are all negative."""
+def _tests_negative(today: dt.date) -> Q:
+    # no test in force without a negative result (an invalid one retested is replaced by its
+    # retest: `blockers.tests_in_force`)
     blocking = TestItem.objects.filter(case=OuterRef("pk")).filter(
         Q(result="")
         | Q(result=TestItemResult.POSITIVE)
         | Q(result=TestItemResult.INVALID, retests__isnull=True)
     )
-    return qs.filter(status=CaseStatus.IN_QUARANTINE, planned_end__lt=today).exclude(
-        Exists(blocking)
-    )
+    return ~Q(Exists(blocking))
+
+
+#: each release criterion that `release.release_verdict` checks before the signatures (the
+#: fields of `ReleaseCriteria`), as a condition on cases on a given day
+CRITERIA: dict[str, Callable[[dt.date], Q]] = {
+    # served on start + days, the day after the last day (`planned_end`)
+    "period_served": lambda today: Q(planned_end__lt=today),
+    "no_fever_or_symptom": lambda today: ~fever_or_symptom_condition(),
+    "all_tests_negative": _tests_negative,
+}
+#: the criteria left to the review itself: a review may be requested while only the
+#: signatures are missing (`release.SIGNATURE_CODES`)
+SIGNATURE_CRITERIA = frozenset({"cadre_signoff", "medic_signoff"})
+
+
+def ready_for_review(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """Cases in quarantine that nothing but the signatures keeps from release, under the
+    release criteria of each case's own policy version: each criterion holds, or that version
+    switched it off (stored by `PolicyRules.to_data` as false; a criterion missing from an
+    older version is on, as `PolicyRules.from_data` reads it)."""
+    condition = Q()
+    for name, holds in CRITERIA.items():
+        condition &= Q(**{f"policy__rules__release__{name}": False}) | holds(today)
+    return qs.filter(condition, status=CaseStatus.IN_QUARANTINE)
 
 
 def filtered_cases(

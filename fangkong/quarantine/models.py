@@ -24,7 +24,10 @@ from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Resident
+from fangkong.policy import impact
 from fangkong.policy.models import Policy
+
+from . import release
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -174,25 +177,25 @@ class IndexCase(models.Model):
 
 
 class CaseKind(models.TextChoices):
-    CENTRALISED = "centralised", _("Centralised quarantine")
-    HOME = "home", _("Home quarantine")
+    CENTRALISED = impact.CENTRALISED, _("Centralised quarantine")
+    HOME = impact.HOME, _("Home quarantine")
     #: everyone of a locked building or unit (F6), isolated at home until it is lifted
     LOCKDOWN = "lockdown", _("Lockdown isolation")
 
 
 class CaseReason(models.TextChoices):
-    RETURNEE = "returnee", _("Arrival from a risk area")
-    CLOSE_CONTACT = "close_contact", _("Close contact")
+    RETURNEE = impact.RETURNEE, _("Arrival from a risk area")
+    CLOSE_CONTACT = impact.CLOSE_CONTACT, _("Close contact")
     LOCKDOWN = "lockdown", _("Living in a locked building")
     OTHER = "other", _("Other")
 
 
 class CaseStatus(models.TextChoices):
-    REGISTERED = "registered", _("Registered")
-    IN_QUARANTINE = "in_quarantine", _("In quarantine")
-    RELEASE_REVIEW = "release_review", _("Release review")
-    RELEASED = "released", _("Released")
-    REFERRED = "referred", _("Referred to hospital")
+    REGISTERED = release.REGISTERED, _("Registered")
+    IN_QUARANTINE = release.IN_QUARANTINE, _("In quarantine")
+    RELEASE_REVIEW = release.RELEASE_REVIEW, _("Release review")
+    RELEASED = release.RELEASED, _("Released")
+    REFERRED = release.REFERRED, _("Referred to hospital")
 
 
 OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE, CaseStatus.RELEASE_REVIEW)
@@ -349,9 +352,9 @@ class CaseEvent(models.Model):
 
 
 class TestItemResult(models.TextChoices):
-    NEGATIVE = "negative", _("Negative")
-    POSITIVE = "positive", _("Positive")
-    INVALID = "invalid", _("Invalid, retest")
+    NEGATIVE = release.NEGATIVE, _("Negative")
+    POSITIVE = release.POSITIVE, _("Positive")
+    INVALID = release.INVALID, _("Invalid, retest")
 
 
 class TestItemQuerySet(ScopedQuerySet):
@@ -426,8 +429,8 @@ class TestItem(models.Model):
 
 
 class SignRole(models.TextChoices):
-    CADRE = "cadre", _("Responsible cadre (包保干部)")
-    MEDIC = "medic", _("Responsible medical worker (包保医务人员)")
+    CADRE = release.CADRE, _("Responsible cadre (包保干部)")
+    MEDIC = release.MEDIC, _("Responsible medical worker (包保医务人员)")
 
 
 class SignOff(models.Model):

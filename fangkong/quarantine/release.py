@@ -26,15 +26,19 @@ IN_QUARANTINE = "in_quarantine"
 RELEASE_REVIEW = "release_review"
 RELEASED = "released"
 REFERRED = "referred"
+CASE_STATUSES = (REGISTERED, IN_QUARANTINE, RELEASE_REVIEW, RELEASED, REFERRED)
 
 # Test results (the values of `models.TestItemResult`); "" is a test without a result yet.
 NEGATIVE = "negative"
 POSITIVE = "positive"
 INVALID = "invalid"
+RESULTS = (NEGATIVE, POSITIVE, INVALID)
 PENDING = ""
 
+# Sign-off roles (the values of `models.SignRole`).
 CADRE = "cadre"
 MEDIC = "medic"
+SIGN_ROLES = (CADRE, MEDIC)
 
 
 class BlockerCode(StrEnum):
@@ -199,5 +203,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 STATUS_RANK = {REGISTERED: 0, IN_QUARANTINE: 1, RELEASE_REVIEW: 2, RELEASED: 3, REFERRED: 3}
 
 
-def may_move(from_status: str, to_status: str) -> bool:
-    return to_status in TRANSITIONS.get(from_status, frozenset())
+#: the moves a lockdown isolation makes when its lockdown is lifted (on top of `TRANSITIONS`):
+#: the leader's decision to lift, taken on a complete negative round, ends it from any open
+#: status without a release review
+LOCKDOWN_LIFTED_TRANSITIONS: dict[str, frozenset[str]] = {
+    REGISTERED: frozenset({RELEASED}),
+    IN_QUARANTINE: frozenset({RELEASED}),
+    RELEASE_REVIEW: frozenset({RELEASED}),
+}
+
+
+def may_move(from_status: str, to_status: str, *, lockdown_lifted: bool = False) -> bool:
+    """May a case go from `from_status` to `to_status`? With `lockdown_lifted`, the move is
+    the end of a lockdown isolation because its lockdown was lifted."""
+    if to_status in TRANSITIONS.get(from_status, frozenset()):
+        return True
+    return lockdown_lifted and to_status in LOCKDOWN_LIFTED_TRANSITIONS.get(
+        from_status, frozenset()
+    )

@@ -25,6 +25,8 @@ from fangkong.people.models import Resident
 from fangkong.policy.models import Policy, RiskLevel
 from fangkong.policy.rules import MeasureKind
 
+from .classification import DecisionMeasure
+
 _SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
 
 
@@ -50,8 +52,11 @@ class Transport(models.TextChoices):
 class Measure(models.TextChoices):
     CENTRALISED_QUARANTINE = MeasureKind.CENTRALISED_QUARANTINE.value, _("Centralised quarantine")
     HOME_QUARANTINE = MeasureKind.HOME_QUARANTINE.value, _("Home quarantine")
-    CERTIFICATE_ACCEPTED = "certificate_accepted", _("Test certificate accepted")
-    TEST_WITHIN_24H = "test_within_24h", _("Test within 24 hours")
+    CERTIFICATE_ACCEPTED = (
+        DecisionMeasure.CERTIFICATE_ACCEPTED.value,
+        _("Test certificate accepted"),
+    )
+    TEST_WITHIN_24H = DecisionMeasure.TEST_WITHIN_24H.value, _("Test within 24 hours")
     HEALTH_MONITORING = MeasureKind.HEALTH_MONITORING.value, _("Health monitoring")
 
 

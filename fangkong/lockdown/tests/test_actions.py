@@ -272,3 +272,37 @@ def test_end_lockdown_isolation_ends_only_a_lockdown_case_with_a_reason(world):
     assert Case.objects.get(pk=home.pk).status == CaseStatus.IN_QUARANTINE
     with pytest.raises(DomainError, match="closed"):
         quarantine.end_lockdown_isolation(case, by=world.user("leader_a1"), reason="again")
+
+
+def test_end_lockdown_isolation_moves_through_the_case_state_machine(world, monkeypatch):
+    from fangkong.core.models import AuditEntry
+    from fangkong.quarantine import actions as quarantine
+    from fangkong.quarantine import release
+    from fangkong.quarantine.models import CaseEvent, EventAction
+
+    actions.lock(
+        world.user("leader_a1"), building=world.building_g1, unit=world.unit_g1, reason="x"
+    )
+    case = Case.objects.get(resident=world.resident_g1)
+    asked: list[tuple[str, str, bool]] = []
+
+    def refuse(from_status: str, to_status: str, *, lockdown_lifted: bool = False) -> bool:
+        asked.append((from_status, to_status, lockdown_lifted))
+        return False
+
+    monkeypatch.setattr(release, "may_move", refuse)
+    with pytest.raises(DomainError, match="cannot go from"):
+        quarantine.end_lockdown_isolation(case, by=world.user("leader_a1"), reason="解封")
+    assert asked == [(case.status, CaseStatus.RELEASED, True)]
+    assert Case.objects.get(pk=case.pk).status == case.status
+    monkeypatch.undo()
+    ended = quarantine.end_lockdown_isolation(case, by=world.user("leader_a1"), reason="解封")
+    assert ended.status == CaseStatus.RELEASED
+    last = CaseEvent.objects.filter(case=case).latest("pk")
+    assert (last.action, last.to_status, last.reason) == (
+        EventAction.RELEASE,
+        CaseStatus.RELEASED,
+        "解封",
+    )
+    entry = AuditEntry.objects.filter(target_id=str(case.pk), action="transition").latest("pk")
+    assert entry.changes == {"status": [case.status, CaseStatus.RELEASED], "lockdown_lifted": True}

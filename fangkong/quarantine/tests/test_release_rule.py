@@ -342,3 +342,13 @@ def test_a_status_only_ever_moves_forward(from_status, to_status):
 def test_a_closed_case_never_moves_again():
     assert TRANSITIONS[RELEASED] == frozenset() and TRANSITIONS[REFERRED] == frozenset()
     assert release.STATUS_RANK.keys() == TRANSITIONS.keys()
+
+
+@pytest.mark.parametrize("from_status", ALL_STATUSES)
+@pytest.mark.parametrize("to_status", ALL_STATUSES)
+def test_a_lifted_lockdown_releases_from_any_open_status(from_status, to_status):
+    lifted = may_move(from_status, to_status, lockdown_lifted=True)
+    if to_status == RELEASED:
+        assert lifted == (from_status in (REGISTERED, IN_QUARANTINE, RELEASE_REVIEW))
+    else:
+        assert lifted == may_move(from_status, to_status)
