@@ -55,7 +55,10 @@ def fever_or_symptom_condition() -> Q:
     """`fever_or_symptom_recorded` as a condition on cases, for one query over many: the same
     readings (a check-in with a fever or a symptom, or an alert), counted when no extension
     was made at or after them."""
-    from fangkong.health.models import Alert, CheckIn
+    # The health app's models through their relations to the case (not imported: health
+    # sits above quarantine).
+    CheckIn = Case._meta.get_field("checkins").related_model
+    Alert = Case._meta.get_field("alerts").related_model
 
     def since_last_extension(at: str) -> Exists:
         return Exists(
@@ -65,11 +68,13 @@ def fever_or_symptom_condition() -> Q:
         )
 
     checkins = (
-        CheckIn.objects.filter(case=OuterRef("pk"))
+        CheckIn._default_manager.filter(case=OuterRef("pk"))
         .filter(Q(fever=True) | ~Q(symptoms=[]))
         .exclude(since_last_extension("created_at"))
     )
-    alerts = Alert.objects.filter(case=OuterRef("pk")).exclude(since_last_extension("raised_at"))
+    alerts = Alert._default_manager.filter(case=OuterRef("pk")).exclude(
+        since_last_extension("raised_at")
+    )
     return Q(Exists(checkins)) | Q(Exists(alerts))
 
 
