@@ -97,9 +97,9 @@ def test_the_township_closes_a_community_and_its_staff_set_up_the_checklist(
     office.fill("#photo-form #id_caption", "宣传栏")
     office.click("#photo-form button[type=submit]")
     expect(office.locator(".photo-list img")).to_have_count(1)
-    # The photo comes back through the permission-checked view: wait for it to load.
-    office.wait_for_function("document.querySelector('.photo-list img').complete")
-    assert office.evaluate("document.querySelector('.photo-list img').naturalWidth") == 300
+    # The photo comes back through the permission-checked view: wait for it to load (a
+    # property read, not a string evaluated in the page: the CSP allows no eval).
+    expect(office.locator(".photo-list img")).to_have_js_property("naturalWidth", 300)
     office.select_option("#item-form select[name=state]", "done")
     office.click("#item-form button[type=submit]")
     expect(office.locator("#in-place")).to_be_visible()
