@@ -66,7 +66,7 @@ from .models import (
     CaseEvent,
     EventAction,
     LabImportJob,
-    TestItem,
+    ScheduledTest,
     TestItemResult,
 )
 
@@ -746,9 +746,9 @@ class ResultWriter:
         )
         if updated != len(matches):
             raise _Stale
-        retests = TestItem.objects.bulk_create(
+        retests = ScheduledTest.objects.bulk_create(
             [
-                TestItem(
+                ScheduledTest(
                     case_id=m.case_id,
                     day=max((today - m.case_start).days + 1, 0),
                     due_date=today,
@@ -814,7 +814,7 @@ def update_results(
     """Set (result, sampled_on, result_at, recorded_by, lab, lab_import) of tests by id, in one
     statement, only where the test has no result yet and (with `check_cases`) its case is
     still open. The number of tests changed."""
-    table = TestItem._meta.db_table
+    table = ScheduledTest._meta.db_table
     cases = Case._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -11,15 +11,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from fangkong.core.models import User
 
 from .forms import ALL, OPEN, CaseFilterForm
-from .models import OPEN_STATUSES, Case, CaseStatus, TestItem, TestItemResult
+from .models import OPEN_STATUSES, Case, CaseStatus, ScheduledTest, TestItemResult
 
 
 def _positive() -> Exists:
-    return Exists(TestItem.objects.filter(case=OuterRef("pk"), result=TestItemResult.POSITIVE))
+    return Exists(ScheduledTest.objects.filter(case=OuterRef("pk"), result=TestItemResult.POSITIVE))
 
 
 def _overdue(today: dt.date) -> Exists:
-    return Exists(TestItem.objects.filter(case=OuterRef("pk"), result="", due_date__lt=today))
+    return Exists(ScheduledTest.objects.filter(case=OuterRef("pk"), result="", due_date__lt=today))
 
 
 def with_flags(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
@@ -29,7 +29,7 @@ def with_flags(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
 
 def ready_for_review(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
     """Cases in quarantine whose period is served and whose tests in force are all negative."""
-    blocking = TestItem.objects.filter(case=OuterRef("pk")).filter(
+    blocking = ScheduledTest.objects.filter(case=OuterRef("pk")).filter(
         Q(result="")
         | Q(result=TestItemResult.POSITIVE)
         | Q(result=TestItemResult.INVALID, retests__isnull=True)
