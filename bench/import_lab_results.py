@@ -62,7 +62,7 @@ def setup_cases(n: int) -> tuple[Any, list[tuple[str, str, dt.date]]]:
     from fangkong.core.models import Township, User
     from fangkong.core.roles import Role
     from fangkong.people.models import Resident
-    from fangkong.quarantine.models import Case, TestItem
+    from fangkong.quarantine.models import Case, ScheduledTest
 
     populate(n)
     township = Township.objects.get()
@@ -75,7 +75,7 @@ def setup_cases(n: int) -> tuple[Any, list[tuple[str, str, dt.date]]]:
         .order_by("id")
         .values_list("id", "township_id", "community_id", "grid_id", "doc_number", "name")[:n]
     )
-    cases, tests = _Table(Case), _Table(TestItem)
+    cases, tests = _Table(Case), _Table(ScheduledTest)
     rows: list[tuple[str, str, dt.date]] = []
     case_id = 1
     test_id = 1
@@ -115,7 +115,7 @@ def setup_cases(n: int) -> tuple[Any, list[tuple[str, str, dt.date]]]:
     if connection.vendor == "postgresql":
         from bench.population import _move_sequences
 
-        _move_sequences((Case, TestItem))
+        _move_sequences((Case, ScheduledTest))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return user, rows
@@ -158,7 +158,7 @@ def worker(rows_wanted: int, seed: int, media: Path, repeats: int) -> dict[str, 
     from fangkong.core.models import AuditEntry
     from fangkong.imports.models import JobStatus
     from fangkong.quarantine import lab_jobs
-    from fangkong.quarantine.models import CaseEvent, LabImportJob, TestItem
+    from fangkong.quarantine.models import CaseEvent, LabImportJob, ScheduledTest
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -189,7 +189,7 @@ def worker(rows_wanted: int, seed: int, media: Path, repeats: int) -> dict[str, 
     assert checked.status == JobStatus.CHECKED, (checked.status, checked.message)
     assert checked.unmatched_rows == 0, checked.problems[:5]
 
-    items = TestItem._meta.db_table
+    items = ScheduledTest._meta.db_table
     events = CaseEvent._meta.db_table
 
     def reset() -> None:
@@ -297,9 +297,9 @@ def raw_write(
     checked at COMMIT, as declared) or "copy-immediate" (checked row by row)."""
     from django.db import connection, transaction
 
-    from fangkong.quarantine.models import CaseEvent, TestItem
+    from fangkong.quarantine.models import CaseEvent, ScheduledTest
 
-    items = TestItem._meta.db_table
+    items = ScheduledTest._meta.db_table
     events = CaseEvent._meta.db_table
     q = connection.ops.quote_name
     names = ", ".join(q(c) for c in event_cols)

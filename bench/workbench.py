@@ -176,7 +176,7 @@ class Load:
         from fangkong.health.models import Alert, AlertOutcome, AlertStatus, CheckIn, CheckInVia
         from fangkong.people.models import Resident
         from fangkong.policy.models import Policy
-        from fangkong.quarantine.models import Case, CaseKind, CaseReason, CaseStatus, TestItem
+        from fangkong.quarantine.models import Case, CaseKind, CaseReason, CaseStatus, ScheduledTest
         from fangkong.screening.models import (
             Refusal,
             RefusalKind,
@@ -228,7 +228,7 @@ class Load:
                 due = case.start_date + dt.timedelta(days=test_day - 1)
                 done = due < today and self.rng.random() < 0.95  # 5% overdue
                 tests.append(
-                    TestItem(
+                    ScheduledTest(
                         case=case,
                         day=test_day,
                         due_date=due,
@@ -237,7 +237,7 @@ class Load:
                         result_at=now if done else None,
                     )
                 )
-        TestItem.objects.bulk_create(tests, batch_size=2000)
+        ScheduledTest.objects.bulk_create(tests, batch_size=2000)
         self.counts["scheduled tests"] = len(tests)
 
         checkins: list[CheckIn] = []

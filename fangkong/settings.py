@@ -13,10 +13,11 @@ from fangkong.filemodes import keep_private
 from fangkong.keyfiles import load_or_create
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("FANGKONG_VAR_DIR", default=str(BASE_DIR / "var")))
 
+# The `.env` file first (the environment wins over it), then every setting, the var directory too.
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+environ.Env.read_env(env.str("FANGKONG_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
+VAR_DIR = Path(env.str("FANGKONG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 # Signs sessions, CSRF tokens and pass QR codes. Without one in the environment, a DEBUG run

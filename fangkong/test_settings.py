@@ -17,3 +17,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# WhiteNoise serves STATIC_ROOT and warns ("No directory at") when it is missing; the tests
+# collect nothing there, so an empty directory is what they serve.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -450,25 +450,6 @@ def keep_open(by: User, gate: Gate, *, note: str = "") -> list[Gate]:
     return changed
 
 
-@transaction.atomic
-def set_gate_state(by: User, gate: Gate, *, state: str, note: str = "") -> Gate:
-    """Open or seal one gate (with who, when and why)."""
-    _check(by, Capability.MANAGE_CLOSURE, gate.community)
-    if state not in GateState.values:
-        raise DomainError(_("A gate is open or sealed."), field="state")
-    gate = Gate.objects.select_for_update().get(pk=gate.pk)
-    before = audit.snapshot(gate, GATE_FIELDS)
-    gate.state = state
-    gate.note = " ".join((note or "").split())[:200]
-    gate.changed_by = by
-    gate.changed_at = timezone.now()
-    gate.save(update_fields=["state", "note", "changed_by", "changed_at"])
-    delta = audit.diff(before, audit.snapshot(gate, GATE_FIELDS))
-    if delta:
-        audit.record_object(by, AuditAction.UPDATE, gate, changes=delta)
-    return gate
-
-
 # --- teams ------------------------------------------------------------------------------------
 
 MEMBER_FIELDS = ("team", "user", "name", "duty", "phone")

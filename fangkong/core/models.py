@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import prepared
-from .roles import ROLE_LEVEL, Capability, Role, capabilities_of
+from .roles import Capability, Role, capabilities_of
 from .scoping import ScopedQuerySet
 
 township_code_validator = RegexValidator(
@@ -265,10 +265,6 @@ class User(AbstractUser):
 
     def can(self, capability: Capability) -> bool:
         return self.is_active and capability in self.capabilities
-
-    @property
-    def expected_level(self) -> str | None:
-        return ROLE_LEVEL.get(self.role)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saves; a new password or a deactivated account also revokes all its API tokens.

@@ -24,7 +24,7 @@ from fangkong.people.models import Resident
 from fangkong.policy import actions as policy_actions
 from fangkong.policy.divisions import resolve
 from fangkong.quarantine import actions as quarantine
-from fangkong.quarantine.models import Case, CaseStatus, IndexCaseKind, Room, TestItem
+from fangkong.quarantine.models import Case, CaseStatus, IndexCaseKind, Room, ScheduledTest
 from fangkong.screening import actions as screening
 from fangkong.screening.actions import Arrival, CertificateInput, StayInput
 from fangkong.screening.models import RefusalKind, TestResult
@@ -146,7 +146,7 @@ class _Epidemic:
         return quarantine.start_quarantine(case, by=self.worker(case.grid), room=room)
 
     def negative(self, case: Case, *days: int) -> None:
-        for item in TestItem.objects.filter(case=case, day__in=days):
+        for item in ScheduledTest.objects.filter(case=case, day__in=days):
             quarantine.record_test_result(
                 item,
                 by=self.medic,

@@ -139,10 +139,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def age_on(born: dt.date, today: dt.date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
 # --- ID numbers ---------------------------------------------------------------------------
 
 # Counties whose codes residents' ID numbers start with, by weight: the township's own

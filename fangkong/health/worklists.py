@@ -35,7 +35,7 @@ from fangkong.core.models import User
 from fangkong.core.roles import Capability, Role
 from fangkong.policy.models import Policy
 from fangkong.quarantine.lists import ready_for_review
-from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseKind, CaseStatus, TestItem
+from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseKind, CaseStatus, ScheduledTest
 from fangkong.screening.models import (
     Refusal,
     RefusalKind,
@@ -293,7 +293,7 @@ def _alerts(user: User, now: dt.datetime) -> _List:
 
 
 def _tests_due(user: User, today: dt.date) -> _List:
-    items = TestItem.objects.visible_to(user).filter(
+    items = ScheduledTest.objects.visible_to(user).filter(
         case__status__in=OPEN_STATUSES, result="", due_date__lte=today
     )
 

@@ -41,10 +41,10 @@ from .models import (
     IndexCase,
     IndexCaseKind,
     Room,
+    ScheduledTest,
     SignOff,
     SignRole,
     Site,
-    TestItem,
     TestItemResult,
 )
 from .schedule import planned_end, test_schedule
@@ -179,8 +179,8 @@ def open_case(
         test_days=list(measure.test_days),
         created_by=by,
     )
-    TestItem.objects.bulk_create(
-        TestItem(case=case, day=item.day, due_date=item.due)
+    ScheduledTest.objects.bulk_create(
+        ScheduledTest(case=case, day=item.day, due_date=item.due)
         for item in test_schedule(start_date, measure.days, measure.test_days, at_once=test_at_once)
     )
     event(case, by, EventAction.OPEN, reason=note, data={"policy": policy.label})
@@ -534,7 +534,7 @@ def extend(case: Case, *, by: User | None, days: int, reason: str) -> Case:
     added = None
     if ends_with_test:
         case.test_days = [*case.test_days, case.days]
-        added = TestItem.objects.create(case=case, day=case.days, due_date=case.planned_end)
+        added = ScheduledTest.objects.create(case=case, day=case.days, due_date=case.planned_end)
     case.save(update_fields=["days", "planned_end", "test_days"])
     event(
         case,
@@ -583,13 +583,13 @@ def check_sample_date(case: Case, sampled_on: dt.date, today: dt.date) -> str | 
 
 @transaction.atomic
 def record_test_result(
-    item: TestItem,
+    item: ScheduledTest,
     *,
     by: User | None,
     result: TestItemResult | str,
     sampled_on: dt.date,
     lab: str = "",
-) -> TestItem:
+) -> ScheduledTest:
     """Enter the result of one scheduled test. A positive result is flagged on the case (and
     blocks release); an invalid one schedules a retest, due at once (what a result does:
     `result_effect.effect_of`, as for the lab import)."""
@@ -597,7 +597,7 @@ def record_test_result(
         raise DomainError(_("The result must be negative, positive or invalid."), field="result")
     case = _locked(item.case)
     _refuse_closed(case)
-    item = TestItem.objects.select_for_update().get(pk=item.pk, case=case)
+    item = ScheduledTest.objects.select_for_update().get(pk=item.pk, case=case)
     if item.result:
         raise DomainError(
             _("A result is already recorded for this test (%(result)s).")
@@ -623,7 +623,7 @@ def record_test_result(
     for action in effect.events:
         event(case, by, EventAction(action), data=data)
     if effect.retest is not None:
-        retest = TestItem.objects.create(
+        retest = ScheduledTest.objects.create(
             case=case, day=effect.retest.day, due_date=effect.retest.due, retest_of=item
         )
         event(

@@ -29,7 +29,7 @@ from fangkong.people.models import Resident
 from . import actions
 from .blockers import describe, tests_in_force, verdict_for
 from .lists import filtered_cases, with_flags
-from .models import Case, CounsellingNote, IndexCase, Room, Site, TestItem
+from .models import Case, CounsellingNote, IndexCase, Room, ScheduledTest, Site
 from .schemas import (
     CaseDetailOut,
     CaseFilters,
@@ -61,7 +61,7 @@ def _cases() -> QuerySet[Case]:
     return Case.objects.select_related("resident", "policy__township", "cadre", "medic")
 
 
-def _tests(case: Case) -> list[TestItem]:
+def _tests(case: Case) -> list[ScheduledTest]:
     today = timezone.localdate()
     items = list(case.tests.all())
     in_force = {t.pk for t in tests_in_force(items)}
@@ -193,16 +193,16 @@ def add_note(request: HttpRequest, case_id: Id, payload: NoteIn) -> Status[Couns
 
 
 @router.get("/cases/{case_id}/tests", response=list[TestOut])
-def list_tests(request: HttpRequest, case_id: Id) -> list[TestItem]:
+def list_tests(request: HttpRequest, case_id: Id) -> list[ScheduledTest]:
     case = get_for(_reader(request), Case, pk=case_id)
     return _tests(case)
 
 
 @router.post("/tests/{test_id}/result", response=TestOut)
-def record_result(request: HttpRequest, test_id: Id, payload: ResultIn) -> TestItem:
+def record_result(request: HttpRequest, test_id: Id, payload: ResultIn) -> ScheduledTest:
     """The result of one scheduled test (RECORD_TESTS). An invalid result schedules a retest."""
     user = _reader(request)
-    item = get_for(user, TestItem, pk=test_id, write=Capability.RECORD_TESTS)
+    item = get_for(user, ScheduledTest, pk=test_id, write=Capability.RECORD_TESTS)
     actions.record_test_result(
         item, by=user, result=payload.result, sampled_on=payload.sampled_on, lab=payload.lab
     )

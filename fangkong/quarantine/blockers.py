@@ -15,11 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Case, CaseEvent, CaseStatus, EventAction, SignOff, TestItem, TestItemResult
+from .models import Case, CaseEvent, CaseStatus, EventAction, ScheduledTest, SignOff, TestItemResult
 from .release import Blocker, BlockerCode, CaseFacts, TestFact, Verdict, release_verdict
 
 
-def tests_in_force(tests: Iterable[TestItem]) -> list[TestItem]:
+def tests_in_force(tests: Iterable[ScheduledTest]) -> list[ScheduledTest]:
     """The scheduled tests that count: an invalid result that has been retested is replaced
     by its retest."""
     items = list(tests)
@@ -81,7 +81,7 @@ def fever_or_symptom_condition() -> Q:
 def case_facts(
     case: Case,
     *,
-    tests: Iterable[TestItem] | None = None,
+    tests: Iterable[ScheduledTest] | None = None,
     signoffs: Iterable[SignOff] | None = None,
     fever: bool | None = None,
 ) -> CaseFacts:

@@ -65,7 +65,7 @@ from .models import (
     Case,
     CaseEvent,
     LabImportJob,
-    TestItem,
+    ScheduledTest,
     TestItemResult,
 )
 from .result_effect import RETEST, effect_of
@@ -749,9 +749,9 @@ class ResultWriter:
         # what each result does: the same definition as the action's (cached per distinct
         # result and start date, so asking it per row costs little)
         effects = [effect_of(m.result, case_start=m.case_start, today=today) for m in matches]
-        retests = TestItem.objects.bulk_create(
+        retests = ScheduledTest.objects.bulk_create(
             [
-                TestItem(
+                ScheduledTest(
                     case_id=m.case_id,
                     day=effect.retest.day,
                     due_date=effect.retest.due,
@@ -814,7 +814,7 @@ def update_results(
     """Set (result, sampled_on, result_at, recorded_by, lab, lab_import) of tests by id, in one
     statement, only where the test has no result yet and (with `check_cases`) its case is
     still open. The number of tests changed."""
-    table = TestItem._meta.db_table
+    table = ScheduledTest._meta.db_table
     cases = Case._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -13,15 +13,15 @@ from fangkong.core.models import User
 
 from .blockers import fever_or_symptom_condition
 from .forms import ALL, OPEN, CaseFilterForm
-from .models import OPEN_STATUSES, Case, CaseStatus, TestItem, TestItemResult
+from .models import OPEN_STATUSES, Case, CaseStatus, ScheduledTest, TestItemResult
 
 
 def _positive() -> Exists:
-    return Exists(TestItem.objects.filter(case=OuterRef("pk"), result=TestItemResult.POSITIVE))
+    return Exists(ScheduledTest.objects.filter(case=OuterRef("pk"), result=TestItemResult.POSITIVE))
 
 
 def _overdue(today: dt.date) -> Exists:
-    return Exists(TestItem.objects.filter(case=OuterRef("pk"), result="", due_date__lt=today))
+    return Exists(ScheduledTest.objects.filter(case=OuterRef("pk"), result="", due_date__lt=today))
 
 
 def with_flags(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
@@ -32,7 +32,7 @@ def with_flags(qs: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
 def _tests_negative(today: dt.date) -> Q:
     # no test in force without a negative result (an invalid one retested is replaced by its
     # retest: `blockers.tests_in_force`)
-    blocking = TestItem.objects.filter(case=OuterRef("pk")).filter(
+    blocking = ScheduledTest.objects.filter(case=OuterRef("pk")).filter(
         Q(result="")
         | Q(result=TestItemResult.POSITIVE)
         | Q(result=TestItemResult.INVALID, retests__isnull=True)

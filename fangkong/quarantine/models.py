@@ -4,9 +4,9 @@ A case's status moves only forward through the named actions in `actions.py`
 (registered → in quarantine → release review → released, or → referred to hospital); each
 move writes a `CaseEvent` with who and why. Nothing edits `status` directly.
 
-The test schedule (`TestItem`) is made from the policy version the case was opened under
+The test schedule (`ScheduledTest`) is made from the policy version the case was opened under
 (`schedule.py`); an item whose due date passed without a result is overdue (computed, see
-`TestItemQuerySet.overdue`). Release eligibility is `release.release_verdict`.
+`ScheduledTestQuerySet.overdue`). Release eligibility is `release.release_verdict`.
 """
 
 from __future__ import annotations
@@ -357,7 +357,7 @@ class TestItemResult(models.TextChoices):
     INVALID = release.INVALID, _("Invalid, retest")
 
 
-class TestItemQuerySet(ScopedQuerySet):
+class ScheduledTestQuerySet(ScopedQuerySet):
     scope_paths = {
         "township": "case__township_id",
         "community": "case__community_id",
@@ -365,17 +365,17 @@ class TestItemQuerySet(ScopedQuerySet):
     }
     view_capability = Capability.VIEW_CASES
 
-    def pending(self) -> TestItemQuerySet:
+    def pending(self) -> ScheduledTestQuerySet:
         return self.filter(result="")
 
-    def due_on(self, day: dt.date) -> TestItemQuerySet:
+    def due_on(self, day: dt.date) -> ScheduledTestQuerySet:
         return self.pending().filter(due_date=day)
 
-    def overdue(self, today: dt.date) -> TestItemQuerySet:
+    def overdue(self, today: dt.date) -> ScheduledTestQuerySet:
         return self.pending().filter(due_date__lt=today)
 
 
-class TestItem(models.Model):
+class ScheduledTest(models.Model):
     """One scheduled test of a case (quarantine day `day`; 0 is the test at once)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tests")
@@ -409,7 +409,7 @@ class TestItem(models.Model):
         verbose_name=_("lab import"),
     )
 
-    objects = TestItemQuerySet.as_manager()
+    objects = ScheduledTestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scheduled test")

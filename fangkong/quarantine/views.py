@@ -60,9 +60,9 @@ from .models import (
     CaseStatus,
     IndexCase,
     Room,
+    ScheduledTest,
     SignRole,
     Site,
-    TestItem,
     TestItemResult,
 )
 
@@ -390,10 +390,10 @@ def test_result(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.VIEW_CASES)
     item = get_for(
         request.user,
-        TestItem,
+        ScheduledTest,
         pk=pk,
         write=Capability.RECORD_TESTS,
-        queryset=TestItem.objects.select_related("case"),
+        queryset=ScheduledTest.objects.select_related("case"),
     )
     user = require(request.user, Capability.RECORD_TESTS)
     form = TestResultForm(request.POST, prefix=f"t{item.pk}")

@@ -46,6 +46,7 @@ from fangkong.quarantine.models import CaseReason
 from . import reasons
 from .classification import Certificate, StayFact, check_travel, classify, window
 from .models import (
+    ArrivalTest,
     HealthCode,
     Measure,
     Observation,
@@ -60,7 +61,6 @@ from .models import (
     RegistrationStatus,
     Stay,
     TestResult,
-    TestTask,
     Transport,
 )
 
@@ -310,7 +310,7 @@ def decide(
             note=reg.decision_reason,
         )
     elif decision.measure == Measure.TEST_WITHIN_24H:
-        TestTask.objects.create(
+        ArrivalTest.objects.create(
             registration=reg, due_at=now + dt.timedelta(hours=rules.test_within_hours)
         )
     changes = audit.snapshot(reg, DECISION_FIELDS)
@@ -552,12 +552,12 @@ def reject_registration(
 
 @transaction.atomic
 def record_test_task_result(
-    by: User, task: TestTask, *, result: str, now: dt.datetime | None = None
-) -> TestTask:
+    by: User, task: ArrivalTest, *, result: str, now: dt.datetime | None = None
+) -> ArrivalTest:
     """The result of a low-risk arrival's 24-hour test."""
     if result not in TestResult.values:
         raise DomainError(_("Choose negative or positive."), field="result")
-    task = TestTask.objects.select_for_update().select_related("registration").get(pk=task.pk)
+    task = ArrivalTest.objects.select_for_update().select_related("registration").get(pk=task.pk)
     if task.result:
         raise DomainError(_("The result of this test has already been recorded."))
     task.result = result

@@ -34,7 +34,7 @@ from fangkong.people.models import Household, Resident
 
 from . import actions
 from .actions import Arrival, CertificateInput, ObservationInput, StayInput
-from .models import Refusal, Registration, TestTask
+from .models import ArrivalTest, Refusal, Registration
 from .schemas import (
     ConfirmIn,
     HandleIn,
@@ -243,7 +243,7 @@ def record_test_task_result(
     """The result of a low-risk arrival's 24-hour test."""
     user = require(caller(request), Capability.VIEW_CASES)
     reg = get_for(user, Registration, write=Capability.RECORD_TESTS, pk=registration_id)
-    task = TestTask.objects.filter(registration=reg).first()
+    task = ArrivalTest.objects.filter(registration=reg).first()
     if task is None:
         raise DomainError(_("This registration has no 24-hour test."), field="result")
     actions.record_test_task_result(user, task, result=str(payload.result))

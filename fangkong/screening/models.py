@@ -307,7 +307,7 @@ class Observation(models.Model):
         return self.value
 
 
-class TestTaskQuerySet(ScopedQuerySet):
+class ArrivalTestQuerySet(ScopedQuerySet):
     scope_paths = {
         "township": "registration__township_id",
         "community": "registration__community_id",
@@ -316,7 +316,7 @@ class TestTaskQuerySet(ScopedQuerySet):
     view_capability = Capability.VIEW_CASES
 
 
-class TestTask(models.Model):
+class ArrivalTest(models.Model):
     """A low-risk arrival without a valid certificate: a test at the township sampling
     point, due within the policy's hours of confirmation."""
 
@@ -330,7 +330,7 @@ class TestTask(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = TestTaskQuerySet.as_manager()
+    objects = ArrivalTestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("24-hour test")

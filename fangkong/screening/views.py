@@ -55,12 +55,12 @@ from .forms import (
     with_more_rows,
 )
 from .models import (
+    ArrivalTest,
     Refusal,
     RefusalStatus,
     Registration,
     RegistrationLink,
     RegistrationStatus,
-    TestTask,
 )
 
 PER_PAGE = 50
@@ -201,7 +201,7 @@ def _sensitive(reg: Registration, revealed: dict[str, str]) -> list[dict[str, An
 
 
 def _detail_context(request: HttpRequest, reg: Registration, **extra: Any) -> dict[str, Any]:
-    task = TestTask.objects.filter(registration=reg).select_related("recorded_by").first()
+    task = ArrivalTest.objects.filter(registration=reg).select_related("recorded_by").first()
     revealed = extra.pop("revealed", {})
     return {
         "reg": reg,
@@ -358,7 +358,7 @@ def test_result(request: HttpRequest, pk: int) -> HttpResponse:
         queryset=_registration_queryset(),
     )
     user = require(request.user, Capability.RECORD_TESTS)
-    task = TestTask.objects.filter(registration=reg).first()
+    task = ArrivalTest.objects.filter(registration=reg).first()
     if task is None:
         raise Http404
     form = TestResultForm(request.POST)

@@ -260,7 +260,9 @@ def test_a_photo_is_stored_and_served_only_to_those_who_may_see_it(client, world
     got = c.get(url)
     assert got.status_code == 200 and got["Content-Type"] == "image/png"
     assert b"".join(got.streaming_content) == photo_bytes()
-    assert login(client, world, "grid_g1").get(url).status_code == 200
+    shown = login(client, world, "grid_g1").get(url)
+    assert shown.status_code == 200
+    assert b"".join(shown.streaming_content) == photo_bytes()  # read to the end: the file closes
     assert login(client, world, "guard_a1").get(url).status_code == 403
     assert login(client, world, "admin_b").get(url).status_code == 404
     # the publicity item may now be in place

@@ -16,7 +16,7 @@ from fangkong.people.models import DocumentType, Household, Relation, Resident, 
 from fangkong.people.phones import normalise_phone
 from fangkong.people.registry import likely_duplicates
 from fangkong.people.romanization import romanize
-from fangkong.quarantine.models import OPEN_STATUSES, Case, TestItem
+from fangkong.quarantine.models import OPEN_STATUSES, Case, ScheduledTest
 from fangkong.screening.models import Refusal, Registration
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_demo_worklists_hold_real_work_dated_today(demo_output):
     assert cases.count() == 5
     assert Case.objects.filter(status__in=OPEN_STATUSES, reason="lockdown").exists()
     assert cases.filter(status="release_review").count() == 1
-    assert TestItem.objects.filter(result="", due_date__lt=today).exists()  # an overdue test
+    assert ScheduledTest.objects.filter(result="", due_date__lt=today).exists()  # an overdue test
     assert Alert.objects.filter(status="open").count() == 1
     assert Refusal.objects.filter(status="referred").count() == 1
     # issue 4: closed management, a gate log with a stop to handle, a lockdown, open rounds

@@ -19,7 +19,7 @@ from fangkong.policy.versions import in_force
 from fangkong.policy.views import affected_cases
 from fangkong.quarantine import actions as quarantine_actions
 from fangkong.quarantine.models import Case, CaseReason
-from fangkong.quarantine.models import TestItem as ScheduledTest
+from fangkong.quarantine.models import ScheduledTest as ScheduledTest
 from fangkong.screening.models import Registration, RegistrationSource
 
 pytestmark = pytest.mark.django_db

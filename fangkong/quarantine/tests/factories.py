@@ -12,8 +12,8 @@ from fangkong.quarantine.models import (
     IndexCase,
     IndexCaseKind,
     Room,
+    ScheduledTest,
     Site,
-    TestItem,
 )
 from fangkong.quarantine.schedule import planned_end
 
@@ -47,7 +47,7 @@ class IndexCaseFactory(factory.django.DjangoModelFactory[IndexCase]):
 
 
 class CaseFactory(factory.django.DjangoModelFactory[Case]):
-    """A case row as the actions leave it (without its test items: see `TestItemFactory`)."""
+    """A case row as the actions leave it (without its test items: see `ScheduledTestFactory`)."""
 
     class Meta:
         model = Case
@@ -66,9 +66,9 @@ class CaseFactory(factory.django.DjangoModelFactory[Case]):
     policy = factory.LazyFunction(ensure_default_policy)
 
 
-class ScheduledTestFactory(factory.django.DjangoModelFactory[TestItem]):
+class ScheduledTestFactory(factory.django.DjangoModelFactory[ScheduledTest]):
     class Meta:
-        model = TestItem
+        model = ScheduledTest
 
     case = factory.SubFactory(CaseFactory)
     day = 1

@@ -31,7 +31,7 @@ from fangkong.quarantine.models import (
     SignOff,
     SignRole,
 )
-from fangkong.quarantine.models import TestItem as Item
+from fangkong.quarantine.models import ScheduledTest as Item
 from fangkong.quarantine.models import TestItemResult as Result
 from fangkong.quarantine.release import BlockerCode
 

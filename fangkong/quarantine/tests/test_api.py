@@ -11,7 +11,7 @@ from fangkong.api.tests.client import ApiClient
 from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.quarantine import actions
 from fangkong.quarantine.models import Case, CaseStatus, IndexCase, SignOff
-from fangkong.quarantine.models import TestItem as Item
+from fangkong.quarantine.models import ScheduledTest as Item
 
 from .cases import SERVED, START, in_review, on, open_case, started
 

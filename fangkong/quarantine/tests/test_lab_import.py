@@ -18,7 +18,7 @@ from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.quarantine import actions, lab_jobs
 from fangkong.quarantine.lab_import import TEMPLATE_HEADERS, LabImport, parse_date
 from fangkong.quarantine.models import CaseEvent, EventAction, LabImportJob
-from fangkong.quarantine.models import TestItem as Item
+from fangkong.quarantine.models import ScheduledTest as Item
 
 from .cases import START, on, open_case, started
 

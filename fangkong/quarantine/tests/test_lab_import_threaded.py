@@ -17,7 +17,7 @@ from fangkong.core.spreadsheets import read_table
 from fangkong.people.tests.import_files import save, xlsx_bytes
 from fangkong.quarantine.lab_import import TEMPLATE_HEADERS, LabImport, ResultWriter
 from fangkong.quarantine.models import CaseEvent
-from fangkong.quarantine.models import TestItem as Item
+from fangkong.quarantine.models import ScheduledTest as Item
 
 from .cases import START, open_case, started
 
@@ -100,7 +100,7 @@ def test_a_test_recorded_by_someone_else_meanwhile_stops_the_whole_write(
             other = connections.create_connection("default")
             with other.cursor() as cursor:
                 cursor.execute(
-                    "UPDATE quarantine_testitem SET result = 'positive' WHERE id = %s",
+                    "UPDATE quarantine_scheduledtest SET result = 'positive' WHERE id = %s",
                     [target.pk],
                 )
             other.close()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from fangkong.quarantine import actions, result_effect
 from fangkong.quarantine.lab_import import LabImport
 from fangkong.quarantine.models import CaseEvent, EventAction
-from fangkong.quarantine.models import TestItem as Item
+from fangkong.quarantine.models import ScheduledTest as Item
 from fangkong.quarantine.models import TestItemResult as ItemResult
 
 from .cases import START, on, open_case, started

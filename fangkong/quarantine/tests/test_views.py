@@ -20,7 +20,7 @@ from fangkong.quarantine.models import (
     SignOff,
     Site,
 )
-from fangkong.quarantine.models import TestItem as Item
+from fangkong.quarantine.models import ScheduledTest as Item
 
 from .cases import SERVED, START, in_review, on, open_case, signed, started
 from .factories import CaseFactory, RoomFactory, ScheduledTestFactory

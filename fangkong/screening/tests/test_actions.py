@@ -15,13 +15,16 @@ from fangkong.people.models import Resident
 from fangkong.policy.models import Policy, PolicyStatus
 from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.quarantine.models import Case, CaseKind, CaseReason
-from fangkong.quarantine.models import TestItem as ScheduledTest
+from fangkong.quarantine.models import ScheduledTest as ScheduledTest
 from fangkong.screening import actions, reasons
 from fangkong.screening.actions import (
     Arrival,
     CertificateInput,
     ObservationInput,
     StayInput,
+)
+from fangkong.screening.models import (
+    ArrivalTest as DayTest,
 )
 from fangkong.screening.models import (
     Observation,
@@ -31,9 +34,6 @@ from fangkong.screening.models import (
     RegistrationLink,
     RegistrationStatus,
     Stay,
-)
-from fangkong.screening.models import (
-    TestTask as DayTest,
 )
 
 from .conftest import NOW, TODAY

@@ -14,8 +14,8 @@ from fangkong.core.models import AuditAction, AuditEntry
 from fangkong.quarantine.models import Case
 from fangkong.screening import actions
 from fangkong.screening.actions import Arrival, StayInput
+from fangkong.screening.models import ArrivalTest as DayTest
 from fangkong.screening.models import Refusal, Registration, RegistrationLink, Stay
-from fangkong.screening.models import TestTask as DayTest
 
 from .factories import RegistrationFactory, StayFactory
 
