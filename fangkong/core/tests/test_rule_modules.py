@@ -35,6 +35,7 @@ RULE_MODULES = (
     "fangkong.policy.rules",
     "fangkong.policy.validity",
     "fangkong.quarantine.release",
+    "fangkong.quarantine.result_effect",
     "fangkong.quarantine.schedule",
     "fangkong.retention.windows",
     "fangkong.screening.classification",
