@@ -246,7 +246,10 @@ def document(schema: dict[str, Any]) -> dict[str, Any]:
     ref = {"$ref": "#/components/schemas/ErrorOut"}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # Ninja keys the declared answers by number; JSON keys are text, so one key per
+            # status (a 401 declared and a 401 added would be two "401" keys in the document).
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for code in _refusals_of(operation):
                 responses.setdefault(
                     str(code),

@@ -180,3 +180,19 @@ def test_every_operation_documents_its_refusals_with_the_error_body(db):
                 schema = responses[code]["content"]["application/json"]["schema"]
                 assert schema["$ref"].rsplit("/", 1)[1] in ("ErrorOut", "DetailOut"), (path, code)
     assert "429" in doc["paths"]["/api/v1/auth/token"]["post"]["responses"]
+
+
+def test_the_document_has_no_key_twice(client):
+    """A status declared by an endpoint and added as a refusal is one key: a document with a
+    key twice is refused by the docs page's parser ("duplicated mapping key")."""
+    import json
+
+    twice: list[str] = []
+
+    def pairs(items):
+        keys = [key for key, _value in items]
+        twice.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert twice == []

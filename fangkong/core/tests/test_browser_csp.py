@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from fangkong.browser import enter_second_factor
 from fangkong.checkpoints.models import Gate, GateEntry
 from fangkong.checkpoints.passes import issue
 from fangkong.checkpoints.payload import qr_text
@@ -76,6 +77,7 @@ def log_in(page: Page, world: World, key: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("form button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/login/"))
+    enter_second_factor(page, world.user(key))  # a township admin's code (core.twofactor)
     assert violations(page) == []
 
 
