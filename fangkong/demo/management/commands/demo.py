@@ -128,8 +128,8 @@ class Command(BaseCommand):
             cells = [_pad(cell, width) for cell, width in zip(row, widths, strict=False)]
             out("  " + "".join(cells) + row[3])
         out(
-            "  街道管理员须双因素登录：首次登录后用手机身份验证器扫码绑定；"
-            "没有手机时可在本机运行 `.venv/bin/fangkong otp jiedao --enrol` 查看当前验证码。"
+            "  街道管理员须双因素登录：首次登录后用手机身份验证器扫码绑定；没有手机时可在本机运行"
+            " `DEBUG=1 .venv/bin/fangkong otp jiedao --enrol` 查看当前验证码。"
         )
 
 
