@@ -1,6 +1,12 @@
-"""File jobs. An import job: one uploaded file, checked in the background, then imported on
-confirmation. An export job: a resident list too long for a request, written in the background
-and kept for a day."""
+"""The registry's file jobs. An import job: one uploaded file of residents, checked in the
+background, then imported on confirmation (`import_jobs`, run by `core.jobs`). An export job:
+a resident list too long for a request, written in the background and kept for a day
+(`export_jobs`).
+
+Their tables keep the app label `imports` (the app that held them before; it keeps their
+migrations), so nothing moves in the database and the audit entries keep their target type.
+`people.models` imports this module, which registers them.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +51,7 @@ class ImportJob(UploadJob):
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
+        app_label = "imports"
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
@@ -95,7 +102,7 @@ class ExportJob(models.Model):
     """A resident list too long to write within a request, written in the background.
 
     The filter is kept as the list page's query string; the worker applies it again to what
-    the creator may see when it runs (`fangkong.imports.exports`).
+    the creator may see when it runs (`fangkong.people.export_jobs`).
     """
 
     created_by = models.ForeignKey(
@@ -130,6 +137,7 @@ class ExportJob(models.Model):
     objects = ExportJobQuerySet.as_manager()
 
     class Meta:
+        app_label = "imports"
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
         ordering = ["-created_at", "-id"]

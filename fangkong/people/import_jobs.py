@@ -1,5 +1,5 @@
-"""What a user does with an import: upload a file, confirm it, cancel it. And what the worker
-does with it: check the file (the dry run), then import it.
+"""The resident import as an upload job. What a user does with it: upload a file, confirm
+it, cancel it. And what the worker does with it: check the file (the dry run), then import it.
 
 The lifecycle is the upload-job runner's (`fangkong.core.jobs`); `ResidentJobs` says what the
 rows of a resident file mean. The check and the import run in the background (`tasks.py`); the
@@ -20,10 +20,10 @@ from fangkong.core.jobs import JobKind, JobStatus, Progress
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import Table
-from fangkong.people.importing.resident_import import ResidentImport
-from fangkong.people.importing.results import MAX_STORED_PROBLEMS, CheckResult, WriteSummary
 
-from .models import ImportJob
+from .importing.resident_import import ResidentImport
+from .importing.results import MAX_STORED_PROBLEMS, CheckResult, WriteSummary
+from .job_models import ImportJob
 
 
 def start_import(user: User, upload: UploadedFile) -> ImportJob:
