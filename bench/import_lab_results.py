@@ -155,8 +155,8 @@ def worker(rows_wanted: int, seed: int, media: Path, repeats: int) -> dict[str, 
     from django.core.management import call_command
     from django.db import connection
 
+    from fangkong.core.jobs import JobStatus
     from fangkong.core.models import AuditEntry
-    from fangkong.imports.models import JobStatus
     from fangkong.quarantine import lab_jobs
     from fangkong.quarantine.models import CaseEvent, LabImportJob, ScheduledTest
 

@@ -5,7 +5,7 @@
 Generates a realistic, valid .xlsx of N residents (seeded; valid ID numbers and mobiles,
 households of 1–6 people, tags, people working away), then for each database:
 
-- end to end: the real import task (`imports.actions.run_import` on an ImportJob: read with
+- end to end: the real import task (`people.import_jobs.run_import` on an ImportJob: read with
   python-calamine, validate every row, dedupe against the file and the database, create the
   households, insert residents and tags, ONE audit entry, delete the upload);
 - floor: the fastest read of the same file (fastexcel, Rust, no Python objects) plus a raw
@@ -156,12 +156,13 @@ def worker(file: Path, media: Path) -> dict[str, Any]:
     from django.core.management import call_command
     from django.db import connection
 
+    from fangkong.core.jobs import JobStatus
     from fangkong.core.models import AuditEntry
     from fangkong.core.spreadsheets import read_table
-    from fangkong.imports import actions
-    from fangkong.imports.models import ImportJob, JobStatus
+    from fangkong.people import import_jobs as actions
     from fangkong.people.importing.resident_import import ResidentImport
     from fangkong.people.importing.writing import SQLITE_CACHE_KIB
+    from fangkong.people.job_models import ImportJob
     from fangkong.people.models import Resident, ResidentTag
 
     call_command("migrate", verbosity=0)

@@ -186,8 +186,8 @@ def worker(n: int, mode: str, seed: int, media: Path, repeats: int) -> dict[str,
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from fangkong.core.jobs import JobStatus
     from fangkong.core.models import AuditEntry
-    from fangkong.imports.models import JobStatus
     from fangkong.masstesting import result_jobs
     from fangkong.masstesting.models import RoundImportJob, RoundMember, Tube
 

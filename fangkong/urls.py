@@ -19,7 +19,7 @@ urlpatterns = [
     # `core` namespace their URL names always had.
     path("", include((web_urls.urlpatterns + core_urls.urlpatterns, core_urls.app_name))),
     path("people/", include("fangkong.people.urls")),
-    path("imports/", include("fangkong.imports.urls")),
+    path("imports/", include("fangkong.people.import_urls")),
     path("policy/", include("fangkong.policy.urls")),
     path("screening/", include("fangkong.screening.urls")),
     path("quarantine/", include("fangkong.quarantine.urls")),

@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.jobs import JobStatus, UploadJob
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet, jurisdiction_level
-from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Household, Resident
 
 from . import pooling
@@ -221,6 +221,8 @@ class RoundImportJob(UploadJob):
     """One lab spreadsheet for a round: checked in the background (the dry run), then
     written on confirmation, all or nothing (`results.py`)."""
 
+    progress_prefix = "round-"
+
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="imports")
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
@@ -239,10 +241,6 @@ class RoundImportJob(UploadJob):
         verbose_name = _("round result import")
         verbose_name_plural = _("round result imports")
         ordering = ["-created_at", "-id"]
-
-    @property
-    def percent(self) -> int:
-        return percent_of(self.processed_rows, self.total_rows)
 
     @property
     def can_apply(self) -> bool:

@@ -1,29 +1,24 @@
 """What a user does with a round's lab file (upload, confirm, cancel) and what the worker
-does with it (check it, then apply it): the job lifecycle of `fangkong.imports.jobs`, the
-rows' meaning from `results.RoundResults`. The apply checks the file again in the
-transaction that writes, so what was checked is what is written, all or nothing."""
+does with it (check it, then apply it): the lifecycle of the upload-job runner
+(`fangkong.core.jobs`), the rows' meaning from `results.RoundResults`. The apply checks the
+file again in the transaction that writes, so what was checked is what is written, all or
+nothing."""
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fangkong.core import jobs
 from fangkong.core.access import require
 from fangkong.core.errors import DomainError
+from fangkong.core.jobs import JobKind, JobStatus, Progress
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
-from fangkong.core.spreadsheets import SpreadsheetError, Table
-from fangkong.imports import jobs
-from fangkong.imports.models import JobStatus
+from fangkong.core.spreadsheets import Table
 
 from .models import Round, RoundImportJob
-from .results import MAX_STORED_PROBLEMS, ResultCheck, RoundResults
-
-logger = logging.getLogger(__name__)
+from .results import MAX_STORED_PROBLEMS, ResultCheck, RoundResults, Summary
 
 
 def start_import(user: User, rnd: Round, upload: UploadedFile) -> RoundImportJob:
@@ -52,10 +47,7 @@ def confirm_import(user: User, job: RoundImportJob) -> RoundImportJob:
         raise DomainError(
             _("Rows of this file have problems, so nothing can be written. Correct the file.")
         )
-    started = RoundImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
-        status=JobStatus.IMPORT_QUEUED, message="", updated_at=timezone.now()
-    )
-    if not started:
+    if not jobs.confirm(job, user, Capability.RECORD_TESTS):
         raise DomainError(_("This import has already been started."))
     from .tasks import apply_round_import
 
@@ -71,115 +63,76 @@ def cancel_import(user: User, job: RoundImportJob) -> RoundImportJob:
 # -- the background work ----------------------------------------------------------------------
 
 
-def _progress(job: RoundImportJob):  # type: ignore[no-untyped-def]
-    def progress(done: int) -> None:
-        RoundImportJob.objects.filter(pk=job.pk).update(
-            processed_rows=done, updated_at=timezone.now()
+class RoundJobs(JobKind[RoundImportJob, ResultCheck, Summary]):
+    """A testing round's lab file as a kind of upload job."""
+
+    model = RoundImportJob
+    capability = Capability.RECORD_TESTS
+    related = ("created_by", "round")
+    label = "round import"
+
+    def no_longer_allowed(self, job: RoundImportJob) -> str:
+        return _("%(user)s may no longer record test results.") % {"user": job.created_by}
+
+    def unexpected(self, job: RoundImportJob) -> str:
+        return _(
+            "The work stopped because of an unexpected error and nothing was written. Upload "
+            "the file again; if it happens again, tell the administrator (round import %(id)s)."
+        ) % {"id": job.pk}
+
+    def check(self, job: RoundImportJob, table: Table, progress: Progress) -> ResultCheck:
+        return RoundResults(job.created_by, job.round).check(table, progress=progress)
+
+    def apply(
+        self, job: RoundImportJob, table: Table, progress: Progress
+    ) -> tuple[ResultCheck, Summary | None]:
+        return RoundResults(job.created_by, job.round).apply(
+            table, filename=job.filename, job_id=job.pk, progress=progress
         )
 
-    return progress
+    def store(self, job: RoundImportJob, check: ResultCheck) -> None:
+        job.total_rows = check.total_rows
+        job.matched_rows = check.matched_rows
+        job.unmatched_rows = check.unmatched_rows
+        job.problems = [[p.row, p.column, p.message] for p in check.problems[:MAX_STORED_PROBLEMS]]
 
-
-def run_check(job_id: int) -> None:
-    """The dry run: every problem by row. Writes no result."""
-    if not jobs.claim(RoundImportJob, job_id, JobStatus.QUEUED, JobStatus.CHECKING):
-        return
-    job = RoundImportJob.objects.select_related("created_by", "round").get(pk=job_id)
-    with translation.override(job.language or settings.LANGUAGE_CODE):
-        try:
-            table = _read(job)
-            check = RoundResults(job.created_by, job.round).check(table, progress=_progress(job))
-        except SpreadsheetError as exc:
-            jobs.finish(job, JobStatus.REFUSED, exc.message)
-            return
-        except Exception:
-            logger.exception("round import %s: the check failed", job_id)
-            jobs.finish(job, JobStatus.FAILED, _unexpected(job))
-            return
-        _store(job, check)
+    def refusal(self, job: RoundImportJob, check: ResultCheck) -> str | None:
         if check.file_error or check.unmatched_rows or not check.matched_rows:
-            jobs.finish(
-                job,
-                JobStatus.REFUSED,
-                _("Nothing can be written: correct the rows below and upload the file again."),
-            )
-            return
-        job.status = JobStatus.CHECKED
-        job.message = ""
-        job.updated_at = timezone.now()
-        job.save()
+            return _("Nothing can be written: correct the rows below and upload the file again.")
+        return None
 
+    def not_written(self, job: RoundImportJob, check: ResultCheck) -> tuple[str, str]:
+        # all or nothing, and no choice to skip rows: a file that no longer applies is refused
+        return JobStatus.REFUSED, _(
+            "The round changed since the check and some rows no longer match; nothing "
+            "was written. Review the rows below."
+        )
 
-def run_apply(job_id: int) -> None:
-    """Check the file again and write every result in one transaction."""
-    if not jobs.claim(RoundImportJob, job_id, JobStatus.IMPORT_QUEUED, JobStatus.IMPORTING):
-        return
-    job = RoundImportJob.objects.select_related("created_by", "round").get(pk=job_id)
-    with translation.override(job.language or settings.LANGUAGE_CODE):
-        try:
-            table = _read(job)
-            check, summary = RoundResults(job.created_by, job.round).apply(
-                table, filename=job.filename, job_id=job.pk, progress=_progress(job)
-            )
-        except SpreadsheetError as exc:
-            jobs.finish(job, JobStatus.REFUSED, exc.message)
-            return
-        except Exception:
-            logger.exception("round import %s: the apply failed", job_id)
-            jobs.finish(job, JobStatus.FAILED, _unexpected(job))
-            return
-        _store(job, check)
-        if summary is None:
-            jobs.finish(
-                job,
-                JobStatus.REFUSED,
-                _(
-                    "The round changed since the check and some rows no longer match; nothing "
-                    "was written. Review the rows below."
-                ),
-            )
-            return
+    def done(self, job: RoundImportJob, summary: Summary) -> str:
         job.negative, job.positive, job.retest = (
             summary.negative,
             summary.positive,
             summary.retest,
         )
-        jobs.finish(
-            job,
-            JobStatus.DONE,
-            _(
-                "%(rows)s results recorded: %(negative)s people negative, %(positive)s "
-                "positive, %(retest)s to retest in a single tube."
-            )
-            % {
-                "rows": summary.rows,
-                "negative": summary.negative,
-                "positive": summary.positive,
-                "retest": summary.retest,
-            },
-        )
+        return _(
+            "%(rows)s results recorded: %(negative)s people negative, %(positive)s "
+            "positive, %(retest)s to retest in a single tube."
+        ) % {
+            "rows": summary.rows,
+            "negative": summary.negative,
+            "positive": summary.positive,
+            "retest": summary.retest,
+        }
 
 
-def _read(job: RoundImportJob) -> Table:
-    return jobs.read_upload(
-        job,
-        Capability.RECORD_TESTS,
-        _("%(user)s may no longer record test results.") % {"user": job.created_by},
-    )
+ROUND_RESULTS = RoundJobs()
 
 
-def _store(job: RoundImportJob, check: ResultCheck) -> None:
-    job.total_rows = check.total_rows
-    job.processed_rows = check.total_rows
-    job.matched_rows = check.matched_rows
-    job.unmatched_rows = check.unmatched_rows
-    job.problems = [[p.row, p.column, p.message] for p in check.problems[:MAX_STORED_PROBLEMS]]
-    job.updated_at = timezone.now()
-    job.save()
+def run_check(job_id: int) -> None:
+    """The dry run: every problem by row. Writes no result."""
+    jobs.run_check(ROUND_RESULTS, job_id)
 
 
-def _unexpected(job: RoundImportJob) -> str:
-    return _(
-        "The work stopped because of an unexpected error and nothing was written. Upload the "
-        "file again; if it happens again, tell the administrator (round import %(id)s)."
-    ) % {"id": job.pk}
+def run_apply(job_id: int) -> None:
+    """Check the file again and write every result in one transaction."""
+    jobs.run_apply(ROUND_RESULTS, job_id)

@@ -27,7 +27,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import file_size
-from fangkong.imports.uploads import SizeLimitHandler
+from fangkong.core.uploads import SizeLimitHandler
 from fangkong.people.models import Resident
 from fangkong.quarantine.lab_views import _xlsx_response
 

@@ -1,7 +1,7 @@
 """Export the resident list the user is looking at (same filters) to .xlsx.
 
 Up to `EXPORT_INLINE_LIMIT` rows the file is written within the request and downloaded at
-once; a longer list becomes a background export job (`fangkong.imports.exports`) and the
+once; a longer list becomes a background export job (`fangkong.people.export_jobs`) and the
 user is sent to its progress page.
 """
 
@@ -24,8 +24,8 @@ from fangkong.core.access import can, require
 from fangkong.core.errors import DomainError
 from fangkong.core.roles import Capability
 from fangkong.core.textfields import TextForm
-from fangkong.imports.exports import start_export
 
+from .export_jobs import start_export
 from .exporting import export_residents as write_export
 from .exporting import filters_of
 from .search import filtered_residents

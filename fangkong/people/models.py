@@ -21,6 +21,10 @@ from fangkong.core.sealed import DerivedField, SealedField, SealedUpdates
 
 from .identity import DocType
 
+# the registry's file jobs (app label `imports`), registered with the models of this app
+from .job_models import ExportJob as ExportJob
+from .job_models import ImportJob as ImportJob
+
 
 class DocumentType(models.TextChoices):
     ID_CARD = DocType.ID_CARD.value, _("Resident ID card")

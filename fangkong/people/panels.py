@@ -125,3 +125,7 @@ register_nav(
     order=20,
     any_of=("view_people",),
 )
+
+register_nav(
+    "imports", "imports:job_list", gettext_lazy("Import"), order=180, any_of=("import_people",)
+)

@@ -36,7 +36,7 @@ from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import covers
 from fangkong.core.spreadsheets import SpreadsheetError, check_size, file_size
-from fangkong.imports.uploads import SizeLimitHandler
+from fangkong.core.uploads import SizeLimitHandler
 
 from . import actions, display, divisions, registering
 from .areas import filtered_areas

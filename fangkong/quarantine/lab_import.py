@@ -34,15 +34,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import queue
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection
 from django.db.models import CharField, FilteredRelation, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -51,13 +49,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.core import audit, sealing
+from fangkong.core.chunks import ChunkWriter
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, User
 from fangkong.core.spreadsheets import Table, XlsxStream
 from fangkong.people.identity import upgrade_legacy
 from fangkong.people.importing.columns import header_key
 from fangkong.people.importing.results import MAX_STORED_PROBLEMS, Problem, id_ranges
-from fangkong.people.importing.writing import SQLITE_CACHE_KIB, insert_rows
+from fangkong.people.importing.writing import insert_rows
 from fangkong.people.models import Resident
 
 from .models import (
@@ -581,70 +580,41 @@ STALE = gettext_lazy(
 )
 
 
-class _Abort(Exception):
-    """Rolls the writer's transaction back."""
-
-
 class _Stale(Exception):
     """A guarded UPDATE changed fewer tests than it was given."""
 
 
-class ResultWriter:
+class ResultWriter(ChunkWriter[list[Match], ApplySummary]):
     """Writes the matched results of one lab file in ONE transaction, with ONE audit entry.
 
-    Threaded (the worker's normal case): a thread with its own database connection holds the
-    transaction and writes each chunk (the guarded UPDATE of its tests, its retests, its case
-    events) while the caller checks the next one; the database does its part without
-    Python's GIL, so the two overlap. Inline when the caller is already inside a transaction
-    (a second connection could not see its rows; tests run this way) or on an in-memory
-    SQLite database. The pattern of `people.importing.writing.BatchWriter`.
+    A `ChunkWriter`: threaded in the worker, a thread with its own database connection holds
+    the transaction and writes each chunk (the guarded UPDATE of its tests, its retests, its
+    case events) while the caller checks the next one; the database does its part without
+    Python's GIL, so the two overlap. The resident import's `BatchWriter` is the other kind.
     """
 
+    thread_name = "fangkong-lab-writer"
+
     def __init__(self, importer: LabImport, *, job_id: int | None, filename: str) -> None:
+        super().__init__()
         self.importer = importer
         self.job_id = job_id
         self.filename = filename
         self.now = timezone.now()
         self.written: list[int] = []
-        self.error: BaseException | None = None
-        self.threaded = not connection.in_atomic_block and not (
-            connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
-        )
-        self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=3)
-        self._thread: threading.Thread | None = None
-        self._atomic: transaction.Atomic | None = None
-        self._begun = threading.Event()
         #: whether each UPDATE checks that the cases are still open (see `start`)
         self.check_cases = True
-
-    # -- the caller's side
 
     def start(self, *, checks_follow: bool = False) -> None:
         """Open the transaction. `checks_follow`: every row to be written is checked after
         this, so on SQLite (where the open transaction holds the database's only write lock
         until it ends) nothing can close a case between its check and its write, and the
         UPDATEs need not look at the cases again. PostgreSQL always looks."""
-        if self.threaded:
-            self._thread = threading.Thread(
-                target=self._run, name="fangkong-lab-writer", daemon=True
-            )
-            self._thread.start()
-            self._begun.wait()
-        else:
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
         self.check_cases = not (checks_follow and connection.vendor == "sqlite")
+        super().start()
 
     def put(self, matches: list[Match]) -> None:
-        self._raise_if_failed()
-        if self._thread is not None:
-            self._queue.put(("chunk", list(matches)))
-            return
-        try:
-            self._write_chunk(matches)
-        except _Stale as exc:
-            self.error = exc
-            self._raise_if_failed()
+        self.send(list(matches))
 
     def finish(self, check: LabCheck) -> ApplySummary:
         """Write the audit entry and commit; DomainError if the database refused anything."""
@@ -655,86 +625,28 @@ class ResultWriter:
             invalid=check.count(TestItemResult.INVALID),
             skipped_rows=len(check.unmatched),
         )
-        if self._thread is not None:
-            self._queue.put(("finish", summary))
-            self._thread.join()
-            self._thread = None
-        else:
-            assert self._atomic is not None
-            atomic, self._atomic = self._atomic, None
-            try:
-                self._write_audit(summary)
-            except BaseException as exc:
-                atomic.__exit__(type(exc), exc, exc.__traceback__)
-                self.error = exc
-            else:
-                atomic.__exit__(None, None, None)
-        self._raise_if_failed()
+        self.commit(summary)
         return summary
 
-    def abort(self) -> None:
-        """Roll back everything written so far (nothing when already finished)."""
-        if self._thread is not None:
-            self._queue.put(("abort",))
-            self._thread.join()
-            self._thread = None
-        elif self._atomic is not None:
-            atomic, self._atomic = self._atomic, None
-            atomic.__exit__(_Abort, _Abort(), None)
-
-    def _raise_if_failed(self) -> None:
-        error, self.error = self.error, None
-        if error is None:
-            return
+    def refusal(self, error: BaseException) -> DomainError | None:
         if isinstance(error, _Stale):
-            raise DomainError(str(STALE)) from error
-        if isinstance(error, OperationalError) and "locked" in str(error):
-            raise DomainError(
-                _(
-                    "Nothing was written: the database was busy with other work. Start the "
-                    "import again in a minute."
-                )
-            ) from error
-        raise error
+            return DomainError(str(STALE))
+        return None
 
     # -- the writer's side
 
-    def _run(self) -> None:
-        try:
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
-                    # The tests of a file sit all over the table and its indexes: with
-                    # SQLite's default 2 MB page cache they would be read again and again.
-                    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            with transaction.atomic():
-                if connection.vendor == "sqlite":
-                    with connection.cursor() as cursor:
-                        # Hold the write lock before the caller checks the first row (the
-                        # settings' BEGIN IMMEDIATE takes it; a deferred BEGIN would not).
-                        cursor.execute(f"UPDATE {LabImportJob._meta.db_table} SET id = id WHERE 0")
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        # Check foreign keys row by row while the chunks go in (overlapping
-                        # with the caller's checks), not all at COMMIT.
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                self._begun.set()
-                while True:
-                    item = self._queue.get()
-                    if item[0] == "abort":
-                        raise _Abort
-                    if item[0] == "finish":
-                        self._write_audit(item[1])
-                        break
-                    self._write_chunk(item[1])
-        except _Abort:
-            pass
-        except BaseException as exc:  # handed to the caller at its next put() or finish()
-            self.error = exc
-            self._begun.set()
-            while self._queue.get()[0] not in ("abort", "finish"):
-                pass  # drain, so the caller never blocks on a full queue
-        finally:
-            connection.close()
+    def begin(self) -> None:
+        if self.threaded and connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                # Hold the write lock before the caller checks the first row (the settings'
+                # BEGIN IMMEDIATE takes it; a deferred BEGIN would not).
+                cursor.execute(f"UPDATE {LabImportJob._meta.db_table} SET id = id WHERE 0")
+
+    def write_chunk(self, chunk: list[Match]) -> None:
+        self._write_chunk(chunk)
+
+    def write_end(self, end: ApplySummary) -> None:
+        self._write_audit(end)
 
     def _write_chunk(self, matches: list[Match]) -> None:
         now, job_id = self.now, self.job_id

@@ -19,10 +19,10 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.jobs import JobStatus, UploadJob
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
-from fangkong.imports.models import JobStatus, UploadJob, percent_of
 from fangkong.people.models import Resident
 from fangkong.policy import impact
 from fangkong.policy.models import Policy
@@ -485,6 +485,8 @@ class LabImportJob(UploadJob):
     """One uploaded lab spreadsheet: checked in the background (the dry run: which rows match
     a pending test), then applied on confirmation (`lab_import.py`)."""
 
+    progress_prefix = "lab-"
+
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
@@ -505,10 +507,6 @@ class LabImportJob(UploadJob):
         verbose_name_plural = _("lab result imports")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["township", "-created_at"], name="labimport_township_idx")]
-
-    @property
-    def percent(self) -> int:
-        return percent_of(self.processed_rows, self.total_rows)
 
     @property
     def can_apply_all(self) -> bool:

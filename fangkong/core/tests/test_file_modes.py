@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from fangkong.imports.models import ExportJob, ExportStatus
-from fangkong.imports.tasks import export_residents
+from fangkong.people.job_models import ExportJob, ExportStatus
+from fangkong.people.tasks import export_residents
 
 FANGKONG = str(Path(sys.executable).parent / "fangkong")
 

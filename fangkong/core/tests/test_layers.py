@@ -38,7 +38,6 @@ KNOWN_BACK_EDGES: frozenset[str] = frozenset(
     {
         "lockdown -> masstesting: lockdown/actions.py",
         "lockdown -> masstesting: lockdown/summary.py",
-        "people -> imports: people/export_views.py",
         "quarantine -> screening: quarantine/actions.py",
     }
 )

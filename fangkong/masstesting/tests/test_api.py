@@ -7,7 +7,7 @@ import pytest
 from fangkong.api.tests.client import ApiClient
 from fangkong.checkpoints.models import Pass
 from fangkong.checkpoints.payload import qr_text
-from fangkong.imports.models import JobStatus
+from fangkong.core.jobs import JobStatus
 from fangkong.masstesting import actions
 from fangkong.masstesting.models import Round, RoundMember
 

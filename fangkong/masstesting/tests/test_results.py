@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from fangkong.core import jobs
+from fangkong.core.jobs import JobStatus
 from fangkong.core.models import AuditEntry
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import read_table
-from fangkong.imports import jobs
-from fangkong.imports.models import JobStatus
 from fangkong.masstesting import actions, result_jobs
 from fangkong.masstesting.models import RoundImportJob, RoundMember, Tube
 from fangkong.masstesting.results import RoundResults
@@ -256,7 +256,7 @@ def test_an_unknown_document_number_without_duplicates_is_found(world, sampled, 
 
 
 def test_a_rounds_file_is_stored_by_the_shared_job_store(world, sampled, settings, tmp_path):
-    """The round's job is stored by `imports.jobs.store_upload` with its own fields (the round,
+    """The round's job is stored by `core.jobs.store_upload` with its own fields (the round,
     the round's township), no factory shim; a user without RECORD_TESTS stores nothing."""
     settings.MEDIA_ROOT = str(tmp_path)
     rnd, _people = sampled

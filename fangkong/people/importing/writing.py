@@ -1,25 +1,26 @@
-"""Writing checked rows: the writer thread and the raw batch inserts.
+"""Writing checked rows: the resident import's chunked writer and the raw batch inserts.
 
-`BatchWriter` stores the chunks of one import in one transaction with one audit entry, on its
-own connection in a thread while the checks go on. Ids are allocated up front
-(`allocate_ids`) and rows go in with one statement per chunk (`insert_rows`: COPY on
-PostgreSQL, `INSERT … SELECT … FROM json_each` on SQLite), never with `save()` per row.
+`BatchWriter` (a `core.chunks.ChunkWriter`) stores the chunks of one import in one
+transaction with one audit entry, on its own connection in a thread while the checks go on.
+Ids are allocated up front (`allocate_ids`) and rows go in with one statement per chunk
+(`insert_rows`: COPY on PostgreSQL, `INSERT … SELECT … FROM json_each` on SQLite), never with
+`save()` per row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
-import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit, sealing
+from fangkong.core.chunks import SQLITE_CACHE_KIB as SQLITE_CACHE_KIB  # the benches read it
+from fangkong.core.chunks import ChunkWriter
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import AuditAction
@@ -29,9 +30,6 @@ from .results import WriteSummary, id_ranges
 
 if TYPE_CHECKING:
     from .resident_import import ResidentImport
-
-#: page cache of the import's own SQLite connection (the connection is closed afterwards)
-SQLITE_CACHE_KIB = 256 * 1024
 
 RESIDENT_INSERT_COLUMNS = (
     "id",
@@ -86,148 +84,64 @@ HOUSEHOLD_INSERT_COLUMNS = (
 )
 
 
-class _Abort(Exception):
-    """Rolls the writer's transaction back."""
+Households = list[tuple[tuple[Any, ...], tuple[Any, ...]]]
+Records = list[tuple[int, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]]
+#: the end of an import: file name, job id, only the valid rows, rows skipped
+End = tuple[str, int | None, bool, int]
 
 
-class BatchWriter:
+class BatchWriter(ChunkWriter[tuple[Households, Records], End]):
     """Writes the checked chunks of one import in ONE transaction, with ONE audit entry.
 
-    Threaded (the normal case, in the worker): a thread with its own database connection
-    holds the transaction and inserts each chunk while the caller checks the next one, so the
+    A `ChunkWriter`: threaded in the worker, a thread with its own database connection holds
+    the transaction and inserts each chunk while the caller checks the next one, so the
     database's work (index maintenance is most of an insert) overlaps with the checks: on
     PostgreSQL the server process does it, on SQLite the chunk goes in as one statement
     (`INSERT … SELECT … FROM json_each(?)`, one step that runs without the GIL).
-
-    Inline when the caller is already inside a transaction (a separate connection could not
-    see its uncommitted rows; tests run this way) or on an in-memory SQLite database.
     """
 
+    thread_name = "fangkong-import-writer"
+
     def __init__(self, importer: ResidentImport) -> None:
+        super().__init__()
         self.importer = importer
         self.household_of: dict[tuple[Any, ...], int] = dict(importer.households)
         self.resident_ids: list[int] = []
         self.household_ids: list[int] = []
         self.township_id: int | None = None
         self.now = timezone.now()
-        self.error: BaseException | None = None
-        self.threaded = not connection.in_atomic_block and not (
-            connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
-        )
-        self._queue: queue.Queue[tuple[Any, ...]] = queue.Queue(maxsize=3)
-        self._thread: threading.Thread | None = None
-        self._atomic: transaction.Atomic | None = None
 
-    # -- the caller's side
-
-    def start(self) -> None:
-        if self.threaded:
-            self._thread = threading.Thread(
-                target=self._run, name="fangkong-import-writer", daemon=True
-            )
-            self._thread.start()
-        else:
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
-
-    def put(
-        self,
-        households: list[tuple[tuple[Any, ...], tuple[Any, ...]]],
-        records: list[tuple[int, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]],
-    ) -> None:
+    def put(self, households: Households, records: Records) -> None:
         """Write one chunk: its new households and its residents (with their tags)."""
-        self._raise_if_failed()
-        if self._thread is not None:
-            self._queue.put(("chunk", list(households), list(records)))
-        else:
-            self._write_chunk(households, records)
+        self.send((list(households), list(records)))
 
     def finish(
         self, *, filename: str, job_id: int | None, only_valid: bool, skipped_rows: int
     ) -> WriteSummary:
         """Write the audit entry and commit; DomainError if the database refused anything."""
-        details = (filename, job_id, only_valid, skipped_rows)
-        if self._thread is not None:
-            self._queue.put(("finish", details))
-            self._thread.join()
-        else:
-            assert self._atomic is not None
-            try:
-                self._write_audit(*details)
-            except BaseException as exc:
-                self._atomic.__exit__(type(exc), exc, exc.__traceback__)
-                self.error = exc
-            else:
-                self._atomic.__exit__(None, None, None)
-        self._raise_if_failed()
+        self.commit((filename, job_id, only_valid, skipped_rows))
         return self._summary(skipped_rows)
 
-    def abort(self) -> None:
-        """Roll back everything written so far."""
-        if self._thread is not None:
-            self._queue.put(("abort",))
-            self._thread.join()
-        elif self._atomic is not None:
-            self._atomic.__exit__(_Abort, _Abort(), None)
-        self._atomic = None
-
-    def _raise_if_failed(self) -> None:
-        if self.error is None:
-            return
-        if isinstance(self.error, OperationalError) and "locked" in str(self.error):
-            raise DomainError(
-                _(
-                    "Nothing was written: the database was busy with other work. Start the "
-                    "import again in a minute."
-                )
-            ) from self.error
-        if isinstance(self.error, IntegrityError):
-            raise DomainError(
+    def refusal(self, error: BaseException) -> DomainError | None:
+        if isinstance(error, IntegrityError):
+            return DomainError(
                 _(
                     "Nothing was written: the database refused the batch, most likely because "
                     "a document number or household in the file was registered by someone "
                     "else meanwhile. Check the file again."
                 )
-            ) from self.error
-        raise self.error
+            )
+        return None
 
     # -- the writer's side
 
-    def _run(self) -> None:
-        try:
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
-                    # A batch touches every index of the table at random places: with SQLite's
-                    # default 2 MB page cache it would spill and re-read pages all along.
-                    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    # Check foreign keys row by row while the checks go on, instead of
-                    # all at COMMIT (Django declares them DEFERRABLE INITIALLY DEFERRED).
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                while True:
-                    item = self._queue.get()
-                    if item[0] == "abort":
-                        raise _Abort
-                    if item[0] == "finish":
-                        self._write_audit(*item[1])
-                        break
-                    self._write_chunk(item[1], item[2])
-        except _Abort:
-            pass
-        except BaseException as exc:  # handed to the caller at its next put() or finish()
-            self.error = exc
-            while self._queue.get()[0] not in ("abort", "finish"):
-                pass  # drain, so the caller never blocks on a full queue
-        finally:
-            connection.close()
+    def write_chunk(self, chunk: tuple[Households, Records]) -> None:
+        self._write_chunk(*chunk)
 
-    def _write_chunk(
-        self,
-        households: list[tuple[tuple[Any, ...], tuple[Any, ...]]],
-        records: list[tuple[int, tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]],
-    ) -> None:
+    def write_end(self, end: End) -> None:
+        self._write_audit(*end)
+
+    def _write_chunk(self, households: Households, records: Records) -> None:
         # SQLite takes dates as text: adapted here once per value, not per cell in a loop.
         sqlite = connection.vendor == "sqlite"
         now = connection.ops.adapt_datetimefield_value(self.now) if sqlite else self.now

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.core.errors import DomainError
+from fangkong.core.jobs import JobStatus
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_table
-from fangkong.imports.models import JobStatus
 from fangkong.people.tests.import_files import csv_bytes, save, xlsx_bytes
 from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.quarantine import actions, lab_jobs

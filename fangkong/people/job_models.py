@@ -1,6 +1,12 @@
-"""File jobs. An import job: one uploaded file, checked in the background, then imported on
-confirmation. An export job: a resident list too long for a request, written in the background
-and kept for a day."""
+"""The registry's file jobs. An import job: one uploaded file of residents, checked in the
+background, then imported on confirmation (`import_jobs`, run by `core.jobs`). An export job:
+a resident list too long for a request, written in the background and kept for a day
+(`export_jobs`).
+
+Their tables keep the app label `imports` (the app that held them before; it keeps their
+migrations), so nothing moves in the database and the audit entries keep their target type.
+`people.models` imports this module, which registers them.
+"""
 
 from __future__ import annotations
 
@@ -12,93 +18,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.jobs import JobStatus, UploadJob, live_count, percent_of
 from fangkong.core.models import Community, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting to be checked")
-    CHECKING = "checking", _("Checking")
-    CHECKED = "checked", _("Checked")
-    IMPORT_QUEUED = "import_queued", _("Waiting to be imported")
-    IMPORTING = "importing", _("Importing")
-    DONE = "done", _("Imported")
-    REFUSED = "refused", _("Cannot be imported")
-    FAILED = "failed", _("Stopped by an error")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-RUNNING = frozenset(
-    {JobStatus.QUEUED, JobStatus.CHECKING, JobStatus.IMPORT_QUEUED, JobStatus.IMPORTING}
-)
-FINISHED = frozenset({JobStatus.DONE, JobStatus.REFUSED, JobStatus.FAILED, JobStatus.CANCELLED})
-
-
-def live_count(stored: int, progress: Path | None) -> int:
-    """Rows done: the stored count, or the running job's progress file when it is ahead."""
-    if progress is not None:
-        try:
-            return max(stored, int(progress.read_text() or 0))
-        except (OSError, ValueError):
-            pass
-    return stored
-
-
-def percent_of(done: int, total: int) -> int:
-    return min(100, round(100 * done / total)) if total else 0
-
-
-def progress_file(job: ImportJob) -> Path:
-    """Where a running import counts its rows while SQLite's write lock is held."""
-    return Path(settings.MEDIA_ROOT) / "imports" / "progress" / f"{job.pk}.txt"
-
-
-class UploadJob(models.Model):
-    """What every upload job holds, whatever its file means: the resident import
-    (`ImportJob`), a quarantine lab file (`quarantine.LabImportJob`) and a testing round's
-    lab file (`masstesting.RoundImportJob`). `imports.jobs` runs their common lifecycle; each
-    adds its uploader, its file's folder and its own counts."""
-
-    township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("township")
-    )
-    community = models.ForeignKey(
-        Community,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
-    filename = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
-    language = models.CharField(max_length=16, blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
-    total_rows = models.PositiveIntegerField(_("rows in the file"), default=0)
-    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
-    #: the problems found, by row (each job's own shape), at most a bounded number
-    problems = models.JSONField(_("problems"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in RUNNING
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -128,21 +51,11 @@ class ImportJob(UploadJob):
     objects = ImportJobQuerySet.as_manager()
 
     class Meta:
+        app_label = "imports"
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["township", "-created_at"], name="importjob_township_idx")]
-
-    @property
-    def live_processed_rows(self) -> int:
-        """Rows checked so far; during an import, from the progress file when there is one."""
-        return live_count(
-            self.processed_rows, progress_file(self) if self.status == JobStatus.IMPORTING else None
-        )
-
-    @property
-    def percent(self) -> int:
-        return percent_of(self.live_processed_rows, self.total_rows)
 
     @property
     def writing(self) -> bool:
@@ -189,7 +102,7 @@ class ExportJob(models.Model):
     """A resident list too long to write within a request, written in the background.
 
     The filter is kept as the list page's query string; the worker applies it again to what
-    the creator may see when it runs (`fangkong.imports.exports`).
+    the creator may see when it runs (`fangkong.people.export_jobs`).
     """
 
     created_by = models.ForeignKey(
@@ -224,6 +137,7 @@ class ExportJob(models.Model):
     objects = ExportJobQuerySet.as_manager()
 
     class Meta:
+        app_label = "imports"
         verbose_name = _("export job")
         verbose_name_plural = _("export jobs")
         ordering = ["-created_at", "-id"]

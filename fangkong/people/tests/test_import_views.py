@@ -6,10 +6,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from fangkong.core.jobs import JobStatus
 from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_xlsx_bytes
-from fangkong.imports.models import ImportJob, JobStatus
 from fangkong.people.importing.columns import TEMPLATE_HEADERS
+from fangkong.people.job_models import ImportJob
 from fangkong.people.models import Resident
 from fangkong.people.tests.factories import with_document_prefix
 from fangkong.people.tests.import_files import csv_bytes, id_card, row, xlsx_bytes

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import actions, exports
+from . import export_jobs, import_jobs
 
 
 @task()
 def check_import(job_id: int) -> None:
-    actions.run_check(job_id)
+    import_jobs.run_check(job_id)
 
 
 @task()
 def import_residents(job_id: int) -> None:
-    actions.run_import(job_id)
+    import_jobs.run_import(job_id)
 
 
 @task()
 def export_residents(job_id: int) -> None:
-    exports.run_export(job_id)
+    export_jobs.run_export(job_id)

@@ -13,11 +13,11 @@ from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import AuditEntry
 from fangkong.core.roles import Capability, Role
 from fangkong.core.spreadsheets import read_xlsx_bytes, xlsx_has_formulas
-from fangkong.imports.models import ExportJob, ExportStatus
-from fangkong.imports.tasks import export_residents
 from fangkong.people import export_views, exporting
 from fangkong.people.exporting import EXPORT_HEADERS
+from fangkong.people.job_models import ExportJob, ExportStatus
 from fangkong.people.models import Resident
+from fangkong.people.tasks import export_residents
 
 URL = reverse("people:resident_export")
 

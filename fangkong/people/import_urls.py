@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import export_views, views
+from . import export_job_views as export_views
+from . import import_views as views
 
+#: the resident import and the export jobs, under /imports/ with their names of before
 app_name = "imports"
 urlpatterns = [
     path("", views.job_list, name="job_list"),

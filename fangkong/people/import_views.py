@@ -24,12 +24,12 @@ from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import XlsxStream, file_size
-from fangkong.people.importing.template import write_template
+from fangkong.core.uploads import SizeLimitHandler
 
-from . import actions
-from .forms import ConfirmForm, UploadForm
-from .models import ImportJob
-from .uploads import SizeLimitHandler
+from . import import_jobs as actions
+from .import_forms import ConfirmForm, UploadForm
+from .importing.template import write_template
+from .job_models import ImportJob
 
 
 @login_required

@@ -25,10 +25,10 @@ from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
-from fangkong.people.exporting import check_reveal, export_residents, filters_of
-from fangkong.people.search import filtered_residents
 
-from .models import EXPORT_KEPT_FOR, ExportJob, ExportStatus, export_progress_file
+from .exporting import check_reveal, export_residents, filters_of
+from .job_models import EXPORT_KEPT_FOR, ExportJob, ExportStatus, export_progress_file
+from .search import filtered_residents
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from fangkong.core.models import User
 from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 
-from . import exports
-from .models import ExportJob, ExportStatus
+from . import export_jobs as exports
+from .job_models import ExportJob, ExportStatus
 
 
 def _own_job(user: User, pk: int) -> ExportJob:

@@ -1,9 +1,0 @@
-"""What imports brings to pages it does not own (fangkong.core.registry): its link."""
-
-from __future__ import annotations
-
-from django.utils.translation import gettext_lazy as _
-
-from fangkong.core.registry import register_nav
-
-register_nav("imports", "imports:job_list", _("Import"), order=180, any_of=("import_people",))
