@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -42,6 +43,7 @@ from .schemas import (
     NoteOut,
     ReasonIn,
     ReferIn,
+    ResponsibleIn,
     ResultIn,
     SignIn,
     StartIn,
@@ -160,9 +162,42 @@ def review_case(request: HttpRequest, case_id: Id, payload: ReasonIn) -> Case:
     return _detail(user, case_id)
 
 
+def _staff(pk: int | None, field: str) -> User | None:
+    """An active staff member by id; whether they may 包保 the case is the action's rule (its
+    refusal names nobody, so an id tells the caller nothing about staff elsewhere)."""
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise DomainError(
+            _("The chosen person does not work in this grid; choose someone who does."),
+            field=field,
+        )
+    return user
+
+
+@router.post("/cases/{case_id}/responsible", response=CaseDetailOut)
+def change_responsible(request: HttpRequest, case_id: Id, payload: ResponsibleIn) -> Case:
+    """Change the case's responsible cadre and medical worker (包保), who alone sign its
+    release: a community leader's or township admin's decision, with the reason (403 for
+    anyone else). A signature given by someone replaced no longer counts."""
+    user, case = _writer(request, case_id)
+    if not actions.may_reassign(user):
+        raise PermissionDenied
+    actions.change_responsible(
+        case,
+        by=user,
+        cadre=_staff(payload.cadre, "cadre"),
+        medic=_staff(payload.medic, "medic"),
+        reason=payload.reason,
+    )
+    return _detail(user, case_id)
+
+
 @router.post("/cases/{case_id}/sign", response=CaseDetailOut)
 def sign_case(request: HttpRequest, case_id: Id, payload: SignIn) -> Case:
-    """One release signature: `cadre` (SIGN_AS_CADRE) or `medic` (SIGN_AS_MEDIC)."""
+    """One release signature: `cadre` or `medic`, by the cadre or the medical worker assigned
+    to the case (SIGN_AS_CADRE / SIGN_AS_MEDIC); anyone else gets 422 saying who may."""
     user = _reader(request)
     if not (can(user, Capability.SIGN_AS_CADRE) or can(user, Capability.SIGN_AS_MEDIC)):
         require(user, Capability.SIGN_AS_CADRE)  # 403

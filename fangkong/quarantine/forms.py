@@ -151,13 +151,20 @@ class RoomForm(ReasonForm):
         self.fields["room"].queryset = rooms_of(township_id)  # type: ignore[attr-defined]
 
 
-class ResponsibleForm(ReasonForm):
-    field_order = ["cadre", "medic", "reason"]
+class ResponsibleForm(TextForm):
+    """Who 包保 the case, and why it changes (the reason is kept in the case's history)."""
+
     cadre = forms.ModelChoiceField(
         label=_("Responsible cadre"), required=False, queryset=User.objects.none()
     )
     medic = forms.ModelChoiceField(
         label=_("Responsible medical worker"), required=False, queryset=User.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        error_messages={"required": _("Say why the responsible staff change.")},
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the cadre is ill; 王五 takes over")}),
     )
 
     def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:

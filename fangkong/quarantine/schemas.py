@@ -196,6 +196,14 @@ class StartIn(ReasonIn):
     room: Id | None = Field(None, description="Room id, for centralised quarantine")
 
 
+class ResponsibleIn(Schema):
+    cadre: Id | None = Field(description="User id of the responsible cadre (包保干部); null: none")
+    medic: Id | None = Field(
+        description="User id of the responsible medical worker (包保医务人员); null: none"
+    )
+    reason: Text = Field(max_length=500, description="Why they change (kept in the history)")
+
+
 class ExtendIn(Schema):
     days: int = Field(ge=1, le=60)
     reason: Text = Field(max_length=500)

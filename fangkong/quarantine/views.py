@@ -143,14 +143,19 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
                 else TestResultForm(prefix=f"t{t.pk}")
             )
     signed_roles = {s.role for s in signoffs}
-    sign_roles = [
-        role
-        for role in SignRole
-        if case.status == CaseStatus.RELEASE_REVIEW
-        and role not in signed_roles
-        and actions.may_sign(user, role)
-        and not any(s.user_id == user.pk for s in signoffs)
-    ]
+    # The roles the user may sign now (a button each), and for the roles their kind of staff
+    # signs but someone else is assigned to, why not (instead of a button that fails).
+    sign_roles: list[SignRole] = []
+    sign_refusals: list[str] = []
+    if case.status == CaseStatus.RELEASE_REVIEW and not any(s.user_id == user.pk for s in signoffs):
+        for role in SignRole:
+            if role in signed_roles or not actions.may_sign(user, role):
+                continue
+            refusal = actions.sign_refusal_for(user, case, role)
+            if refusal is None:
+                sign_roles.append(role)
+            else:
+                sign_refusals.append(refusal)
     context: dict[str, Any] = {
         "case": case,
         # the index case named only to whoever may see who it is (one query, when there is one)
@@ -172,6 +177,7 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
         "may_record": may_record,
         "may_view_people": can(user, Capability.VIEW_PEOPLE),
         "sign_roles": sign_roles,
+        "sign_refusals": sign_refusals,
         "checkins_template": _checkins_template(),
     }
     if may_manage:
@@ -184,9 +190,10 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
             context["room_form"] = bound.get("room_form") or RoomForm(
                 township_id=case.township_id, initial={"room": case.room_id}
             )
-        context["responsible_form"] = bound.get("responsible_form") or ResponsibleForm(
-            grid=case.grid, initial={"cadre": case.cadre_id, "medic": case.medic_id}
-        )
+        if actions.may_reassign(user):
+            context["responsible_form"] = bound.get("responsible_form") or ResponsibleForm(
+                grid=case.grid, initial={"cadre": case.cadre_id, "medic": case.medic_id}
+            )
         if status in (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE):
             context["extend_form"] = bound.get("extend_form") or ExtendForm()
         if status == CaseStatus.IN_QUARANTINE:
@@ -279,6 +286,9 @@ def case_room(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_responsible(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the case's 包保 cadre and medical worker: a leader's decision, with the reason."""
+    if not actions.may_reassign(require(request.user, Capability.MANAGE_CASES)):
+        raise PermissionDenied
     return _act(
         request,
         pk,

@@ -45,6 +45,7 @@ EXPECTED = {
     "/api/v1/cases/{case_id}/start": {"post"},
     "/api/v1/cases/{case_id}/extend": {"post"},
     "/api/v1/cases/{case_id}/review": {"post"},
+    "/api/v1/cases/{case_id}/responsible": {"post"},
     "/api/v1/cases/{case_id}/sign": {"post"},
     "/api/v1/cases/{case_id}/release": {"post"},
     "/api/v1/cases/{case_id}/refer": {"post"},
