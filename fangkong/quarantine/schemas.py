@@ -48,8 +48,13 @@ class CaseOut(Schema):
     kind: CaseKind
     reason: CaseReason
     status: CaseStatus
-    address: str = Field(description="Place of quarantine: the home address, or site and room")
+    address: str = Field(
+        description="Place of quarantine: the home address, or site and room once assigned"
+    )
     room: int | None
+    site_pending: bool = Field(
+        description="Centralised quarantine whose site and room are still to be assigned"
+    )
     start_date: dt.date
     planned_end: dt.date = Field(description="The last quarantine day")
     days: int
@@ -83,6 +88,15 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_room(obj: Case) -> int | None:
         return obj.room_id
+
+    @staticmethod
+    def resolve_site_pending(obj: Case) -> bool:
+        return obj.site_pending
+
+    @staticmethod
+    def resolve_address(obj: Case) -> str:
+        # A centralised case without a room is not at home: no home address as its place.
+        return "" if obj.site_pending else obj.address
 
     @staticmethod
     def resolve_index_case(obj: Case) -> int | None:
