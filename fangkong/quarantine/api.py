@@ -31,6 +31,7 @@ from . import actions
 from .blockers import describe, tests_in_force, verdict_for
 from .lists import filtered_cases, with_flags
 from .models import Case, CounsellingNote, IndexCase, Room, ScheduledTest, Site
+from .occupancy import rooms_with_beds, sites_with_beds
 from .schemas import (
     CaseDetailOut,
     CaseFilters,
@@ -45,7 +46,11 @@ from .schemas import (
     ReferIn,
     ResponsibleIn,
     ResultIn,
+    RoomFilters,
+    RoomIn,
+    RoomPage,
     SignIn,
+    SiteOut,
     StartIn,
     TestOut,
 )
@@ -98,8 +103,11 @@ def _writer(
 
 
 def _room(user: User, pk: int | None) -> Room | None:
-    if pk is None:
-        return None
+    return None if pk is None else _room_of(user, pk)
+
+
+def _room_of(user: User, pk: int) -> Room:
+    """A room of a site in the user's jurisdiction (422 naming the field otherwise)."""
     sites = Site.objects.visible_to(user)
     room = Room.objects.filter(pk=pk, site__in=sites).select_related("site").first()
     if room is None:
@@ -144,6 +152,16 @@ def get_case(request: HttpRequest, case_id: Id) -> Case:
 def start_case(request: HttpRequest, case_id: Id, payload: StartIn) -> Case:
     user, case = _writer(request, case_id)
     actions.start_quarantine(case, by=user, room=_room(user, payload.room), reason=payload.reason)
+    return _detail(user, case_id)
+
+
+@router.post("/cases/{case_id}/room", response=CaseDetailOut)
+def assign_room(request: HttpRequest, case_id: Id, payload: RoomIn) -> Case:
+    """Place a centralised case in a room of your township's sites, or move it to another
+    (MANAGE_CASES): recorded in the case's history and the audit log. 422 for a full room, a
+    room outside your jurisdiction, or a case that is not centralised."""
+    user, case = _writer(request, case_id)
+    actions.assign_room(case, by=user, room=_room_of(user, payload.room), reason=payload.reason)
     return _detail(user, case_id)
 
 
@@ -316,3 +334,35 @@ def register_close_contact(request: HttpRequest, payload: CloseContactIn) -> Sta
         note=payload.note,
     )
     return Status(201, _detail(user, case.pk))
+
+
+# ---- centralised quarantine sites and rooms ----------------------------------------------------
+
+
+@router.get("/quarantine-sites", response=list[SiteOut])
+def list_sites(request: HttpRequest) -> QuerySet[Site]:
+    """The centralised quarantine sites of your township, with their beds taken and free."""
+    user = _reader(request)
+    return sites_with_beds(Site.objects.visible_to(user)).order_by("name", "id")
+
+
+@router.get("/quarantine-rooms", response=RoomPage)
+def list_rooms(request: HttpRequest, filters: Query[RoomFilters]) -> dict[str, Any]:
+    """The rooms of your township's sites with their beds taken and free (`free_only`: the
+    rooms a case can be placed in now), by site and room number. A site outside your
+    jurisdiction is 404."""
+    user = _reader(request)
+    sites = Site.objects.visible_to(user)
+    if filters.site is not None:
+        sites = sites.filter(pk=get_for(user, Site, pk=filters.site).pk)
+    qs = rooms_with_beds(Room.objects.filter(site__in=sites).select_related("site"))
+    if filters.free_only:
+        qs = qs.filter(free__gt=0)
+    qs = qs.order_by("site__name", "site_id", "number")
+    end = filters.offset + filters.limit
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": list(qs[filters.offset : end]),
+    }

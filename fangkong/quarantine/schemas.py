@@ -210,6 +210,60 @@ class StartIn(ReasonIn):
     room: Id | None = Field(None, description="Room id, for centralised quarantine")
 
 
+class RoomIn(ReasonIn):
+    room: Id = Field(description="Room id (see /quarantine-rooms)")
+
+
+class SiteOut(Schema):
+    """A centralised quarantine site (集中隔离点) of the township, with its beds."""
+
+    id: int
+    township: int
+    name: str
+    address: str
+    phone: str = Field(description="Duty phone")
+    room_count: int
+    beds: int
+    occupied: int = Field(description="Beds taken by open cases")
+    free: int = Field(description="Beds free")
+
+    @staticmethod
+    def resolve_township(obj: Any) -> int:
+        return int(obj.township_id)
+
+
+class RoomOut(Schema):
+    id: int
+    site: int
+    site_name: str
+    number: str = Field(description="Room number")
+    capacity: int = Field(description="Beds")
+    occupied: int = Field(description="Beds taken by open cases")
+    free: int = Field(description="Beds free")
+
+    @staticmethod
+    def resolve_site(obj: Any) -> int:
+        return int(obj.site_id)
+
+    @staticmethod
+    def resolve_site_name(obj: Any) -> str:
+        return str(obj.site.name)
+
+
+class RoomPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RoomOut]
+
+
+class RoomFilters(Schema):
+    site: Id | None = Field(None, description="Only the rooms of this site")
+    free_only: bool = Field(False, description="Only rooms with a free bed")
+    limit: int = Field(100, ge=1, le=500)
+    offset: Offset = 0
+
+
 class ResponsibleIn(Schema):
     cadre: Id | None = Field(description="User id of the responsible cadre (包保干部); null: none")
     medic: Id | None = Field(

@@ -43,6 +43,7 @@ EXPECTED = {
     "/api/v1/cases": {"get"},
     "/api/v1/cases/{case_id}": {"get"},
     "/api/v1/cases/{case_id}/start": {"post"},
+    "/api/v1/cases/{case_id}/room": {"post"},
     "/api/v1/cases/{case_id}/extend": {"post"},
     "/api/v1/cases/{case_id}/review": {"post"},
     "/api/v1/cases/{case_id}/responsible": {"post"},
@@ -54,6 +55,8 @@ EXPECTED = {
     "/api/v1/tests/{test_id}/result": {"post"},
     "/api/v1/index-cases": {"get", "post"},
     "/api/v1/close-contacts": {"post"},
+    "/api/v1/quarantine-sites": {"get"},
+    "/api/v1/quarantine-rooms": {"get"},
     # closed management (issue 4)
     "/api/v1/communities/{community_id}/closure": {"get"},
     "/api/v1/communities/{community_id}/level": {"post"},
