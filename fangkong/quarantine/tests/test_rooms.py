@@ -160,7 +160,7 @@ def test_a_room_is_changed_over_the_api_and_the_history_says_from_where(world, r
     client.post(f"/cases/{centralised.pk}/room", {"room": rooms["802"].pk})
     moved = client.post(f"/cases/{centralised.pk}/room", {"room": other.pk, "reason": "调房"})
     assert moved.status_code == 200 and moved.json()["room"] == other.pk
-    last = CaseEvent.objects.filter(case=centralised, action=EventAction.ASSIGN_ROOM).last()
+    last = CaseEvent.objects.filter(case=centralised, action=EventAction.ASSIGN_ROOM).latest("id")
     assert last.data == {"from": "江汉隔离酒店 802", "to": "江汉隔离酒店 803"}
 
 

@@ -87,7 +87,7 @@ def test_after_a_recorded_reassignment_the_leader_signs_as_the_cadre(world):
     reassign(world, case, cadre="leader_a1", reason="网格员病假，由社区书记包保")
     with on(SERVED):
         actions.sign(case, by=world.user("leader_a1"), role=SignRole.CADRE)
-    event = CaseEvent.objects.filter(case=case, action=EventAction.CHANGE_RESPONSIBLE).last()
+    event = CaseEvent.objects.filter(case=case, action=EventAction.CHANGE_RESPONSIBLE).latest("id")
     assert (event.by, event.reason) == (world.user("leader_a1"), "网格员病假，由社区书记包保")
     assert event.data == {"cadre": ["grid_g1", "leader_a1"]}
     entry = AuditEntry.objects.filter(action="update", target_id=str(case.pk)).latest("id")
@@ -102,7 +102,7 @@ def test_a_signature_by_someone_replaced_no_longer_counts(world):
         actions.sign(case, by=world.user("medic_a1"), role=SignRole.MEDIC)
     reassign(world, case, cadre="leader_a1", reason="改由书记签字")
     assert list(SignOff.objects.values_list("role", "user__username")) == [("medic", "medic_a1")]
-    event = CaseEvent.objects.filter(case=case, action=EventAction.CHANGE_RESPONSIBLE).last()
+    event = CaseEvent.objects.filter(case=case, action=EventAction.CHANGE_RESPONSIBLE).latest("id")
     assert event.data["withdrawn"] == [{"role": "cadre", "user": "grid_g1"}]
     entry = AuditEntry.objects.filter(action="update", target_id=str(case.pk)).latest("id")
     assert entry.changes["cadre_signature"] == ["grid_g1", ""]
