@@ -205,15 +205,23 @@ def api(world, key):
     return client
 
 
-def test_over_the_api_a_leader_is_refused_until_a_recorded_reassignment(world):
+def test_over_the_api_a_leader_is_refused_until_a_recorded_reassignment(world, other_g1):
     case = in_review(world)
     sign, responsible = f"/cases/{case.pk}/sign", f"/cases/{case.pk}/responsible"
     people = {"cadre": world.user("leader_a1").pk, "medic": world.user("medic_a1").pk}
+    same_grid = ApiClient(other_g1)
+    same_grid.headers["Accept-Language"] = "en"
     with on(SERVED):
         refused = api(world, "leader_a1").post(sign, {"role": "cadre"})
         assert refused.status_code == 422
         assert refused.json()["errors"]["role"] == [NOT_ASSIGNED_CADRE]
+        also_refused = same_grid.post(sign, {"role": "cadre"})
+        assert also_refused.status_code == 422
+        assert also_refused.json()["errors"]["role"] == [NOT_ASSIGNED_CADRE]
         assert api(world, "grid_g2").post(sign, {"role": "cadre"}).status_code == 404
+        assert api(world, "leader_a2").post(sign, {"role": "cadre"}).status_code == 404
+        assert api(world, "admin_b").post(sign, {"role": "cadre"}).status_code == 403
+        assert not SignOff.objects.exists()
         assert api(world, "admin_b").post(responsible, {**people, "reason": "x"}).status_code == 404
         assert api(world, "grid_g1").post(responsible, {**people, "reason": "x"}).status_code == 403
         missing = api(world, "leader_a1").post(responsible, {**people, "reason": " "})
