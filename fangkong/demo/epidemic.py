@@ -223,7 +223,8 @@ class _Epidemic:
         self.negative(case, 1, 14)
         self.checkins(case, through=_day(t, -1), today_slots=0)
         case = quarantine.request_release_review(case, by=self.worker(case.grid))
-        quarantine.sign(case, by=self.medic, role="medic")
+        # Signed by the case's own 包保 medical worker (the household's), as the rule asks.
+        quarantine.sign(case, by=case.medic or self.medic, role="medic")
 
         # Low risk: a certificate within 7 days is accepted; without one, a 24-hour test.
         self.register(

@@ -330,25 +330,73 @@ _SIGN_CAPABILITY = {
 
 
 def may_sign(user: User, role: str) -> bool:
+    """Whether `user`'s role may sign as `role` at all (the case's assignment decides who
+    of them does: `sign_refusal_for`)."""
     capability = _SIGN_CAPABILITY.get(role)  # type: ignore[call-overload]
     return capability is not None and user.can(capability)
 
 
-@transaction.atomic
-def sign(case: Case, *, by: User, role: SignRole | str) -> SignOff:
-    """One of the two release signatures. One per role; never one person for both."""
+def assignment_of(case: Case) -> rule.Assignment:
+    return rule.Assignment(cadre=case.cadre_id, medic=case.medic_id)
+
+
+def sign_refusal_for(user: User, case: Case, role: str) -> str | None:
+    """Why `user` may not sign the release of `case` as `role`, as a sentence (None: they
+    may, as far as who they are goes). Only the cadre and the medical worker assigned to the
+    case sign (`release.sign_refusal`)."""
     if role not in SignRole.values:
-        raise DomainError(_("Sign as the cadre or as the medical worker."), field="role")
-    role = SignRole(role)
-    if not may_sign(by, role):
-        raise DomainError(
+        return _("Sign as the cadre or as the medical worker.")
+    if not may_sign(user, role):
+        return (
             _("Only a responsible cadre (包保干部) may sign as the cadre.")
             if role == SignRole.CADRE
             else _(
                 "Only a responsible medical worker (包保医务人员) may sign as the medical worker."
-            ),
-            field="role",
+            )
         )
+    refusal = rule.sign_refusal(role, user.pk, assignment_of(case))
+    if refusal == rule.SignRefusal.NOBODY_ASSIGNED:
+        return (
+            _(
+                "No responsible cadre (包保干部) is assigned to this case, so nobody can sign as "
+                "the cadre yet. A community leader assigns one first (change the responsible "
+                "staff, with the reason)."
+            )
+            if role == SignRole.CADRE
+            else _(
+                "No responsible medical worker (包保医务人员) is assigned to this case, so nobody "
+                "can sign as the medical worker yet. A community leader assigns one first "
+                "(change the responsible staff, with the reason)."
+            )
+        )
+    if refusal == rule.SignRefusal.NOT_ASSIGNED:
+        return (
+            _(
+                "Only the cadre assigned to this case (包保干部: %(name)s) may sign as the cadre. "
+                "If someone else must sign, a community leader first changes the responsible "
+                "staff, with the reason."
+            )
+            % {"name": case.cadre}
+            if role == SignRole.CADRE
+            else _(
+                "Only the medical worker assigned to this case (包保医务人员: %(name)s) may sign "
+                "as the medical worker. If someone else must sign, a community leader first "
+                "changes the responsible staff, with the reason."
+            )
+            % {"name": case.medic}
+        )
+    return None
+
+
+@transaction.atomic
+def sign(case: Case, *, by: User, role: SignRole | str) -> SignOff:
+    """One of the two release signatures, by the cadre or the medical worker assigned to the
+    case. One per role; never one person for both."""
+    if role not in SignRole.values:
+        raise DomainError(_("Sign as the cadre or as the medical worker."), field="role")
+    role = SignRole(role)
+    if not may_sign(by, role):
+        raise DomainError(sign_refusal_for(by, case, role) or "", field="role")
     case = _locked(case)
     if case.status != CaseStatus.RELEASE_REVIEW:
         raise DomainError(
@@ -370,6 +418,9 @@ def sign(case: Case, *, by: User, role: SignRole | str) -> SignOff:
                 )
                 % {"role": SignRole(existing.role).label}
             )
+    refusal = sign_refusal_for(by, case, role)
+    if refusal is not None:
+        raise DomainError(refusal, field="role")
     verdict = verdict_for(case, today=timezone.localdate(), signoffs=signoffs)
     blocking = verdict.without_signatures()
     if blocking:
@@ -486,11 +537,26 @@ def _check_responsible(kind: str, user: User | None, case: Case) -> None:
         )
 
 
+def may_reassign(user: User) -> bool:
+    """Who decides which cadre and medical worker 包保 a case (and so who signs its release):
+    community leaders and township admins, who hold case work and the jurisdictions."""
+    return user.can(Capability.MANAGE_CASES) and user.can(Capability.MANAGE_JURISDICTIONS)
+
+
 @transaction.atomic
 def change_responsible(
-    case: Case, *, by: User | None, cadre: User | None, medic: User | None, reason: str = ""
+    case: Case, *, by: User | None, cadre: User | None, medic: User | None, reason: str
 ) -> Case:
-    """Set the cadre and medical worker responsible for the case (包保)."""
+    """Set the cadre and medical worker responsible for the case (包保): a leader's decision,
+    with its reason, in the case's history and the audit log.
+
+    The release is signed by the people assigned: a signature already given by someone who
+    is no longer assigned to that role stops counting (it is withdrawn, and the history says
+    so), and the newly assigned person signs instead."""
+    if by is not None and not may_reassign(by):
+        raise DomainError(
+            _("Only a community leader or the township changes who is responsible for a case.")
+        )
     case = _locked(case)
     _refuse_closed(case)
     _check_responsible("cadre", cadre, case)
@@ -503,10 +569,22 @@ def change_responsible(
         changes["medic"] = [str(case.medic) if case.medic else "", str(medic or "")]
     if not changes:
         return case
+    reason = _reason(reason, _("Say why the responsible staff change."))
     case.cadre, case.medic = cadre, medic
     case.save(update_fields=["cadre", "medic"])
+    signoffs = list(case.signoffs.select_related("user"))
+    lapsed = set(
+        rule.lapsed_signatures(tuple((s.role, s.user_id) for s in signoffs), assignment_of(case))
+    )
+    withdrawn = [s for s in signoffs if (s.role, s.user_id) in lapsed]
+    if withdrawn:
+        changes["withdrawn"] = [{"role": s.role, "user": str(s.user)} for s in withdrawn]
+        SignOff.objects.filter(pk__in=[s.pk for s in withdrawn]).delete()
     event(case, by, EventAction.CHANGE_RESPONSIBLE, reason=reason, data=changes)
-    _update(case, by, before, reason)
+    delta = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
+    for signoff in withdrawn:  # "cadre_signature": ["<who signed>", ""]: withdrawn
+        delta[f"{signoff.role}_signature"] = [str(signoff.user), ""]
+    audit.record_object(by, AuditAction.UPDATE, case, changes=delta, reason=reason)
     return case
 
 

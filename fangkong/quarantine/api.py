@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from . import actions
 from .blockers import describe, tests_in_force, verdict_for
 from .lists import filtered_cases, with_flags
 from .models import Case, CounsellingNote, IndexCase, Room, ScheduledTest, Site
+from .occupancy import rooms_with_beds, sites_with_beds
 from .schemas import (
     CaseDetailOut,
     CaseFilters,
@@ -42,8 +44,13 @@ from .schemas import (
     NoteOut,
     ReasonIn,
     ReferIn,
+    ResponsibleIn,
     ResultIn,
+    RoomFilters,
+    RoomIn,
+    RoomPage,
     SignIn,
+    SiteOut,
     StartIn,
     TestOut,
 )
@@ -96,8 +103,11 @@ def _writer(
 
 
 def _room(user: User, pk: int | None) -> Room | None:
-    if pk is None:
-        return None
+    return None if pk is None else _room_of(user, pk)
+
+
+def _room_of(user: User, pk: int) -> Room:
+    """A room of a site in the user's jurisdiction (422 naming the field otherwise)."""
     sites = Site.objects.visible_to(user)
     room = Room.objects.filter(pk=pk, site__in=sites).select_related("site").first()
     if room is None:
@@ -145,6 +155,16 @@ def start_case(request: HttpRequest, case_id: Id, payload: StartIn) -> Case:
     return _detail(user, case_id)
 
 
+@router.post("/cases/{case_id}/room", response=CaseDetailOut)
+def assign_room(request: HttpRequest, case_id: Id, payload: RoomIn) -> Case:
+    """Place a centralised case in a room of your township's sites, or move it to another
+    (MANAGE_CASES): recorded in the case's history and the audit log. 422 for a full room, a
+    room outside your jurisdiction, or a case that is not centralised."""
+    user, case = _writer(request, case_id)
+    actions.assign_room(case, by=user, room=_room_of(user, payload.room), reason=payload.reason)
+    return _detail(user, case_id)
+
+
 @router.post("/cases/{case_id}/extend", response=CaseDetailOut)
 def extend_case(request: HttpRequest, case_id: Id, payload: ExtendIn) -> Case:
     user, case = _writer(request, case_id)
@@ -160,9 +180,42 @@ def review_case(request: HttpRequest, case_id: Id, payload: ReasonIn) -> Case:
     return _detail(user, case_id)
 
 
+def _staff(pk: int | None, field: str) -> User | None:
+    """An active staff member by id; whether they may 包保 the case is the action's rule (its
+    refusal names nobody, so an id tells the caller nothing about staff elsewhere)."""
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise DomainError(
+            _("The chosen person does not work in this grid; choose someone who does."),
+            field=field,
+        )
+    return user
+
+
+@router.post("/cases/{case_id}/responsible", response=CaseDetailOut)
+def change_responsible(request: HttpRequest, case_id: Id, payload: ResponsibleIn) -> Case:
+    """Change the case's responsible cadre and medical worker (包保), who alone sign its
+    release: a community leader's or township admin's decision, with the reason (403 for
+    anyone else). A signature given by someone replaced no longer counts."""
+    user, case = _writer(request, case_id)
+    if not actions.may_reassign(user):
+        raise PermissionDenied
+    actions.change_responsible(
+        case,
+        by=user,
+        cadre=_staff(payload.cadre, "cadre"),
+        medic=_staff(payload.medic, "medic"),
+        reason=payload.reason,
+    )
+    return _detail(user, case_id)
+
+
 @router.post("/cases/{case_id}/sign", response=CaseDetailOut)
 def sign_case(request: HttpRequest, case_id: Id, payload: SignIn) -> Case:
-    """One release signature: `cadre` (SIGN_AS_CADRE) or `medic` (SIGN_AS_MEDIC)."""
+    """One release signature: `cadre` or `medic`, by the cadre or the medical worker assigned
+    to the case (SIGN_AS_CADRE / SIGN_AS_MEDIC); anyone else gets 422 saying who may."""
     user = _reader(request)
     if not (can(user, Capability.SIGN_AS_CADRE) or can(user, Capability.SIGN_AS_MEDIC)):
         require(user, Capability.SIGN_AS_CADRE)  # 403
@@ -281,3 +334,35 @@ def register_close_contact(request: HttpRequest, payload: CloseContactIn) -> Sta
         note=payload.note,
     )
     return Status(201, _detail(user, case.pk))
+
+
+# ---- centralised quarantine sites and rooms ----------------------------------------------------
+
+
+@router.get("/quarantine-sites", response=list[SiteOut])
+def list_sites(request: HttpRequest) -> QuerySet[Site]:
+    """The centralised quarantine sites of your township, with their beds taken and free."""
+    user = _reader(request)
+    return sites_with_beds(Site.objects.visible_to(user)).order_by("name", "id")
+
+
+@router.get("/quarantine-rooms", response=RoomPage)
+def list_rooms(request: HttpRequest, filters: Query[RoomFilters]) -> dict[str, Any]:
+    """The rooms of your township's sites with their beds taken and free (`free_only`: the
+    rooms a case can be placed in now), by site and room number. A site outside your
+    jurisdiction is 404."""
+    user = _reader(request)
+    sites = Site.objects.visible_to(user)
+    if filters.site is not None:
+        sites = sites.filter(pk=get_for(user, Site, pk=filters.site).pk)
+    qs = rooms_with_beds(Room.objects.filter(site__in=sites).select_related("site"))
+    if filters.free_only:
+        qs = qs.filter(Q(free__gt=0))  # (an annotation: the type checker cannot see it)
+    qs = qs.order_by("site__name", "site_id", "number")
+    end = filters.offset + filters.limit
+    return {
+        "count": qs.count(),
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": list(qs[filters.offset : end]),
+    }

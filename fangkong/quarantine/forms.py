@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,6 @@ from fangkong.core.spreadsheets import SPREADSHEET_SUFFIXES
 from fangkong.core.textfields import TextForm
 
 from .models import (
-    OPEN_STATUSES,
     CaseKind,
     CaseReason,
     CaseStatus,
@@ -26,6 +25,7 @@ from .models import (
     SignRole,
     TestItemResult,
 )
+from .occupancy import rooms_with_beds
 
 #: the length of an extension a form accepts (a sanity bound, not policy)
 MAX_EXTENSION_DAYS = 60
@@ -101,21 +101,29 @@ def responsible_choices(kind: str, grid: Grid) -> QuerySet[User]:
 
 def rooms_of(township_id: int) -> QuerySet[Room]:
     """The rooms of the township's sites, with the beds taken in each."""
-    return (
-        Room.objects.filter(site__township_id=township_id)
-        .select_related("site")
-        .annotate(occupied=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
-        .order_by("site__name", "number")
-    )
+    return rooms_with_beds(
+        Room.objects.filter(site__township_id=township_id).select_related("site")
+    ).order_by("site__name", "number")
 
 
 class RoomChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """A room shown with its beds taken, e.g. "江汉宾馆 801 (1/2)"."""
+    """A room shown with its beds taken, e.g. "江汉宾馆 801 (1/2)", or "(2/2, full)"."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "Choose one of the rooms of this township's quarantine sites from the list."
+        ),
+    }
 
     def label_from_instance(self, obj: Any) -> str:
         occupied = getattr(obj, "occupied", None)
         if occupied is None:
             return str(obj)
+        if occupied >= obj.capacity:
+            return str(
+                _("%(room)s (%(n)d/%(cap)d, full)")
+                % {"room": obj, "n": occupied, "cap": obj.capacity}
+            )
         return f"{obj} ({occupied}/{obj.capacity})"
 
 
@@ -151,13 +159,20 @@ class RoomForm(ReasonForm):
         self.fields["room"].queryset = rooms_of(township_id)  # type: ignore[attr-defined]
 
 
-class ResponsibleForm(ReasonForm):
-    field_order = ["cadre", "medic", "reason"]
+class ResponsibleForm(TextForm):
+    """Who 包保 the case, and why it changes (the reason is kept in the case's history)."""
+
     cadre = forms.ModelChoiceField(
         label=_("Responsible cadre"), required=False, queryset=User.objects.none()
     )
     medic = forms.ModelChoiceField(
         label=_("Responsible medical worker"), required=False, queryset=User.objects.none()
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        error_messages={"required": _("Say why the responsible staff change.")},
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the cadre is ill; 王五 takes over")}),
     )
 
     def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.jobs import JobStatus, UploadJob
@@ -303,6 +304,22 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def site_pending(self) -> bool:
+        """A centralised case whose site and room are still to be assigned (待分配)."""
+        return self.kind == CaseKind.CENTRALISED and self.room_id is None
+
+    @property
+    def place(self) -> str:
+        """Where the person is quarantined, as pages and notices name it: the site and room of
+        a centralised case (or that they are still to be assigned), else the home address.
+        Never the home flat for a centralised case: that is not where the person stays."""
+        if self.kind != CaseKind.CENTRALISED:
+            return self.address
+        if self.room is None:
+            return str(gettext("Quarantine site to be assigned"))
+        return str(self.room)
 
     def day_number(self, today: dt.date) -> int:
         """Quarantine day of `today` (the start date is day 1)."""

@@ -2,10 +2,11 @@
 
 The plan (三(五)3): release after the full period, with no fever or symptom in the record,
 every scheduled test negative, and two sign-offs by two different people: the 包保干部
-(cadre) and the 包保医务人员 (medical worker). `release_verdict` answers with every reason that
-still blocks release, as codes with their parameters (`Blocker`); the Django side renders
-them as sentences (`blockers.describe`). Which criteria apply comes from the release
-criteria of the policy version the case was opened under (`PolicyRules.release`).
+(cadre) and the 包保医务人员 (medical worker) assigned to the case (`sign_refusal`: nobody
+else signs; who else should sign is a change of the assignment). `release_verdict` answers
+with every reason that still blocks release, as codes with their parameters (`Blocker`); the
+Django side renders them as sentences (`blockers.describe`). Which criteria apply comes from
+the release criteria of the policy version the case was opened under (`PolicyRules.release`).
 
 Day arithmetic: the start date is quarantine day 1, so a quarantine of `days` days ends on
 start + days - 1 and the period is served on start + days (the day after the last day).
@@ -188,6 +189,57 @@ def release_verdict(
         if count > 1:
             reasons.append(Blocker(BlockerCode.SAME_PERSON_SIGNED_TWICE, user_id=user_id))
     return Verdict(ok=not reasons, reasons=tuple(reasons))
+
+
+class SignRefusal(StrEnum):
+    """Why someone may not give a release signature for a role."""
+
+    UNKNOWN_ROLE = "unknown_role"
+    #: the case has nobody assigned to the role: assign someone first
+    NOBODY_ASSIGNED = "nobody_assigned"
+    #: someone else is assigned to the role (a leader, another worker of the grid…)
+    NOT_ASSIGNED = "not_assigned"
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Who 包保 the case: the user ids of its responsible cadre and medical worker."""
+
+    cadre: int | None = None
+    medic: int | None = None
+
+    def of(self, role: str) -> int | None:
+        """The user assigned to sign as `role` (None: nobody, or no such role)."""
+        if role == CADRE:
+            return self.cadre
+        if role == MEDIC:
+            return self.medic
+        return None
+
+
+def sign_refusal(role: str, signer: int, assignment: Assignment) -> SignRefusal | None:
+    """Why `signer` may not sign the release as `role` (None: they may).
+
+    三(五)3: "由包保干部和包保医务人员共同签字确认后，解除隔离医学观察": the signatures are those of
+    the cadre and the medical worker who 包保 the case, nobody else's, whatever their rank. A
+    leader who needs someone else to sign changes the assignment first (a recorded decision).
+    """
+    if role not in SIGN_ROLES:
+        return SignRefusal.UNKNOWN_ROLE
+    assigned = assignment.of(role)
+    if assigned is None:
+        return SignRefusal.NOBODY_ASSIGNED
+    if assigned != signer:
+        return SignRefusal.NOT_ASSIGNED
+    return None
+
+
+def lapsed_signatures(
+    signoffs: tuple[tuple[str, int], ...], assignment: Assignment
+) -> tuple[tuple[str, int], ...]:
+    """The (role, user id) signatures that stop counting under `assignment`: those given for a
+    role by someone no longer assigned to it (the newly assigned person signs instead)."""
+    return tuple((role, user) for role, user in signoffs if assignment.of(role) != user)
 
 
 #: the moves a case's status may make: forward only, and never out of a closed case

@@ -48,8 +48,13 @@ class CaseOut(Schema):
     kind: CaseKind
     reason: CaseReason
     status: CaseStatus
-    address: str = Field(description="Place of quarantine: the home address, or site and room")
+    address: str = Field(
+        description="Place of quarantine: the home address, or site and room once assigned"
+    )
     room: int | None
+    site_pending: bool = Field(
+        description="Centralised quarantine whose site and room are still to be assigned"
+    )
     start_date: dt.date
     planned_end: dt.date = Field(description="The last quarantine day")
     days: int
@@ -83,6 +88,15 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_room(obj: Case) -> int | None:
         return obj.room_id
+
+    @staticmethod
+    def resolve_site_pending(obj: Case) -> bool:
+        return obj.site_pending
+
+    @staticmethod
+    def resolve_address(obj: Case) -> str:
+        # A centralised case without a room is not at home: no home address as its place.
+        return "" if obj.site_pending else obj.address
 
     @staticmethod
     def resolve_index_case(obj: Case) -> int | None:
@@ -194,6 +208,68 @@ class ReasonIn(Schema):
 
 class StartIn(ReasonIn):
     room: Id | None = Field(None, description="Room id, for centralised quarantine")
+
+
+class RoomIn(ReasonIn):
+    room: Id = Field(description="Room id (see /quarantine-rooms)")
+
+
+class SiteOut(Schema):
+    """A centralised quarantine site (集中隔离点) of the township, with its beds."""
+
+    id: int
+    township: int
+    name: str
+    address: str
+    phone: str = Field(description="Duty phone")
+    room_count: int
+    beds: int
+    occupied: int = Field(description="Beds taken by open cases")
+    free: int = Field(description="Beds free")
+
+    @staticmethod
+    def resolve_township(obj: Any) -> int:
+        return int(obj.township_id)
+
+
+class RoomOut(Schema):
+    id: int
+    site: int
+    site_name: str
+    number: str = Field(description="Room number")
+    capacity: int = Field(description="Beds")
+    occupied: int = Field(description="Beds taken by open cases")
+    free: int = Field(description="Beds free")
+
+    @staticmethod
+    def resolve_site(obj: Any) -> int:
+        return int(obj.site_id)
+
+    @staticmethod
+    def resolve_site_name(obj: Any) -> str:
+        return str(obj.site.name)
+
+
+class RoomPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[RoomOut]
+
+
+class RoomFilters(Schema):
+    site: Id | None = Field(None, description="Only the rooms of this site")
+    free_only: bool = Field(False, description="Only rooms with a free bed")
+    limit: int = Field(100, ge=1, le=500)
+    offset: Offset = 0
+
+
+class ResponsibleIn(Schema):
+    cadre: Id | None = Field(description="User id of the responsible cadre (包保干部); null: none")
+    medic: Id | None = Field(
+        description="User id of the responsible medical worker (包保医务人员); null: none"
+    )
+    reason: Text = Field(max_length=500, description="Why they change (kept in the history)")
 
 
 class ExtendIn(Schema):

@@ -15,8 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -65,6 +64,7 @@ from .models import (
     Site,
     TestItemResult,
 )
+from .occupancy import rooms_with_beds, sites_with_beds
 
 PER_PAGE = 50
 #: the template the health app provides for a case's check-ins, if it does
@@ -143,14 +143,19 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
                 else TestResultForm(prefix=f"t{t.pk}")
             )
     signed_roles = {s.role for s in signoffs}
-    sign_roles = [
-        role
-        for role in SignRole
-        if case.status == CaseStatus.RELEASE_REVIEW
-        and role not in signed_roles
-        and actions.may_sign(user, role)
-        and not any(s.user_id == user.pk for s in signoffs)
-    ]
+    # The roles the user may sign now (a button each), and for the roles their kind of staff
+    # signs but someone else is assigned to, why not (instead of a button that fails).
+    sign_roles: list[SignRole] = []
+    sign_refusals: list[str] = []
+    if case.status == CaseStatus.RELEASE_REVIEW and not any(s.user_id == user.pk for s in signoffs):
+        for role in SignRole:
+            if role in signed_roles or not actions.may_sign(user, role):
+                continue
+            refusal = actions.sign_refusal_for(user, case, role)
+            if refusal is None:
+                sign_roles.append(role)
+            else:
+                sign_refusals.append(refusal)
     context: dict[str, Any] = {
         "case": case,
         # the index case named only to whoever may see who it is (one query, when there is one)
@@ -172,6 +177,7 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
         "may_record": may_record,
         "may_view_people": can(user, Capability.VIEW_PEOPLE),
         "sign_roles": sign_roles,
+        "sign_refusals": sign_refusals,
         "checkins_template": _checkins_template(),
     }
     if may_manage:
@@ -180,13 +186,14 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
             context["start_form"] = bound.get("start_form") or StartForm(
                 township_id=case.township_id, initial={"room": case.room_id}
             )
-        if case.kind == CaseKind.CENTRALISED and status != CaseStatus.REGISTERED:
+        if case.kind == CaseKind.CENTRALISED:
             context["room_form"] = bound.get("room_form") or RoomForm(
                 township_id=case.township_id, initial={"room": case.room_id}
             )
-        context["responsible_form"] = bound.get("responsible_form") or ResponsibleForm(
-            grid=case.grid, initial={"cadre": case.cadre_id, "medic": case.medic_id}
-        )
+        if actions.may_reassign(user):
+            context["responsible_form"] = bound.get("responsible_form") or ResponsibleForm(
+                grid=case.grid, initial={"cadre": case.cadre_id, "medic": case.medic_id}
+            )
         if status in (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE):
             context["extend_form"] = bound.get("extend_form") or ExtendForm()
         if status == CaseStatus.IN_QUARANTINE:
@@ -279,6 +286,9 @@ def case_room(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_responsible(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the case's 包保 cadre and medical worker: a leader's decision, with the reason."""
+    if not actions.may_reassign(require(request.user, Capability.MANAGE_CASES)):
+        raise PermissionDenied
     return _act(
         request,
         pk,
@@ -623,29 +633,6 @@ def _site_manager(request: HttpRequest) -> User:
     return user
 
 
-def _occupancy(qs: QuerySet[Site]) -> QuerySet[Site]:
-    beds = (
-        Room.objects.filter(site=OuterRef("pk"))
-        .values("site")
-        .annotate(n=Sum("capacity"))
-        .values("n")
-    )
-    occupied = (
-        Case.objects.filter(room__site=OuterRef("pk"), status__in=OPEN_STATUSES)
-        .values("room__site")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rooms = (
-        Room.objects.filter(site=OuterRef("pk")).values("site").annotate(n=Count("pk")).values("n")
-    )
-    return qs.annotate(
-        beds=Coalesce(Subquery(beds, output_field=IntegerField()), 0),
-        occupied=Coalesce(Subquery(occupied, output_field=IntegerField()), 0),
-        room_count=Coalesce(Subquery(rooms, output_field=IntegerField()), 0),
-    )
-
-
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
     user = require(request.user, Capability.VIEW_CASES)
@@ -665,7 +652,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The site was added; now add its rooms."))
                 return redirect("quarantine:site_detail", pk=site.pk)
         status = 422
-    sites = list(_occupancy(Site.objects.visible_to(user)).order_by("name"))
+    sites = list(sites_with_beds(Site.objects.visible_to(user)).order_by("name"))
     return render(
         request,
         "quarantine/site_list.html",
@@ -677,9 +664,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 def _site_context(request: HttpRequest, site: Site, **extra: Any) -> dict[str, Any]:
     user = request.user
     assert isinstance(user, User)
-    rooms = list(
-        site.rooms.annotate(occupied=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES)))
-    )
+    rooms = list(rooms_with_beds(site.rooms.all()))
     occupants = list(
         Case.objects.visible_to(user)
         .filter(room__site=site, status__in=OPEN_STATUSES)

@@ -68,9 +68,24 @@ def all_negative(world: World, case: Case, *, by: str = "medic_a1") -> None:
             )
 
 
+def assign(world: World, case: Case, *, cadre: str = "", medic: str = "medic_a1") -> Case:
+    """The community leader assigns the case's 包保 cadre (by default the grid worker of its
+    grid) and medical worker (the world's buildings have none, so a case opens without them)."""
+    cadre = cadre or ("grid_g2" if case.grid_id == world.grid_g2.pk else "grid_g1")
+    with on(case.start_date):
+        return actions.change_responsible(
+            case,
+            by=world.user("leader_a1"),
+            cadre=world.user(cadre),
+            medic=world.user(medic),
+            reason="包保分工",
+        )
+
+
 def in_review(world: World, resident: Resident | None = None) -> Case:
-    """A 14-day home case with negative tests, served and under release review on SERVED."""
-    case = started(world, open_case(world, resident))
+    """A 14-day home case with negative tests, served and under release review on SERVED; its
+    cadre is the grid worker of its grid (grid_g1) and its medical worker medic_a1."""
+    case = started(world, assign(world, open_case(world, resident)))
     all_negative(world, case)
     with on(SERVED):
         return actions.request_release_review(case, by=world.user("grid_g1"))

@@ -261,6 +261,8 @@ def test_staff_without_the_signing_role_cannot_sign(world, key):
 def test_one_person_can_never_sign_for_both_roles(world):
     both = UserFactory.create(username="root", is_superuser=True, township=world.township_a)
     case = in_review(world)
+    # Assigned to both roles (no assignment action allows it: the rule holds even then).
+    Case.objects.filter(pk=case.pk).update(cadre=both, medic=both)
     with on(SERVED):
         actions.sign(case, by=both, role=SignRole.CADRE)
         with pytest.raises(DomainError, match="other signature must come from someone else"):
@@ -429,7 +431,11 @@ def test_an_extension_needs_a_reason_and_at_least_a_day(world):
 def test_the_responsible_cadre_and_medical_worker_can_be_changed_with_a_record(world):
     case = open_case(world)
     actions.change_responsible(
-        case, by=world.user("leader_a1"), cadre=world.user("grid_g1"), medic=world.user("medic_a1")
+        case,
+        by=world.user("leader_a1"),
+        cadre=world.user("grid_g1"),
+        medic=world.user("medic_a1"),
+        reason="包保分工",
     )
     case.refresh_from_db()
     assert (case.cadre, case.medic) == (world.user("grid_g1"), world.user("medic_a1"))
@@ -451,7 +457,7 @@ def test_a_responsible_person_must_hold_the_role_and_work_in_the_grid(world, kin
     case = open_case(world)
     people = {"cadre": None, "medic": None, kind: world.user(key)}
     with pytest.raises(DomainError, match=message) as exc:
-        actions.change_responsible(case, by=None, **people)
+        actions.change_responsible(case, by=None, reason="包保分工", **people)
     assert kind in exc.value.errors
     case.refresh_from_db()
     assert case.cadre is None and case.medic is None

@@ -13,7 +13,7 @@ from fangkong.quarantine import actions
 from fangkong.quarantine.models import Case, CaseStatus, IndexCase, SignOff
 from fangkong.quarantine.models import ScheduledTest as Item
 
-from .cases import SERVED, START, in_review, on, open_case, started
+from .cases import SERVED, START, assign, in_review, on, open_case, started
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_a_release_review_asked_too_early_is_refused_with_the_blockers(world, ca
 
 
 def test_the_whole_release_through_the_api(world):
-    case = open_case(world)
+    case = assign(world, open_case(world))
     grid, medic = api(world, "grid_g1"), api(world, "medic_a1")
     with on(START):
         assert grid.post(f"/cases/{case.pk}/start").json()["status"] == "in_quarantine"

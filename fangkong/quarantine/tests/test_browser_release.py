@@ -27,7 +27,11 @@ def case_ready_for_signatures(world: World) -> Case:
     start = today - dt.timedelta(days=20)
     case = open_case(world, start=start)
     actions.change_responsible(
-        case, by=None, cadre=world.user("grid_g1"), medic=world.user("medic_a1")
+        case,
+        by=None,
+        cadre=world.user("grid_g1"),
+        medic=world.user("medic_a1"),
+        reason="包保分工",
     )
     actions.start_quarantine(case, by=world.user("grid_g1"))
     for item in case.tests.all():

@@ -268,7 +268,11 @@ def test_the_release_notice_exists_only_for_a_released_case(client, world):
 
 def test_the_quarantine_notice_names_the_dates_place_tests_and_contacts(client, world, case_g1):
     actions.change_responsible(
-        case_g1, by=None, cadre=world.user("grid_g1"), medic=world.user("medic_a1")
+        case_g1,
+        by=None,
+        cadre=world.user("grid_g1"),
+        medic=world.user("medic_a1"),
+        reason="包保分工",
     )
     html = (
         login(client, world, "grid_g1")
@@ -335,7 +339,11 @@ def test_changing_the_responsible_staff_offers_only_signers_of_the_grid(client, 
     assert {u.username for u in form.fields["medic"].queryset} == {"medic_a1"}
     response = c.post(
         reverse("quarantine:case_responsible", args=[case_g1.pk]),
-        {"cadre": world.user("grid_g1").pk, "medic": world.user("medic_a1").pk},
+        {
+            "cadre": world.user("grid_g1").pk,
+            "medic": world.user("medic_a1").pk,
+            "reason": "包保分工",
+        },
     )
     assert response.status_code == 302
     assert Case.objects.get(pk=case_g1.pk).cadre == world.user("grid_g1")
