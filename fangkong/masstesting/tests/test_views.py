@@ -3,6 +3,8 @@ the lab file through the pages, registering a positive."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -185,6 +187,49 @@ def test_sampling_page_adds_someone_missing(client, world) -> None:
     client.post(url, {"tube": "P1", "resident": newcomer.pk, "add": "1"})
     member = RoundMember.objects.get(round=rnd, resident=newcomer)
     assert member.tube.code == "P1"  # type: ignore[union-attr]
+
+
+def _without_document(world, **kw):
+    return ResidentFactory.create(
+        household=kw.pop("household", world.household_g1),
+        name=kw.pop("name", "吴秀兰"),
+        relation="parent",
+        doc_type="none",
+        doc_number="",
+        no_doc_reason="户口未迁入",
+        birth_date=dt.date(1940, 3, 1),
+        phone=kw.pop("phone", "13612340001"),
+    )
+
+
+@pytest.mark.parametrize(
+    "q", ["吴秀兰", "吴秀", "wxl", "WXL", "wuxiulan", "13612340001", "0001", "1单元 101"]
+)
+def test_a_resident_without_a_document_is_found_for_sampling(client, world, q) -> None:
+    nodoc = _without_document(world)
+    rnd = community_round(world)
+    assert RoundMember.objects.filter(round=rnd, resident=nodoc).exists()
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    _as(client, world, "medic_a1")
+    page = client.post(url, {"tube": "P1", "q": q}).content.decode()
+    results = page.split('id="search-results"')[1].split("</section>")[0]
+    assert "吴秀兰" in results
+    assert f'name="resident" value="{nodoc.pk}"' in results
+    assert "No document" in results and "136****0001" in results
+    assert "13612340001" not in results
+    response = client.post(url, {"tube": "P1", "resident": nodoc.pk})
+    assert response.status_code == 302
+    assert RoundMember.objects.get(round=rnd, resident=nodoc).tube.code == "P1"  # type: ignore[union-attr]
+
+
+def test_sampling_search_stays_in_the_jurisdiction(client, world) -> None:
+    outsider = _without_document(world, household=world.household_b, name="吴外人")
+    rnd = community_round(world)
+    _as(client, world, "medic_a1")
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    for q in ("吴外人", "wwr", outsider.phone):
+        page = client.post(url, {"tube": "P1", "q": q}).content.decode()
+        assert "吴外人" not in page, q
 
 
 def test_a_full_tube_on_the_page(client, world) -> None:
