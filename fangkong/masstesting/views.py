@@ -332,6 +332,29 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "masstesting/sample.html", context, status=status)
 
 
+@login_required
+@require_POST
+def tube_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    """Take a person out of the tube they were put into by mistake (before its result)."""
+    rnd = _round(request, pk, write=Capability.SAMPLE_TESTS)
+    user = require(request.user, Capability.SAMPLE_TESTS)
+    member = get_for(user, RoundMember, pk=member_id, round=rnd)
+    code = actions.normalise_tube_code(request.POST.get("tube", ""))
+    single = request.POST.get("single") in ("on", "true", "1", "True")
+    try:
+        actions.remove_from_tube(user, member, tube_code=code)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s was taken out of tube %(code)s.")
+            % {"name": member.resident.name, "code": code},
+        )
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    return redirect(f"{url}?{urlencode({'tube': code, **({'single': 'on'} if single else {})})}")
+
+
 # -- positives ----------------------------------------------------------------------------------
 
 
