@@ -382,7 +382,7 @@ def test_taking_out_is_refused_once_the_tube_has_a_result_or_not_in_that_tube(
 def test_a_retest_taken_out_of_its_single_tube_is_to_be_retested_again(world) -> None:
     rnd = community_round(world)
     member = actions.sample(None, rnd, tube_code="P1", pooled=True, resident=world.resident_g1)
-    Tube.objects.filter(pk=member.tube_id).update(result="positive")
+    Tube.objects.filter(round=rnd, code="P1").update(result="positive")
     RoundMember.objects.filter(pk=member.pk).update(retest_needed=True, result="positive")
     member = actions.sample(None, rnd, tube_code="S1", pooled=False, resident=world.resident_g1)
     actions.remove_from_tube(world.user("medic_a1"), member, tube_code="S1")
