@@ -6,10 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.registry import Panel, register_nav, register_panel
+from fangkong.core.registry import (
+    RECORDS_SHOWN,
+    Panel,
+    ResidentRecord,
+    register_nav,
+    register_panel,
+    register_resident_records,
+)
 
+from .models import Pass
 from .templatetags.checkpoints_panel import gate_stops_panel
 
 
@@ -29,3 +39,24 @@ register_nav(
     order=130,
     any_of=("issue_passes",),
 )
+
+
+def _passes(user: Any, resident: Any) -> list[ResidentRecord]:
+    """The person's gate passes (valid or revoked), for who issues passes there."""
+    passes = (
+        Pass.objects.visible_to(user)
+        .filter(resident=resident)
+        .select_related("resident__household")
+        .order_by("-issued_at", "-id")[:RECORDS_SHOWN]
+    )
+    rows = []
+    for p in passes:
+        state = gettext("revoked") if p.revoked_at else gettext("valid")
+        household = p.resident.household
+        building = household.building_id if household is not None else None
+        url = reverse("checkpoints:pass_building", args=[building]) if building else ""
+        rows.append(ResidentRecord(p.issued_at, gettext("Pass"), f"{p.number} · {state}", url))
+    return rows
+
+
+register_resident_records("checkpoints.passes", _passes, order=60)

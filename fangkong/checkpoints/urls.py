@@ -13,6 +13,8 @@ urlpatterns = [
     path("vehicle/", views.gate_vehicle, name="gate_vehicle"),
     # The log and the grid worker's stops.
     path("log/", views.gate_log, name="log"),
+    path("log/print/", views.gate_log_print, name="log_print"),
+    path("log/export/", views.gate_log_export, name="log_export"),
     path("stops/<int:pk>/handle/", views.stop_handle, name="stop_handle"),
     # Passes.
     path("passes/", views.pass_buildings, name="pass_buildings"),

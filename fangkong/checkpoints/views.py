@@ -10,31 +10,35 @@ scan.js, with the vendored jsQR) only fills the pass-code field and submits.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.core import ratelimit
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
-from fangkong.core.masking import mask_document, mask_phone
+from fangkong.core.masking import mask_document
 from fangkong.core.models import Building, User
 from fangkong.core.paging import page_of
 from fangkong.core.redirects import next_url
 from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
 
-from . import entries, passes
+from . import entries, gatelog, passes
 from .forms import (
     HandleForm,
     LogFilter,
@@ -259,36 +263,31 @@ def gate_vehicle(request: HttpRequest) -> HttpResponse:
 # ---- the gate log and the stops -----------------------------------------------------------------
 
 
+def _log_filter(request: HttpRequest, user: User) -> tuple[LogFilter, dt.date, Gate | None, str]:
+    """The log's filter: the day (today by default), the gate and the answer, if chosen."""
+    gates = Gate.objects.visible_to(user).order_by("community_id", "name")
+    form = LogFilter(request.GET or None, gates=gates)
+    day, gate, verdict = timezone.localdate(), None, ""
+    if form.is_valid():
+        values = form.cleaned_data
+        day, gate, verdict = values["day"] or day, values["gate"], values["verdict"]
+    return form, day, gate, verdict
+
+
 @login_required
 def gate_log(request: HttpRequest) -> HttpResponse:
     """Entries of the user's jurisdiction, per gate, per day, per answer (masked)."""
     user = require(request.user, Capability.VIEW_GATE_LOG)
-    gates = Gate.objects.visible_to(user).order_by("community_id", "name")
-    form = LogFilter(request.GET or None, gates=gates)
-    day = timezone.localdate()
-    qs = GateEntry.objects.visible_to(user)
-    if form.is_valid():
-        values = form.cleaned_data
-        day = values["day"] or day
-        if values["gate"] is not None:
-            qs = qs.filter(gate=values["gate"])
-        if values["verdict"]:
-            qs = qs.filter(verdict=values["verdict"])
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    qs = qs.filter(at__gte=start, at__lt=start + dt.timedelta(days=1))
+    form, day, gate, verdict = _log_filter(request, user)
+    qs = gatelog.day_entries(user, day, gate)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
     qs = qs.select_related("gate", "resident", "host", "guard").order_by("-at", "-id")
     page = page_of(qs, request.GET.get("page"), per_page=50)
-    rows = [
-        {
-            "entry": e,
-            "doc": mask_document(e.resident.doc_number if e.resident else e.doc_number),
-            "phone": mask_phone(e.phone),
-            "reasons": described(list(e.reasons)),
-        }
-        for e in page.items
-    ]
+    rows = [gatelog.entry_row(e) for e in page.items]
     query = request.GET.copy()
     query.pop("page", None)
+    day_query = {"day": day.isoformat(), **({"gate": gate.pk} if gate else {})}
     return render(
         request,
         "checkpoints/log.html",
@@ -298,9 +297,49 @@ def gate_log(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "day": day,
             "filter_query": query.urlencode(),
+            "day_query": urlencode(day_query),
             "may_handle": user.can(Capability.HANDLE_STOPS),
+            "may_export": user.can(Capability.EXPORT_PEOPLE),
         },
     )
+
+
+@login_required
+@require_GET
+def gate_log_print(request: HttpRequest) -> HttpResponse:
+    """The day's log of a gate (or every gate) on paper: all entries and the day's totals."""
+    user = require(request.user, Capability.VIEW_GATE_LOG)
+    _form, day, gate, _verdict = _log_filter(request, user)
+    log = gatelog.day_log(user, day, gate)
+    return render(
+        request,
+        "checkpoints/log_print.html",
+        {
+            "log": log,
+            "rows": [gatelog.entry_row(e) for e in log.entries],
+            "printed_at": timezone.localtime(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def gate_log_export(request: HttpRequest) -> HttpResponseBase:
+    """The day's log of a gate (or every gate) as .xlsx, masked, audited like other exports:
+    it needs the gate log and the export capability."""
+    require(request.user, Capability.VIEW_GATE_LOG)
+    user = require(request.user, Capability.EXPORT_PEOPLE)
+    _form, day, gate, _verdict = _log_filter(request, user)
+    log = gatelog.day_log(user, day, gate)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as tmp:
+        path = Path(tmp.name)
+    try:
+        gatelog.export_day(user, log, path)
+        handle = path.open("rb")
+    finally:
+        path.unlink(missing_ok=True)  # the open handle keeps the data until it is closed
+    name = f"出入登记台账-{day:%Y%m%d}" + (f"-{gate.name}" if gate else "") + ".xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required

@@ -16,6 +16,7 @@ the window.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -75,6 +76,30 @@ def over_limit(request: HttpRequest, scope: str, rate: str) -> bool:
     """Count this request against `scope`; True once the address made more than `rate`."""
     limit, period = parse_rate(rate)
     return _incr(_window_key(request, scope, period), period) > limit
+
+
+def take(request: HttpRequest, scope: str, rate: str) -> float | None:
+    """Count one accepted use of `scope` by this address, unless the address already had
+    `rate`'s count in the current window: then nothing is counted and the answer is when the
+    window ends (a Unix time), so the page can say when to try again. `give_back` undoes a
+    use that ended up refused, so only accepted ones count."""
+    limit, period = parse_rate(rate)
+    key = _window_key(request, scope, period)
+    if _incr(key, period) <= limit:
+        return None
+    _decr(key)
+    return (int(time.time() // period) + 1) * period
+
+
+def give_back(request: HttpRequest, scope: str, rate: str) -> None:
+    """Undo one `take` of this address (the use was refused after all)."""
+    _limit, period = parse_rate(rate)
+    _decr(_window_key(request, scope, period))
+
+
+def _decr(key: str) -> None:
+    with contextlib.suppress(ValueError):  # the window ended in between: nothing to undo
+        cache.decr(key)
 
 
 def failures(request: HttpRequest, scope: str, rate: str) -> int:

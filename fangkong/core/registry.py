@@ -13,6 +13,7 @@ declares its workbench panels, navigation entries and answers, and is imported b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
 
@@ -133,3 +135,48 @@ policy_differences = Registry()
 
 def register_policy_difference(name: str, rows: Callable[..., Any], *, order: int = 100) -> None:
     policy_differences.add(name, rows, order=order)
+
+
+@dataclass(frozen=True)
+class ResidentRecord:
+    """One line of the resident page's epidemic-prevention section: a record another app
+    keeps about the person (a registration, a case, an alert, a check-in, a test, a pass, a
+    lockdown …). `when` is a date or an aware time; `url` the record's page, if any."""
+
+    when: dt.datetime | dt.date
+    kind: str
+    text: str
+    url: str = ""
+    #: shown highlighted (an escalated alert, a positive result, an open case)
+    alarm: bool = False
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.when, dt.datetime)
+
+    @property
+    def sort_key(self) -> dt.datetime:
+        if isinstance(self.when, dt.datetime):
+            return self.when
+        return timezone.make_aware(dt.datetime.combine(self.when, dt.time.min))
+
+
+#: records of one kind shown on the resident page (the newest of them)
+RECORDS_SHOWN = 10
+
+#: What the resident page (`people`) shows of the higher apps' records about a person:
+#: functions (user, resident) → the ResidentRecords the user may see (each app checks the
+#: capability and jurisdiction with `visible_to`), registered in the app's `panels.py`.
+resident_records = Registry()
+
+
+def register_resident_records(
+    name: str, records: Callable[[Any, Any], list[ResidentRecord]], *, order: int = 100
+) -> None:
+    resident_records.add(name, records, order=order)
+
+
+def records_of(user: Any, resident: Any) -> list[ResidentRecord]:
+    """Every registered app's records about `resident` that `user` may see, newest first."""
+    rows = [row for records in resident_records for row in records(user, resident)]
+    return sorted(rows, key=lambda r: r.sort_key, reverse=True)

@@ -6,11 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import User
-from fangkong.core.registry import Panel, register_nav, register_panel
+from fangkong.core.registry import (
+    RECORDS_SHOWN,
+    Panel,
+    ResidentRecord,
+    register_nav,
+    register_panel,
+    register_resident_records,
+)
 
+from .models import Alert, CheckIn
 from .worklists import worklists_for
 
 
@@ -27,3 +38,45 @@ register_nav(
     "health.checkins", "health:checkin_list", _("Check-ins"), order=50, any_of=("view_cases",)
 )
 register_nav("health.alerts", "health:alert_list", _("Alerts"), order=60, any_of=("view_cases",))
+
+
+def _alerts_and_checkins(user: Any, resident: Any) -> list[ResidentRecord]:
+    """The person's health alerts (an escalated one stands out) and latest check-ins, for who
+    may see cases in that jurisdiction."""
+    now = timezone.now()
+    rows = []
+    alerts = (
+        Alert.objects.visible_to(user)
+        .filter(resident=resident)
+        .order_by("-raised_at", "-id")[:RECORDS_SHOWN]
+    )
+    for a in alerts:
+        escalated = a.is_escalated(now)
+        parts = [a.get_status_display()]
+        if escalated:
+            parts.append(gettext("escalated"))
+        if a.temperature is not None:
+            parts.append(f"{a.temperature} °C")
+        url = reverse("health:alert_detail", args=[a.pk])
+        text = " · ".join(parts)
+        rows.append(ResidentRecord(a.raised_at, gettext("Health alert"), text, url, escalated))
+    checkins = (
+        CheckIn.objects.visible_to(user)
+        .filter(resident=resident)
+        .order_by("-created_at", "-id")[:CHECKINS_SHOWN]
+    )
+    for c in checkins:
+        text = f"{c.temperature} °C"
+        if c.fever:
+            text += " · " + gettext("fever")
+        if c.symptoms:
+            text += " · " + "、".join(str(s) for s in c.symptoms)
+        url = reverse("quarantine:case_detail", args=[c.case_id])
+        rows.append(ResidentRecord(c.created_at, gettext("Check-in"), text, url, c.fever))
+    return rows
+
+
+#: check-ins shown on the resident page (twice a day: the last few days)
+CHECKINS_SHOWN = 6
+
+register_resident_records("health.alerts", _alerts_and_checkins, order=30)

@@ -26,7 +26,7 @@ from fangkong.core.scoping import covers
 from fangkong.masstesting.actions import add_to_round
 from fangkong.masstesting.models import Round, RoundMember, RoundStatus
 from fangkong.masstesting.rounds import open_round
-from fangkong.people.models import Household, Resident
+from fangkong.people.models import Household, Relation, Resident
 from fangkong.policy.versions import in_force
 from fangkong.quarantine import actions as quarantine
 from fangkong.quarantine.models import Case, CaseKind, CaseReason, IndexCase
@@ -639,6 +639,39 @@ def check_photo(photo: UploadedFile) -> str:
     if fmt not in PHOTO_FORMATS:
         raise DomainError(_("The photo is not a picture (JPEG, PNG or WebP)."), field="photo")
     return PHOTO_FORMATS[fmt]
+
+
+def household_contact(household: Household) -> Resident | None:
+    """Who the volunteer phones about a delivery: the householder when a phone is registered
+    for them, else the first other current member with one."""
+    members = Resident.objects.active().filter(household=household).exclude(phone_last4="")
+    return min(members, key=lambda r: (r.relation != Relation.HEAD, r.pk), default=None)
+
+
+@transaction.atomic
+def reveal_contact_phone(by: User, request: SupplyRequest) -> str:
+    """The household's phone, for the volunteer assigned to `request` and only while it is
+    still to be delivered; each reveal is audited on the resident whose number it is."""
+    request = _locked_request(request)
+    if not by.can(Capability.DELIVER_SUPPLIES) or request.volunteer_id != by.pk:
+        raise DomainError(_("This delivery is not assigned to you."))
+    if request.status != SupplyStatus.ASSIGNED:
+        raise DomainError(
+            _("This delivery is no longer open, so the household's phone is not shown.")
+        )
+    contact = household_contact(request.household)
+    if contact is None:
+        raise DomainError(
+            _("No phone number is registered for this household. Ask the community's staff.")
+        )
+    audit.record_object(
+        by,
+        AuditAction.REVEAL,
+        contact,
+        changes={"field": "phone"},
+        reason=_("supply delivery #%(id)s") % {"id": request.pk},
+    )
+    return str(contact.phone)
 
 
 @transaction.atomic

@@ -6,10 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.registry import Panel, register_nav, register_panel
+from fangkong.core.registry import (
+    RECORDS_SHOWN,
+    Panel,
+    ResidentRecord,
+    register_nav,
+    register_panel,
+    register_resident_records,
+)
 
+from .models import LockdownMember, LockdownStatus
 from .templatetags.lockdown_tags import lockdown_panel
 
 
@@ -27,3 +37,26 @@ register_nav(
     any_of=("deliver_supplies",),
     none_of=("view_lockdowns",),
 )
+
+
+def _lockdowns(user: Any, resident: Any) -> list[ResidentRecord]:
+    """The lockdowns the person was registered in; one still locked stands out."""
+    members = (
+        LockdownMember.objects.visible_to(user)
+        .filter(resident=resident)
+        .select_related("lockdown__building", "lockdown__unit")
+        .order_by("-added_at", "-id")[:RECORDS_SHOWN]
+    )
+    return [
+        ResidentRecord(
+            m.added_at,
+            gettext("Lockdown"),
+            f"{m.lockdown} · {m.lockdown.get_status_display()}",
+            reverse("lockdown:detail", args=[m.lockdown_id]),
+            m.lockdown.status == LockdownStatus.ACTIVE,
+        )
+        for m in members
+    ]
+
+
+register_resident_records("lockdown.members", _lockdowns, order=50)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("supplies/<int:pk>/cancel/", views.supply_cancel, name="supply_cancel"),
     path("supplies/<int:pk>/photo/", views.supply_photo, name="supply_photo"),
     path("deliveries/", views.my_deliveries, name="my_deliveries"),
+    path("deliveries/<int:pk>/phone/", views.delivery_phone, name="delivery_phone"),
     # The household's public page, reached by its personal (health report) link.
     path("h/<str:token>/", views.public_request, name="public_request"),
 ]

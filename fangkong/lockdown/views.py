@@ -27,6 +27,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import User
 from fangkong.core.redirects import next_url
+from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.health import actions as health_actions
 from fangkong.health.views import _no_trace
@@ -464,6 +465,10 @@ def my_deliveries(request: HttpRequest) -> HttpResponse:
     """The volunteer's assigned deliveries: vulnerable households first, then urgent, then
     the oldest; the ones delivered today below."""
     user = require(request.user, Capability.DELIVER_SUPPLIES)
+    return render(request, "lockdown/my_deliveries.html", _deliveries_context(user))
+
+
+def _deliveries_context(user: User, *, phones: dict[int, str] | None = None) -> dict[str, Any]:
     pending = list(
         SupplyRequest.objects.filter(volunteer=user, status=SupplyStatus.ASSIGNED).select_related(
             "household", "lockdown__policy"
@@ -480,18 +485,40 @@ def my_deliveries(request: HttpRequest) -> HttpResponse:
         )
     )
     now = timezone.now()
+    phones = phones or {}
     rows = []
     for r in pending:
         rules = r.lockdown.policy.as_rules() if r.lockdown else _rules_for(r)
-        rows.append((request_rows([r], rules, now)[0], r.household_id in vulnerable))
+        row = request_rows([r], rules, now)[0]
+        rows.append((row, r.household_id in vulnerable, phones.get(r.pk)))
     done = SupplyRequest.objects.filter(
         volunteer=user, status=SupplyStatus.DELIVERED, delivered_at__date=timezone.localdate()
     ).select_related("household")
-    return render(
-        request,
-        "lockdown/my_deliveries.html",
-        {"rows": rows, "done": done, "form": DeliveredForm()},
+    return {"rows": rows, "done": done, "form": DeliveredForm()}
+
+
+@login_required
+@require_POST
+def delivery_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's phone for the volunteer assigned to this open delivery (audited);
+    anyone else finds no such delivery."""
+    user = require(request.user, Capability.DELIVER_SUPPLIES)
+    item = (
+        SupplyRequest.objects.filter(pk=pk, volunteer=user, status=SupplyStatus.ASSIGNED)
+        .select_related("household")
+        .first()
     )
+    if item is None:
+        raise Http404
+    try:
+        phone = actions.reveal_contact_phone(user, item)
+    except DomainError as exc:
+        context = _deliveries_context(user)
+        context.update(r=item, phone=None, phone_error=exc.message, phone_for=item.pk)
+        return page_or_partial(request, "lockdown/my_deliveries.html", "phone", context, status=422)
+    context = _deliveries_context(user, phones={item.pk: phone})
+    context.update(r=item, phone=phone)
+    return page_or_partial(request, "lockdown/my_deliveries.html", "phone", context)
 
 
 # --- the household's public page -------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""What staff do to a testing round: sample people into tubes, add a missing person, close
+"""What staff do to a testing round: sample people into tubes (and take a person out of the
+wrong one), add a missing person, close
 the round, register a positive as an index case. Every write is here: one transaction, the
 rows it changes locked, audited; a refusal raises DomainError and changes nothing."""
 
@@ -260,6 +261,40 @@ def sample(
             member,
             changes={"tube": code, "pooled": pooled, "retest": retest},
         )
+    return member
+
+
+def remove_from_tube(by: User | None, member: RoundMember, *, tube_code: str) -> RoundMember:
+    """Take a person put into the wrong tube out of it again, while the tube has no result:
+    they are back to "not sampled" (or, for a retest, to "retest needed") and can be sampled
+    into the right tube. Recorded in the audit log."""
+    code = normalise_tube_code(tube_code)
+    with transaction.atomic():
+        rnd = _open_round_shared(member.round)
+        tube = Tube.objects.select_for_update().filter(round=rnd, code=code).first()
+        member = (
+            RoundMember.objects.select_for_update(of=("self",))
+            .select_related("resident")
+            .get(pk=member.pk)
+        )
+        name = member.resident.name
+        if tube is None or tube.pk not in (member.tube_id, member.retest_tube_id):
+            raise DomainError(_("%(name)s is not in tube %(code)s.") % {"name": name, "code": code})
+        if tube.result or member.result:
+            raise DomainError(
+                _("Tube %(code)s already has a result; %(name)s can no longer be taken out.")
+                % {"name": name, "code": code}
+            )
+        if member.retest_tube_id == tube.pk:
+            member.retest_tube = None
+            fields = ["retest_tube"]
+        else:
+            member.tube = None
+            member.sampled_at = None
+            member.sampled_by = None
+            fields = ["tube", "sampled_at", "sampled_by"]
+        member.save(update_fields=fields)
+        audit.record_object(by, AuditAction.UPDATE, member, changes={"tube": [code, ""]})
     return member
 
 

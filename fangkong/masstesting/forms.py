@@ -37,7 +37,7 @@ class PersonForm(TextForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     q = forms.CharField(
-        label=_("or search: name, or the last 4 characters of the document number"),
+        label=_("or search: name, pinyin initials, phone, address or the last 4 of the ID"),
         required=False,
         max_length=50,
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/missing/", views.round_missing, name="round_missing"),
     path("<int:pk>/close/", views.round_close, name="round_close"),
     path("<int:pk>/sample/", views.sample, name="sample"),
+    path("<int:pk>/sample/members/<int:member_id>/remove/", views.tube_remove, name="tube_remove"),
     path("<int:pk>/results/", views.results_upload, name="results_upload"),
     path("<int:pk>/positives/<int:member_id>/case/", views.register_case, name="register_case"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

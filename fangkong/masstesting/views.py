@@ -28,7 +28,8 @@ from fangkong.core.rendering import page_or_partial
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import file_size
 from fangkong.core.uploads import SizeLimitHandler
-from fangkong.people.models import Resident
+from fangkong.people.models import Household, Resident
+from fangkong.people.search import search_query
 from fangkong.quarantine.lab_views import _xlsx_response
 
 from . import actions, queries, result_jobs
@@ -198,14 +199,18 @@ def _tube_members(tube: Tube | None) -> list[RoundMember]:
 
 
 def _search(user: User, rnd: Round, text: str) -> tuple[list[RoundMember], list[Resident]]:
-    """Members matching a name prefix or the last 4 characters of the document number, and
-    people living in the round's scope who are missing from it."""
-    text = "".join(text.split())
-    if not text:
+    """Members found as the resident list finds people (`people.search.search_query`: name,
+    pinyin or its initials, a whole phone or document number, the household's address) or by
+    the last 4 characters of the document number or phone, and people living in the round's
+    scope who are missing from it. A person without a document is found like anyone else."""
+    compact = "".join(text.split())
+    if not compact:
         return [], []
-    # the numbers are sealed; their last four characters are kept in clear for this
-    last4 = _LAST4.match(text)
-    condition = Q(doc_last4=text.upper()) if last4 else Q(name__startswith=text)
+    if _LAST4.match(compact):
+        # the numbers are sealed; their last four characters are kept in clear for this
+        condition = Q(doc_last4=compact.upper()) | Q(phone_last4=compact)
+    else:
+        condition = search_query(text)
     residents = Resident.objects.visible_to(user).active().filter(condition)
     found = list(
         RoundMember.objects.filter(round=rnd, resident__in=residents)
@@ -222,6 +227,15 @@ def _search(user: User, rnd: Round, text: str) -> tuple[list[RoundMember], list[
         if actions.in_scope(rnd, r)
     ]
     return found, outsiders
+
+
+def _who(resident: Resident, household: Household | None) -> str:
+    """What tells two people of the same name apart on the sampling page, masked: the
+    document (or that there is none), the phone, the household."""
+    parts = [mask_document(resident.doc_number) or _("No document"), resident.phone_masked]
+    if household is not None:
+        parts.append(household.address)
+    return " · ".join(p for p in parts if p)
 
 
 @login_required
@@ -308,14 +322,37 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if "found" in context:
         context["found"] = [
-            (m, mask_document(m.resident.doc_number))
+            (m, _who(m.resident, m.household))
             for m in context["found"]  # type: ignore[attr-defined]
         ]
         context["outsiders"] = [
-            (r, mask_document(r.doc_number))
+            (r, _who(r, r.household))
             for r in context["outsiders"]  # type: ignore[attr-defined]
         ]
     return render(request, "masstesting/sample.html", context, status=status)
+
+
+@login_required
+@require_POST
+def tube_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    """Take a person out of the tube they were put into by mistake (before its result)."""
+    rnd = _round(request, pk, write=Capability.SAMPLE_TESTS)
+    user = require(request.user, Capability.SAMPLE_TESTS)
+    member = get_for(user, RoundMember, pk=member_id, round=rnd)
+    code = actions.normalise_tube_code(request.POST.get("tube", ""))
+    single = request.POST.get("single") in ("on", "true", "1", "True")
+    try:
+        actions.remove_from_tube(user, member, tube_code=code)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s was taken out of tube %(code)s.")
+            % {"name": member.resident.name, "code": code},
+        )
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    return redirect(f"{url}?{urlencode({'tube': code, **({'single': 'on'} if single else {})})}")
 
 
 # -- positives ----------------------------------------------------------------------------------

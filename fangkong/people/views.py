@@ -22,6 +22,7 @@ from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Building, Grid, Unit, User
 from fangkong.core.paging import page_of
+from fangkong.core.registry import records_of
 from fangkong.core.rendering import is_htmx, page_or_partial
 from fangkong.core.roles import Capability
 
@@ -129,6 +130,9 @@ def _resident_context(request: HttpRequest, resident: Resident, **extra: Any) ->
         "duplicates": duplicates,
         "merged_from": list(Resident.objects.visible_to(user).filter(merged_into=resident)),
         "merge_form": extra.pop("merge_form", None) or MergeForm(),
+        # what the higher apps (cases, alerts, check-ins, tests, passes, lockdowns …) hold
+        # about the person and this user may see, newest first (`core.registry`)
+        "records": records_of(user, resident),
         **extra,
     }
 

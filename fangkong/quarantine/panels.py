@@ -4,15 +4,25 @@ open cases for the policy page's "open cases this version would treat differentl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import User
-from fangkong.core.registry import register_nav, register_policy_difference
+from fangkong.core.registry import (
+    RECORDS_SHOWN,
+    ResidentRecord,
+    register_nav,
+    register_policy_difference,
+    register_resident_records,
+)
 from fangkong.policy.impact import OpenCase
 from fangkong.policy.models import Policy
 
-from .models import Case
+from .models import Case, IndexCase, ScheduledTest, TestItemResult
 
 
 def open_cases_for_policy(user: User, policy: Policy) -> Iterator[OpenCase]:
@@ -52,3 +62,52 @@ register_policy_difference("quarantine.cases", open_cases_for_policy)
 register_nav(
     "quarantine", "quarantine:case_list", _("Quarantine"), order=40, any_of=("view_cases",)
 )
+
+
+def _cases_and_tests(user: Any, resident: Any) -> list[ResidentRecord]:
+    """The person's quarantine cases, their scheduled tests and an index case, for who may
+    see cases in that jurisdiction; an open case and a positive result stand out."""
+    rows = []
+    cases = (
+        Case.objects.visible_to(user)
+        .filter(resident=resident)
+        .order_by("-start_date", "-id")[:RECORDS_SHOWN]
+    )
+    for c in cases:
+        text = gettext("%(kind)s · %(status)s · %(start)s to %(end)s") % {
+            "kind": c.get_kind_display(),
+            "status": c.get_status_display(),
+            "start": c.start_date.isoformat(),
+            "end": c.planned_end.isoformat(),
+        }
+        url = reverse("quarantine:case_detail", args=[c.pk])
+        rows.append(ResidentRecord(c.start_date, gettext("Quarantine case"), text, url, c.is_open))
+    tests = (
+        ScheduledTest.objects.visible_to(user)
+        .filter(case__resident=resident)
+        .exclude(result="", due_date__gt=timezone.localdate())
+        .order_by("-due_date", "-id")[:RECORDS_SHOWN]
+    )
+    for t in tests:
+        text = gettext("Day %(day)s test · %(result)s") % {
+            "day": t.day,
+            "result": t.get_result_display() if t.result else gettext("no result yet"),
+        }
+        url = reverse("quarantine:case_detail", args=[t.case_id])
+        rows.append(
+            ResidentRecord(
+                t.result_at or t.due_date,
+                gettext("Test"),
+                text,
+                url,
+                t.result == TestItemResult.POSITIVE,
+            )
+        )
+    for i in IndexCase.objects.visible_to(user).filter(resident=resident)[:RECORDS_SHOWN]:
+        text = f"{i.get_kind_display()} · {i.name}"
+        url = reverse("quarantine:index_detail", args=[i.pk])
+        rows.append(ResidentRecord(i.reported_on, gettext("Index case"), text, url, True))
+    return rows
+
+
+register_resident_records("quarantine.cases", _cases_and_tests, order=20)

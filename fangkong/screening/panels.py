@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.registry import register_nav
+from fangkong.core.registry import (
+    RECORDS_SHOWN,
+    ResidentRecord,
+    register_nav,
+    register_resident_records,
+)
+
+from .models import Registration
 
 register_nav(
     "screening.returnees",
@@ -20,3 +31,32 @@ register_nav(
     order=70,
     any_of=("view_referrals",),
 )
+
+
+def _registrations(user: Any, resident: Any) -> list[ResidentRecord]:
+    """The person's returnee registrations, for who may screen returnees in the grid."""
+    regs = (
+        Registration.objects.visible_to(user)
+        .filter(resident=resident)
+        .order_by("-created_at", "-id")[:RECORDS_SHOWN]
+    )
+    return [
+        ResidentRecord(
+            r.created_at,
+            gettext("Returnee registration"),
+            " · ".join(
+                p
+                for p in (
+                    gettext("arrived %(day)s") % {"day": r.arrival_date.isoformat()},
+                    r.get_status_display(),
+                    r.get_measure_display() if r.measure else "",
+                )
+                if p
+            ),
+            reverse("screening:registration_detail", args=[r.pk]),
+        )
+        for r in regs
+    ]
+
+
+register_resident_records("screening.registrations", _registrations, order=10)

@@ -10,6 +10,8 @@ address (`core.ratelimit`).
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
 from typing import Any
 
 import segno
@@ -544,12 +546,10 @@ def public_register(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "health/report_limited.html", status=429)
     symptoms = _symptoms(link.grid.community.township_id)
     status = 200
+    retry_at = None
     if request.method == "POST":
-        # Adding a travel row writes nothing and is not counted; every submission is.
-        if "add_row" not in request.POST and ratelimit.over_limit(
-            request, "self-registration", settings.FANGKONG_SELF_REGISTRATION_RATE
-        ):
-            return render(request, "screening/public_flood.html", {"link": link}, status=429)
+        # Only accepted registrations count against the address: a typo, an added travel row
+        # or a refused submission does not, so a shared connection is not locked by mistakes.
         if "add_row" in request.POST:
             data = with_more_rows(request.POST)
             form = SelfRegistrationForm(data, symptoms=symptoms)
@@ -560,30 +560,44 @@ def public_register(request: HttpRequest, token: str) -> HttpResponse:
             formset = stay_formset(request.POST)
             if form.is_valid() and formset.is_valid():
                 data = form.cleaned_data
-                try:
-                    actions.self_register(
-                        link,
-                        form.arrival(stays_of(formset)),
-                        name=data["name"],
-                        id_number=data["id_number"],
-                        phone=data["phone"],
-                        address=data["address"],
-                        submitted_from=ratelimit.address_hash(request),
-                    )
-                except DomainError as exc:
-                    add_errors(form, formset, exc)
+                rate = settings.FANGKONG_SELF_REGISTRATION_RATE
+                window_end = ratelimit.take(request, "self-registration", rate)
+                if window_end is not None:
+                    # Refused, but what was typed stays on the page to send again later.
+                    retry_at = _retry_at(window_end)
                 else:
-                    return redirect("screening:public_thanks", token=link.token)
-            status = 422
+                    try:
+                        actions.self_register(
+                            link,
+                            form.arrival(stays_of(formset)),
+                            name=data["name"],
+                            id_number=data["id_number"],
+                            phone=data["phone"],
+                            address=data["address"],
+                            submitted_from=ratelimit.address_hash(request),
+                        )
+                    except DomainError as exc:
+                        ratelimit.give_back(request, "self-registration", rate)
+                        add_errors(form, formset, exc)
+                    else:
+                        return redirect("screening:public_thanks", token=link.token)
+            status = 429 if retry_at is not None else 422
     else:
         form = SelfRegistrationForm(symptoms=symptoms)
         formset = stay_formset()
     return render(
         request,
         "screening/public_form.html",
-        {"form": form, "formset": formset, "link": link},
+        {"form": form, "formset": formset, "link": link, "retry_at": retry_at},
         status=status,
     )
+
+
+def _retry_at(window_end: float) -> dict[str, object]:
+    """When a refused address may send again: the local time and the minutes until then."""
+    at = timezone.localtime(datetime.fromtimestamp(window_end, tz=UTC))
+    minutes = max(1, math.ceil((window_end - timezone.now().timestamp()) / 60))
+    return {"time": at, "minutes": minutes}
 
 
 def public_thanks(request: HttpRequest, token: str) -> HttpResponse:

@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 
-from fangkong.checkpoints.models import GateEntry, Pass
+from fangkong.checkpoints.models import Gate, GateEntry, Pass
 from fangkong.checkpoints.passes import revoke
 from fangkong.checkpoints.payload import qr_text
+from fangkong.checkpoints.search import search
 from fangkong.core.models import AuditEntry
 
 from .helpers import put_in_quarantine
@@ -345,3 +346,46 @@ def test_unknown_key_format_is_refused(client, world, gate) -> None:
     assert response.status_code == 422
     assert not GateEntry.objects.exists()
     assert uuid.UUID(key_of(response.content.decode()))
+
+
+# ---- a resident registered without a document ----------------------------------------------
+
+
+def test_a_resident_without_a_document_is_found_by_name_phone_and_household(
+    client, world, gate
+) -> None:
+    import datetime as dt
+
+    from fangkong.people.tests.factories import ResidentFactory
+
+    nodoc = ResidentFactory.create(
+        household=world.household_g1,
+        name="吴秀兰",
+        relation="parent",
+        doc_type="none",
+        doc_number="",
+        no_doc_reason="户口未迁入",
+        birth_date=dt.date(1940, 3, 1),
+        phone="13612340001",
+    )
+    at_gate(client, world, gate)
+
+    def found(q: str) -> str:
+        page = client.get("/gate/", {"q": q}).content.decode()
+        return page.split('id="found"')[1].split("</ul>")[0]
+
+    for q in ("吴秀兰", "秀兰", "wxl", "wuxiu", "13612340001", "0001", "1单元 101", "101"):
+        result = found(q)
+        assert "吴秀兰" in result, q
+        assert f"pick={nodoc.pk}" in result, q
+    result = found("秀兰")
+    assert "No document" in result and "136****0001" in result and "1栋1单元101" in result
+    assert "13612340001" not in result
+    # chosen at the gate like anyone else
+    chosen = client.get("/gate/", {"pick": nodoc.pk}).content.decode()
+    assert 'id="chosen"' in chosen and "吴秀兰" in chosen
+    # another community's gate does not find her
+    other = Gate.objects.create(
+        township=world.township_a, community=world.community_a2, name="村口"
+    )
+    assert search(other, "吴秀兰") == [] and search(other, "13612340001") == []

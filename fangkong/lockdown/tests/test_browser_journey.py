@@ -88,7 +88,11 @@ def test_a_leader_locks_a_building_from_a_case_and_sees_its_register(
     card = page.locator(f"#delivery-{request.pk}")
     expect(card).to_be_visible()
     look(page, "04-my-deliveries")
-    card.locator("button[type=submit]").click()
+    # The volunteer asks for the household's phone: shown in the card, as a number to call.
+    card.locator(".delivery-phone button").click()
+    expect(card.locator(f'a[href="tel:{world.resident_g1.phone}"]')).to_be_visible()
+    look(page, "04b-phone-shown")
+    card.locator("form[enctype] button[type=submit]").click()
     expect(page.locator(f"#delivery-{request.pk}")).to_have_count(0)
     look(page, "05-delivered")
     assert SupplyRequest.objects.get().status == SupplyStatus.DELIVERED

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditEntry
 from fangkong.core.roles import Role
 from fangkong.core.tests.factories import UserFactory
@@ -260,7 +261,7 @@ def test_volunteer_sees_only_their_own_deliveries_in_order(client, world, locked
     actions.assign(office, theirs, volunteer=other)
     page = login(client, world, "volunteer_a1").get(reverse("lockdown:my_deliveries"))
     assert page.status_code == 200
-    order = [row.request.pk for row, _v in page.context["rows"]]
+    order = [row.request.pk for row, _v, _phone in page.context["rows"]]
     assert order == [vulnerable.pk, urgent.pk, normal.pk]
     # not theirs: cannot be marked nor its photo seen
     assert client.post(reverse("lockdown:supply_delivered", args=[theirs.pk])).status_code == 404
@@ -269,6 +270,97 @@ def test_volunteer_sees_only_their_own_deliveries_in_order(client, world, locked
     # volunteers see no registry, no lockdown page, no staff request list
     assert client.get(reverse("lockdown:supply_list")).status_code == 403
     assert client.get(reverse("lockdown:detail", args=[locked.pk])).status_code == 403
+
+
+def test_the_assigned_volunteer_sees_the_households_phone_while_the_delivery_is_open(
+    client, world, locked
+):
+    office = world.user("office_a1")
+    other = UserFactory.create(
+        username="volunteer_2",
+        role=Role.VOLUNTEER,
+        township=world.township_a,
+        community=world.community_a1,
+    )
+    mine = _request(world, locked)
+    actions.assign(office, mine, volunteer=world.user("volunteer_a1"))
+    head = world.resident_g1  # the householder: the number to call
+    url = reverse("lockdown:delivery_phone", args=[mine.pk])
+    page = login(client, world, "volunteer_a1").get(reverse("lockdown:my_deliveries"))
+    assert head.phone not in page.content.decode()  # not shown until asked for
+    assert url in page.content.decode()
+    response = client.post(url)
+    assert response.status_code == 200
+    assert f'href="tel:{head.phone}"' in response.content.decode()
+    entry = AuditEntry.objects.filter(action="reveal").latest("pk")
+    assert (entry.actor, entry.target_type, entry.target_id, entry.changes) == (
+        world.user("volunteer_a1"),
+        "people.resident",
+        str(head.pk),
+        {"field": "phone"},
+    )
+    # an htmx tap gets only the card's phone block
+    partial = client.post(url, headers={"HX-Request": "true"})
+    assert partial.status_code == 200
+    assert (
+        partial.content.decode()
+        .lstrip()
+        .startswith(f'<div class="delivery-phone" id="phone-{mine.pk}"')
+    )
+    # Another volunteer of the same community: no such delivery, nothing recorded.
+    reveals = AuditEntry.objects.filter(action="reveal").count()
+    client.force_login(other)
+    assert client.post(url).status_code == 404
+    # The community's staff and a guard are not volunteers: refused.
+    assert login(client, world, "office_a1").post(url).status_code == 403
+    assert login(client, world, "guard_a1").post(url).status_code == 403
+    assert AuditEntry.objects.filter(action="reveal").count() == reveals
+    # Once delivered the request is closed: the phone is no longer given.
+    actions.mark_delivered(world.user("volunteer_a1"), mine)
+    assert login(client, world, "volunteer_a1").post(url).status_code == 404
+    assert AuditEntry.objects.filter(action="reveal").count() == reveals
+
+
+def test_the_phone_of_a_cancelled_or_reassigned_delivery_is_not_given(client, world, locked):
+    office, vol = world.user("office_a1"), world.user("volunteer_a1")
+    other = UserFactory.create(
+        username="volunteer_2",
+        role=Role.VOLUNTEER,
+        township=world.township_a,
+        community=world.community_a1,
+    )
+    cancelled, moved = _request(world, locked), _request(world, locked)
+    for r in (cancelled, moved):
+        actions.assign(office, r, volunteer=vol)
+    actions.cancel(office, cancelled, reason="重复登记")
+    actions.assign(office, moved, volunteer=other)
+    c = login(client, world, "volunteer_a1")
+    for r in (cancelled, moved):
+        assert c.post(reverse("lockdown:delivery_phone", args=[r.pk])).status_code == 404
+    # The action refuses the same, whoever calls it.
+    with pytest.raises(DomainError, match="no longer open"):
+        actions.reveal_contact_phone(vol, cancelled)
+    with pytest.raises(DomainError, match="not assigned to you"):
+        actions.reveal_contact_phone(vol, moved)
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+
+
+def test_without_a_householder_phone_another_members_is_given_or_the_volunteer_is_told(
+    client, world, locked
+):
+    head, spouse = world.resident_g1, world.resident_g1_spouse
+    head.phone = ""
+    head.save()
+    req = _request(world, locked)
+    actions.assign(world.user("office_a1"), req, volunteer=world.user("volunteer_a1"))
+    c = login(client, world, "volunteer_a1")
+    url = reverse("lockdown:delivery_phone", args=[req.pk])
+    assert f"tel:{spouse.phone}" in c.post(url).content.decode()
+    spouse.phone = ""
+    spouse.save()
+    response = c.post(url)
+    assert response.status_code == 422
+    assert "No phone number is registered for this household" in response.content.decode()
 
 
 @pytest.mark.parametrize("key", ["guard_a1", "police_a1"])

@@ -3,12 +3,15 @@ the lab file through the pages, registering a positive."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from fangkong.checkpoints.models import Pass
 from fangkong.checkpoints.payload import qr_text
-from fangkong.core.models import Building
+from fangkong.core.errors import DomainError
+from fangkong.core.models import AuditEntry, Building
 from fangkong.masstesting import actions, queries
 from fangkong.masstesting.models import Round, RoundMember, Tube
 from fangkong.masstesting.rounds import open_round
@@ -187,6 +190,49 @@ def test_sampling_page_adds_someone_missing(client, world) -> None:
     assert member.tube.code == "P1"  # type: ignore[union-attr]
 
 
+def _without_document(world, **kw):
+    return ResidentFactory.create(
+        household=kw.pop("household", world.household_g1),
+        name=kw.pop("name", "吴秀兰"),
+        relation="parent",
+        doc_type="none",
+        doc_number="",
+        no_doc_reason="户口未迁入",
+        birth_date=dt.date(1940, 3, 1),
+        phone=kw.pop("phone", "13612340001"),
+    )
+
+
+@pytest.mark.parametrize(
+    "q", ["吴秀兰", "吴秀", "wxl", "WXL", "wuxiulan", "13612340001", "0001", "1单元 101"]
+)
+def test_a_resident_without_a_document_is_found_for_sampling(client, world, q) -> None:
+    nodoc = _without_document(world)
+    rnd = community_round(world)
+    assert RoundMember.objects.filter(round=rnd, resident=nodoc).exists()
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    _as(client, world, "medic_a1")
+    page = client.post(url, {"tube": "P1", "q": q}).content.decode()
+    results = page.split('id="search-results"')[1].split("</section>")[0]
+    assert "吴秀兰" in results
+    assert f'name="resident" value="{nodoc.pk}"' in results
+    assert "No document" in results and "136****0001" in results
+    assert "13612340001" not in results
+    response = client.post(url, {"tube": "P1", "resident": nodoc.pk})
+    assert response.status_code == 302
+    assert RoundMember.objects.get(round=rnd, resident=nodoc).tube.code == "P1"  # type: ignore[union-attr]
+
+
+def test_sampling_search_stays_in_the_jurisdiction(client, world) -> None:
+    outsider = _without_document(world, household=world.household_b, name="吴外人")
+    rnd = community_round(world)
+    _as(client, world, "medic_a1")
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    for q in ("吴外人", "wwr", outsider.phone):
+        page = client.post(url, {"tube": "P1", "q": q}).content.decode()
+        assert "吴外人" not in page, q
+
+
 def test_a_full_tube_on_the_page(client, world) -> None:
     rnd = community_round(world, extra=8)
     people = [m.resident for m in rnd.members.select_related("resident")]
@@ -263,3 +309,110 @@ def test_workbench_panel(client, world) -> None:
 def test_more_people_are_in_building_1(world) -> None:
     assert {p.household.building_id for p in more_people(world, 2)} == {world.building_g1.pk}  # type: ignore[union-attr]
     assert Building.objects.count() == 3
+
+
+# -- item 12: the sampling page finds by pinyin, scans with the camera, takes a person out ----
+
+
+def test_sampling_finds_by_pinyin_initials_like_the_resident_list(client, world) -> None:
+    lsg = ResidentFactory.create(household=world.household_g1, name="李四光")
+    rnd = community_round(world)
+    _as(client, world, "medic_a1")
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    for q in ("lsg", "LSG", "lisiguang", "lisi"):
+        page = client.post(url, {"tube": "P1", "q": q}).content.decode()
+        assert f'name="resident" value="{lsg.pk}"' in page, q
+
+
+def test_the_sampling_page_has_the_gates_camera_scanner(client, world) -> None:
+    rnd = community_round(world)
+    _as(client, world, "medic_a1")
+    page = client.get(reverse("masstesting:sample", args=[rnd.pk]), {"tube": "P1"})
+    html = page.content.decode()
+    assert 'id="scan-start"' in html and 'id="scanner"' in html
+    assert "checkpoints/scan.js" in html
+    # after the pass-code field it fills
+    assert html.index('id="id_code"') < html.index('id="scan-start"')
+
+
+def test_a_person_in_the_wrong_tube_is_taken_out_recorded(client, world) -> None:
+    rnd = community_round(world)
+    _as(client, world, "medic_a1")
+    url = reverse("masstesting:sample", args=[rnd.pk])
+    client.post(url, {"tube": "P1", "resident": world.resident_g1.pk})
+    client.post(url, {"tube": "P1", "resident": world.resident_g2.pk})
+    wrong = RoundMember.objects.get(round=rnd, resident=world.resident_g2)
+    page = client.get(url, {"tube": "P1"}).content.decode()
+    remove = reverse("masstesting:tube_remove", args=[rnd.pk, wrong.pk])
+    assert f'action="{remove}"' in page
+    assert "data-confirm=" in page.split(f'action="{remove}"')[1].split("</form>")[0]
+    response = client.post(remove, {"tube": "P1"})
+    assert response.status_code == 302 and "tube=P1" in response["Location"]
+    wrong.refresh_from_db()
+    assert (wrong.tube_id, wrong.sampled_at, wrong.sampled_by_id) == (None, None, None)
+    tube = Tube.objects.get(round=rnd, code="P1")
+    assert list(tube.members.values_list("resident_id", flat=True)) == [world.resident_g1.pk]
+    entry = AuditEntry.objects.filter(target_type="masstesting.roundmember").latest("pk")
+    assert entry.actor == world.user("medic_a1") and entry.changes == {"tube": ["P1", ""]}
+    assert entry.target_id == str(wrong.pk)
+    # now sampled into the right tube
+    assert client.post(url, {"tube": "P2", "resident": world.resident_g2.pk}).status_code == 302
+    wrong.refresh_from_db()
+    assert wrong.tube.code == "P2"  # type: ignore[union-attr]
+
+
+def test_taking_out_is_refused_once_the_tube_has_a_result_or_not_in_that_tube(
+    client, world
+) -> None:
+    rnd = community_round(world)
+    member = actions.sample(None, rnd, tube_code="P1", pooled=True, resident=world.resident_g1)
+    with pytest.raises(DomainError, match="not in tube P9"):
+        actions.remove_from_tube(world.user("medic_a1"), member, tube_code="P9")
+    Tube.objects.filter(round=rnd, code="P1").update(result="negative")
+    audits = AuditEntry.objects.count()
+    _as(client, world, "medic_a1")
+    remove = reverse("masstesting:tube_remove", args=[rnd.pk, member.pk])
+    response = client.post(remove, {"tube": "P1"}, follow=True)
+    assert "already has a result" in response.content.decode()
+    member.refresh_from_db()
+    assert member.tube.code == "P1"  # type: ignore[union-attr]
+    assert AuditEntry.objects.count() == audits
+
+
+def test_a_retest_taken_out_of_its_single_tube_is_to_be_retested_again(world) -> None:
+    rnd = community_round(world)
+    member = actions.sample(None, rnd, tube_code="P1", pooled=True, resident=world.resident_g1)
+    Tube.objects.filter(round=rnd, code="P1").update(result="positive")
+    RoundMember.objects.filter(pk=member.pk).update(retest_needed=True, result="positive")
+    member = actions.sample(None, rnd, tube_code="S1", pooled=False, resident=world.resident_g1)
+    actions.remove_from_tube(world.user("medic_a1"), member, tube_code="S1")
+    member.refresh_from_db()
+    assert member.retest_tube_id is None and member.retest_needed
+    assert member.tube.code == "P1"  # type: ignore[union-attr]
+    again = actions.sample(None, rnd, tube_code="S2", pooled=False, resident=world.resident_g1)
+    assert again.retest_tube.code == "S2"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [("guard_a1", 403), ("police_a1", 403), ("volunteer_a1", 403), ("leader_a2", 404)],
+)
+def test_who_may_not_take_a_person_out_of_a_tube(client, world, key, status) -> None:
+    rnd = community_round(world)
+    member = actions.sample(None, rnd, tube_code="P1", pooled=True, resident=world.resident_g1)
+    _as(client, world, key)
+    remove = reverse("masstesting:tube_remove", args=[rnd.pk, member.pk])
+    assert client.post(remove, {"tube": "P1"}).status_code == status
+    member.refresh_from_db()
+    assert member.tube_id is not None
+
+
+@pytest.mark.parametrize("key", ["office_a1", "grid_g1", "medic_a1"])
+def test_those_who_sample_may_take_a_person_out_of_a_tube(client, world, key) -> None:
+    rnd = community_round(world)
+    member = actions.sample(None, rnd, tube_code="P1", pooled=True, resident=world.resident_g1)
+    _as(client, world, key)
+    remove = reverse("masstesting:tube_remove", args=[rnd.pk, member.pk])
+    assert client.post(remove, {"tube": "P1"}).status_code == 302
+    member.refresh_from_db()
+    assert member.tube_id is None

@@ -3,6 +3,8 @@ client address, lands PENDING in the grid."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -135,7 +137,12 @@ def test_a_flood_from_one_address_is_refused_with_429_and_nothing_written(
         url(link), person_post(id_number="11010519900303004X"), REMOTE_ADDR="10.0.0.7"
     )
     assert flood.status_code == 429
-    assert "Too many registrations" in flood.content.decode()
+    html = flood.content.decode()
+    assert "Too many registrations" in html
+    # The window is the clock hour: at 09:30 local the address may send again at 10:00.
+    assert "after 10:00 (in about 30 minutes)" in html
+    # What was typed stays on the page, ready to be sent again.
+    assert 'value="11010519900303004X"' in html and 'value="赵返乡"' in html
     assert written() == before
     # Another address is not held back by it.
     other = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -145,6 +152,36 @@ def test_a_flood_from_one_address_is_refused_with_429_and_nothing_written(
         ).status_code
         == 302
     )
+
+
+def test_only_accepted_registrations_count_against_the_address(client, link, areas, settings):
+    # A shared connection (a station, village Wi-Fi): typos and refused submissions must not
+    # use up the allowance, or a few mistakes would lock everyone behind it out.
+    settings.FANGKONG_SELF_REGISTRATION_RATE = "2/h"
+    for _ in range(5):
+        typo = client.post(url(link), person_post(id_number="110105199003030014"))
+        assert typo.status_code == 422
+        added = client.post(url(link), person_post(add_row="1"))
+        assert added.status_code == 200
+    first = client.post(url(link), person_post())
+    assert first.status_code == 302
+    # One refused by the action (a place it cannot find) gives its use back.
+    refused = client.post(url(link), person_post(**{"stays-0-place": "火星省奥林匹斯市"}))
+    assert refused.status_code == 422
+    second = client.post(url(link), person_post(id_number="110105199003030023"))
+    assert second.status_code == 302
+    third = client.post(url(link), person_post(id_number="110105199003030031"))
+    assert third.status_code == 429
+    assert Registration.objects.count() == 2
+
+
+def test_the_allowance_comes_back_when_the_hour_is_over(client, link, areas, settings, frozen):
+    settings.FANGKONG_SELF_REGISTRATION_RATE = "1/h"
+    assert client.post(url(link), person_post()).status_code == 302
+    again = person_post(id_number="110105199003030023")
+    assert client.post(url(link), again).status_code == 429
+    frozen.shift(dt.timedelta(minutes=31))
+    assert client.post(url(link), again).status_code == 302
 
 
 def test_another_travel_row_can_be_added_on_the_phone_without_javascript(client, link):
