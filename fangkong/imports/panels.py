@@ -6,4 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.registry import register_nav
 
-register_nav("imports", "imports:job_list", _("Import"), order=180, any_of=("import_people",))
+register_nav(
+    "imports", "imports:job_list", _("Import"), order=180, group="manage", any_of=("import_people",)
+)

@@ -123,5 +123,6 @@ register_nav(
     "people:resident_list",
     gettext_lazy("Residents"),
     order=20,
+    group="people",
     any_of=("view_people",),
 )
