@@ -8,8 +8,8 @@ The name is NFKC-normalised (full-width ２ is 2), lower-cased, and its spaces d
 cut into runs of Arabic digits, runs of Chinese numerals (零〇一二两三四五六七八九十百千万亿)
 and single other characters. A number, however written, sorts by its value and before any
 other character; other characters by their code point (for Chinese characters, the
-radical-and-stroke order of the Unicode tables: 新河村 before 民族社区). The key is plain ASCII (digits and
-a-f), so every database collation compares it as Python does:
+radical-and-stroke order of the Unicode tables: 新河村 before 民族社区). The key is plain
+ASCII (digits and a-f), so every database collation compares it as Python does:
 
 - a number: "0", the count of its decimal digits (three digits), the digits;
 - a character of the Basic Multilingual Plane: "1" and four hex digits;
