@@ -183,11 +183,16 @@ class ProductionServer:
             **PRODUCTION_STATIC,
         )
         self.settings.enable()
-        overrides = {
-            c.alias: c for c in connections.all() if c.vendor == "sqlite" and c.is_in_memory_db()
+        overrides: dict[str, Any] = {
+            c.alias: c
+            for c in connections.all()
+            if c.vendor == "sqlite" and c.is_in_memory_db()  # type: ignore[attr-defined]
         }
+        self.overrides = overrides
         self.thread = LiveServerThread(
-            "localhost", static_handler=lambda handler: handler, connections_override=overrides
+            "localhost",
+            static_handler=lambda handler: handler,  # type: ignore[arg-type]
+            connections_override=overrides,
         )
         self.thread.daemon = True
         for conn in overrides.values():
@@ -201,7 +206,7 @@ class ProductionServer:
 
     def stop(self) -> None:
         self.thread.terminate()
-        for conn in self.thread.connections_override.values():
+        for conn in self.overrides.values():
             conn.dec_thread_sharing()
         self.settings.disable()
 

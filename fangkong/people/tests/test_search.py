@@ -1,4 +1,5 @@
 import pytest
+from django import forms
 from django.http import QueryDict
 
 from fangkong.people import search
@@ -120,7 +121,9 @@ def test_grid_and_building_choices_are_in_natural_order(world):
     for name in ("10栋", "8栋", "9栋"):
         actions.create_building(None, grid=world.grid_g1, name=name)
     form = ResidentFilterForm(QueryDict(f"grid={world.grid_g1.pk}"), user=leader)
-    grids = [g.name for g in form.fields["grid"].queryset if g.community_id == community.pk]
+    grid_field = form.fields["grid"]
+    assert isinstance(grid_field, forms.ModelChoiceField)
+    grids = [g.name for g in grid_field.queryset or [] if g.community_id == community.pk]
     assert grids == ["第一网格", "第二网格", "第三网格", "第四网格", "第十网格"]
     labels = [label for _, label in form.fields["building"].widget.choices]
     assert labels == ["---------", "第一网格 1栋", "第一网格 8栋", "第一网格 9栋", "第一网格 10栋"]

@@ -5,6 +5,7 @@ is collapsed behind ☰ and its groups open in place. The favicon is served from
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -52,8 +53,12 @@ def log_in(page: Page, world: World, key: str) -> None:
 
 
 @pytest.fixture
-def desktop(chromium: Browser, live_server) -> Page:
-    context = chromium.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+def desktop(chromium: Browser, live_server) -> Iterator[Page]:
+    context = chromium.new_context(
+        viewport=DESKTOP,  # type: ignore[arg-type]
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
