@@ -134,3 +134,117 @@ def enter_second_factor(page: Page, user: Any) -> None:
     page.fill("#id_code", current_code(device))
     page.click("#twofactor-verify button[type=submit], #twofactor-setup form button.primary")
     expect(page).not_to_have_url(re.compile(r"/account/2fa/"))
+
+
+# --- production serving and slow networks (issue 12 item 17) ---------------------------------
+
+#: What production keeps in STATIC_ROOT (settings.py with DEBUG off): minified, hashed, gzip and
+#: Brotli copies, served by WhiteNoise from the collected files (no finders).
+PRODUCTION_STATIC = {
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "fangkong.core.staticstorage.MinifiedCompressedManifestStorage"},
+    },
+    "WHITENOISE_USE_FINDERS": False,
+    "WHITENOISE_AUTOREFRESH": False,
+}
+#: Slow 3G as the issue measured it: 400 ms latency, 400 kbit/s down and up.
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
+
+
+def collect_production_static(root: Path, ignore: tuple[str, ...] = ()) -> None:
+    """`collectstatic` into `root` through the production storage (`ignore`: patterns of
+    files no page under test uses, to save time: the admin's, the API docs')."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=root, **PRODUCTION_STATIC):
+        call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=list(ignore))
+
+
+class ProductionServer:
+    """Django's live-server thread without the test handler for static files: WhiteNoise (in
+    MIDDLEWARE) answers /static/ from `root` as in production, compressed copies included.
+    Use with the `transactional_db` fixture, like pytest-django's `live_server`."""
+
+    def __init__(self, root: Path) -> None:
+        from django.db import connections
+        from django.test import override_settings
+        from django.test.testcases import LiveServerThread
+
+        self.settings = override_settings(
+            STATIC_ROOT=root,
+            ALLOWED_HOSTS=["localhost", "127.0.0.1", "testserver"],
+            **PRODUCTION_STATIC,
+        )
+        self.settings.enable()
+        overrides: dict[str, Any] = {
+            c.alias: c
+            for c in connections.all()
+            if c.vendor == "sqlite" and c.is_in_memory_db()  # type: ignore[attr-defined]
+        }
+        self.overrides = overrides
+        self.thread = LiveServerThread(
+            "localhost",
+            static_handler=lambda handler: handler,  # type: ignore[arg-type]
+            connections_override=overrides,
+        )
+        self.thread.daemon = True
+        for conn in overrides.values():
+            conn.inc_thread_sharing()
+        self.thread.start()
+        self.thread.is_ready.wait()
+        if self.thread.error:
+            self.stop()
+            raise self.thread.error
+        self.url = f"http://localhost:{self.thread.port}"
+
+    def stop(self) -> None:
+        self.thread.terminate()
+        for conn in self.overrides.values():
+            conn.dec_thread_sharing()
+        self.settings.disable()
+
+
+class NetworkLog:
+    """Every response a page received over the network while emulating `conditions` (CDP
+    Network.emulateNetworkConditions), with the cache off: URL, bytes on the wire
+    (encodedDataLength: headers and the possibly compressed body) and content encoding."""
+
+    def __init__(self, page: Page, conditions: dict[str, Any]) -> None:
+        self.cdp = page.context.new_cdp_session(page)
+        self.urls: dict[str, str] = {}
+        self.encodings: dict[str, str] = {}
+        self.bytes: dict[str, float] = {}
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.send("Network.enable")
+        self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        self.cdp.send("Network.emulateNetworkConditions", conditions)
+
+    def _response(self, event: dict[str, Any]) -> None:
+        response = event["response"]
+        self.urls[event["requestId"]] = response["url"]
+        headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+        self.encodings[event["requestId"]] = headers.get("content-encoding", "")
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self.bytes[event["requestId"]] = event["encodedDataLength"]
+
+    def total(self) -> int:
+        return int(sum(self.bytes.values()))
+
+    def rows(self) -> list[tuple[str, int, str]]:
+        """(URL, bytes, encoding), largest first: the report when a limit is missed."""
+        return sorted(
+            (
+                (self.urls.get(rid, rid), int(n), self.encodings.get(rid, ""))
+                for rid, n in self.bytes.items()
+            ),
+            key=lambda row: -row[1],
+        )

@@ -251,7 +251,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # minified, hashed, gzip and Brotli copies (core/staticstorage.py)
+            else "fangkong.core.staticstorage.MinifiedCompressedManifestStorage"
         )
     },
 }

@@ -28,15 +28,28 @@ def _panel(request: HttpRequest) -> dict[str, Any]:
 
 
 register_panel("checkpoints", Panel("checkpoints/_panel.html", _panel), order=40)
-register_nav("checkpoints.gate", "checkpoints:gate", _("Gate"), order=110, any_of=("guard_gate",))
 register_nav(
-    "checkpoints.log", "checkpoints:log", _("Gate log"), order=120, any_of=("view_gate_log",)
+    "checkpoints.gate",
+    "checkpoints:gate",
+    _("Gate"),
+    order=110,
+    group="gates",
+    any_of=("guard_gate",),
+)
+register_nav(
+    "checkpoints.log",
+    "checkpoints:log",
+    _("Gate log"),
+    order=120,
+    group="gates",
+    any_of=("view_gate_log",),
 )
 register_nav(
     "checkpoints.passes",
     "checkpoints:pass_buildings",
     _("Passes"),
     order=130,
+    group="gates",
     any_of=("issue_passes",),
 )
 

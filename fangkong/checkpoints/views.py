@@ -401,7 +401,7 @@ def pass_buildings(request: HttpRequest) -> HttpResponse:
                 distinct=True,
             ),
         )
-        .order_by("grid__name", "name")
+        .order_by("grid__community__sort_key", "grid__sort_key", "sort_key", "id")
     )
     page = page_of(buildings, request.GET.get("page"), per_page=50)
     return render(request, "checkpoints/pass_buildings.html", {"page": page})

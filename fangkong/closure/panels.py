@@ -20,7 +20,12 @@ def _panel(request: HttpRequest) -> dict[str, Any]:
 
 register_panel("closure", Panel("closure/_panel.html", _panel), order=30)
 register_nav(
-    "closure", "closure:community_list", _("Closed management"), order=100, any_of=("view_closure",)
+    "closure",
+    "closure:community_list",
+    _("Closed management"),
+    order=100,
+    group="gates",
+    any_of=("view_closure",),
 )
 
 # The gate asks this on every scan (fangkong/checkpoints/closed.py).

@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import prepared
+from .placeorder import KEY_LENGTH, natural_key
 from .roles import Capability, Role, capabilities_of
 from .scoping import ScopedQuerySet
+from .sealed import DerivedField
 
 township_code_validator = RegexValidator(
     r"^\d{9}$", _("A township division code has 9 digits (GB/T 2260 county code + 3).")
@@ -76,13 +78,15 @@ class Community(models.Model):
     kind = models.CharField(
         _("kind"), max_length=16, choices=CommunityKind.choices, default=CommunityKind.COMMUNITY
     )
+    #: the name's natural sort key (`core.placeorder`), written with the name
+    sort_key = DerivedField(max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = CommunityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("community")
         verbose_name_plural = _("communities")
-        ordering = ["code"]
+        ordering = ["township_id", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["township", "name"], name="community_name_unique")
         ]
@@ -107,13 +111,15 @@ class Grid(models.Model):
         Community, on_delete=models.PROTECT, related_name="grids", verbose_name=_("community")
     )
     name = models.CharField(_("name"), max_length=100)
+    #: the name's natural sort key (`core.placeorder`), written with the name
+    sort_key = DerivedField(max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = GridQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("grid")
         verbose_name_plural = _("grids")
-        ordering = ["community_id", "id"]
+        ordering = ["community_id", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="grid_name_unique")
         ]
@@ -152,13 +158,15 @@ class Building(models.Model):
         related_name="medic_buildings",
         verbose_name=_("assigned medical worker"),
     )
+    #: the name's natural sort key (`core.placeorder`), written with the name
+    sort_key = DerivedField(max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = BuildingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
-        ordering = ["grid_id", "id"]
+        ordering = ["grid_id", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "name"], name="building_name_unique")
         ]
@@ -181,13 +189,15 @@ class Unit(models.Model):
         Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building")
     )
     name = models.CharField(_("name"), max_length=50, help_text=_("e.g. 1单元"))
+    #: the name's natural sort key (`core.placeorder`), written with the name
+    sort_key = DerivedField(max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["building_id", "id"]
+        ordering = ["building_id", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["building", "name"], name="unit_name_unique")
         ]

@@ -48,8 +48,11 @@ class Registry:
     def add(self, name: str, item: Any, *, order: int) -> None:
         self._items[name] = Registered(order, name, item)
 
+    def registered(self) -> list[Registered]:
+        return sorted(self._items.values(), key=lambda r: (r.order, r.name))
+
     def __iter__(self) -> Any:
-        return iter(r.item for r in sorted(self._items.values(), key=lambda r: (r.order, r.name)))
+        return iter(r.item for r in self.registered())
 
 
 #: The API routers (django-ninja `Router`) the aggregator mounts under /api/v1/, in order: URL
@@ -81,19 +84,42 @@ def register_panel(name: str, panel: Panel, *, order: int) -> None:
 @dataclass(frozen=True)
 class NavEntry:
     """A link of the main navigation: shown when the user holds any of `any_of` (always when
-    empty) and none of `none_of`; `label` is a lazy translation."""
+    empty) and none of `none_of`; `label` is a lazy translation. `group` names the menu
+    (`register_nav_group`) it is listed under; an entry without one stands at the top."""
 
     url_name: str
     label: Any
     any_of: frozenset[str] = frozenset()
     none_of: frozenset[str] = frozenset()
+    group: str = ""
 
     def shown(self, caps: frozenset[str] | set[str]) -> bool:
         return (not self.any_of or bool(self.any_of & caps)) and not (self.none_of & caps)
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down of the main navigation (人员, 防控, …): its label, a lazy translation."""
+
+    name: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One place of the top menu: a link (`entry`) or a group with its links (`entries`). A
+    group of which the user sees one link only is that link, without a drop-down."""
+
+    label: Any
+    entry: NavEntry | None = None
+    group: str = ""
+    entries: tuple[NavEntry, ...] = ()
+
+
 #: The main navigation, in order (base.html draws the entries the user may see).
 navigation = Registry()
+#: The groups of the main navigation, in order.
+navigation_groups = Registry()
 
 
 def register_nav(
@@ -102,12 +128,51 @@ def register_nav(
     label: Any,
     *,
     order: int,
+    group: str = "",
     any_of: tuple[str, ...] = (),
     none_of: tuple[str, ...] = (),
 ) -> None:
     navigation.add(
-        name, NavEntry(url_name, label, frozenset(any_of), frozenset(none_of)), order=order
+        name,
+        NavEntry(url_name, label, frozenset(any_of), frozenset(none_of), group),
+        order=order,
     )
+
+
+def register_nav_group(name: str, label: Any, *, order: int) -> None:
+    navigation_groups.add(name, NavGroup(name, label), order=order)
+
+
+def menu(
+    caps: frozenset[str] | set[str],
+    entries: Registry | None = None,
+    groups: Registry | None = None,
+) -> list[MenuItem]:
+    """The top menu for a user holding `caps`: each entry they may see that has no group, and
+    each group with at least one such entry, in the order of their registrations (of
+    `navigation` and `navigation_groups` unless others are given)."""
+    by_group: dict[str, list[NavEntry]] = {}
+    places: list[tuple[int, str, MenuItem]] = []
+    for r in (navigation if entries is None else entries).registered():
+        entry: NavEntry = r.item
+        if not entry.shown(caps):
+            continue
+        if entry.group:
+            by_group.setdefault(entry.group, []).append(entry)
+        else:
+            places.append((r.order, r.name, MenuItem(entry.label, entry=entry)))
+    known = {r.name: r for r in (navigation_groups if groups is None else groups).registered()}
+    unknown = set(by_group) - set(known)
+    if unknown:
+        raise LookupError(f"navigation entries name unregistered groups: {sorted(unknown)}")
+    for name, shown in by_group.items():
+        r = known[name]
+        if len(shown) == 1:
+            item = MenuItem(shown[0].label, entry=shown[0], group=name)
+        else:
+            item = MenuItem(r.item.label, group=name, entries=tuple(shown))
+        places.append((r.order, r.name, item))
+    return [item for _, _, item in sorted(places, key=lambda p: (p[0], p[1]))]
 
 
 #: Answers one app gives to a question another app asks, by name, so the asking app need not

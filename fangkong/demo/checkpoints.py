@@ -113,7 +113,9 @@ def build_demo_checkpoints(township: Township, *, today: dt.date) -> int:
 
     buildings = [
         b
-        for b in Building.objects.filter(grid__community=community).order_by("grid__name", "name")
+        for b in Building.objects.filter(grid__community=community).order_by(
+            "grid__sort_key", "sort_key"
+        )
         if Resident.objects.filter(household__building=b, merged_into__isnull=True).exists()
     ][:2]
     for building in buildings:

@@ -35,9 +35,21 @@ def _worklists(request: HttpRequest) -> dict[str, Any] | None:
 
 register_panel("health.worklists", Panel("health/_worklists.html", _worklists), order=20)
 register_nav(
-    "health.checkins", "health:checkin_list", _("Check-ins"), order=50, any_of=("view_cases",)
+    "health.checkins",
+    "health:checkin_list",
+    _("Check-ins"),
+    order=50,
+    group="prevention",
+    any_of=("view_cases",),
 )
-register_nav("health.alerts", "health:alert_list", _("Alerts"), order=60, any_of=("view_cases",))
+register_nav(
+    "health.alerts",
+    "health:alert_list",
+    _("Alerts"),
+    order=60,
+    group="prevention",
+    any_of=("view_cases",),
+)
 
 
 def _alerts_and_checkins(user: Any, resident: Any) -> list[ResidentRecord]:

@@ -21,7 +21,7 @@ def buildings_of(user: User) -> QuerySet[Building]:
     return (
         Building.objects.in_jurisdiction(user)
         .select_related("grid__community")
-        .order_by("grid_id", "name")
+        .order_by("grid__community__sort_key", "grid__sort_key", "sort_key", "id")
     )
 
 

@@ -28,12 +28,20 @@ def _panel(request: HttpRequest) -> dict[str, Any]:
 
 
 register_panel("lockdown", Panel("lockdown/_panel.html", _panel), order=50)
-register_nav("lockdown", "lockdown:list", _("Lockdowns"), order=140, any_of=("view_lockdowns",))
+register_nav(
+    "lockdown",
+    "lockdown:list",
+    _("Lockdowns"),
+    order=140,
+    group="gates",
+    any_of=("view_lockdowns",),
+)
 register_nav(
     "lockdown.deliveries",
     "lockdown:my_deliveries",
     _("My deliveries"),
     order=150,
+    group="gates",
     any_of=("deliver_supplies",),
     none_of=("view_lockdowns",),
 )

@@ -29,7 +29,12 @@ def _panel(request: HttpRequest) -> dict[str, Any]:
 
 register_panel("masstesting", Panel("masstesting/_panel.html", _panel), order=60)
 register_nav(
-    "masstesting", "masstesting:round_list", _("Testing rounds"), order=160, any_of=("view_rounds",)
+    "masstesting",
+    "masstesting:round_list",
+    _("Testing rounds"),
+    order=160,
+    group="testing",
+    any_of=("view_rounds",),
 )
 
 

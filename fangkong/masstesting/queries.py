@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Building, Community, Grid, Unit, User
+from fangkong.core.placeorder import natural_key
 from fangkong.core.scoping import jurisdiction_level
 
 from .models import MemberResult, Round, RoundMember, ScopeKind
@@ -115,7 +116,7 @@ def coverage_and_numbers(members: QuerySet[RoundMember]) -> tuple[list[CoverageR
         )
         for g in groups
     ]
-    rows.sort(key=lambda r: (r.sampled / r.expected if r.expected else 1, r.place))
+    rows.sort(key=lambda r: (r.sampled / r.expected if r.expected else 1, natural_key(r.place)))
     return rows, totals
 
 
@@ -177,12 +178,12 @@ def scope_choices(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
         groups.append(
             (str(_("Township")), [(f"township:{township}", str(_("The whole township")))])
         )
-    communities = Community.objects.visible_to(user).order_by("name")
+    communities = Community.objects.visible_to(user).order_by("sort_key", "id")
     groups.append((str(_("Community")), [(f"community:{c.pk}", c.name) for c in communities]))
     grids = (
         Grid.objects.visible_to(user)
         .select_related("community")
-        .order_by("community__name", "name")
+        .order_by("community__sort_key", "sort_key", "id")
     )
     groups.append(
         (str(_("Grid")), [(f"grid:{g.pk}", f"{g.community.name} {g.name}") for g in grids])
@@ -190,7 +191,7 @@ def scope_choices(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     buildings = (
         Building.objects.visible_to(user)
         .select_related("grid__community")
-        .order_by("grid__community__name", "grid__name", "name")[:3000]
+        .order_by("grid__community__sort_key", "grid__sort_key", "sort_key", "id")[:3000]
     )
     groups.append(
         (
@@ -204,7 +205,13 @@ def scope_choices(user: User) -> list[tuple[str, list[tuple[str, str]]]]:
     units = (
         Unit.objects.visible_to(user)
         .select_related("building__grid")
-        .order_by("building__grid__name", "building__name", "name")[:3000]
+        .order_by(
+            "building__grid__community__sort_key",
+            "building__grid__sort_key",
+            "building__sort_key",
+            "sort_key",
+            "id",
+        )[:3000]
     )
     groups.append(
         (

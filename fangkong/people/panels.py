@@ -123,9 +123,15 @@ register_nav(
     "people:resident_list",
     gettext_lazy("Residents"),
     order=20,
+    group="people",
     any_of=("view_people",),
 )
 
 register_nav(
-    "imports", "imports:job_list", gettext_lazy("Import"), order=180, any_of=("import_people",)
+    "imports",
+    "imports:job_list",
+    gettext_lazy("Import"),
+    order=180,
+    group="manage",
+    any_of=("import_people",),
 )

@@ -16,7 +16,9 @@ import unicodedata
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
+from django.db.models.lookups import Contains
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
@@ -53,8 +55,19 @@ def search_query(text: str) -> Q:
         lower = q.lower()
         return Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower)
     if _ADDRESS_HINT.search(q):
-        return Q(household__address__contains=" ".join(text.split()))
+        return address_contains(q)
     return Q(name__startswith=q)
+
+
+def address_contains(text: str, field: str = "household__address") -> Q:
+    """The condition "the address in `field` holds `text`", spaces ignored on both sides:
+    "1栋1单元201", "1栋 1单元 201" and "１栋 １单元201" all find 某社区 第一网格 1栋 1单元 201.
+    Addresses are stored with spaces between their parts (`people.actions.household_address`)."""
+    q = "".join(unicodedata.normalize("NFKC", text).split())
+    if not q:
+        return Q()
+    spaceless = Replace(Replace(F(field), Value(" ")), Value("\u3000"))
+    return Q(Contains(spaceless, q))
 
 
 BUILDING_CHOICES_LIMIT = 200

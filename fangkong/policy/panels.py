@@ -23,8 +23,14 @@ register_nav(
     "policy:area_list",
     _("Risk areas"),
     order=80,
+    group="policy",
     any_of=("view_cases", "view_people"),
 )
 register_nav(
-    "policy.versions", "policy:version_list", _("Policy"), order=90, any_of=("view_cases",)
+    "policy.versions",
+    "policy:version_list",
+    _("Policy"),
+    order=90,
+    group="policy",
+    any_of=("view_cases",),
 )

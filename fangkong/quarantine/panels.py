@@ -60,7 +60,12 @@ def open_cases_for_policy(user: User, policy: Policy) -> Iterator[OpenCase]:
 
 register_policy_difference("quarantine.cases", open_cases_for_policy)
 register_nav(
-    "quarantine", "quarantine:case_list", _("Quarantine"), order=40, any_of=("view_cases",)
+    "quarantine",
+    "quarantine:case_list",
+    _("Quarantine"),
+    order=40,
+    group="prevention",
+    any_of=("view_cases",),
 )
 
 

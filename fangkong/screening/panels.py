@@ -22,6 +22,7 @@ register_nav(
     "screening:registration_list",
     _("Returnees"),
     order=30,
+    group="people",
     any_of=("view_cases",),
 )
 register_nav(
@@ -29,6 +30,7 @@ register_nav(
     "screening:refusal_list",
     _("Refusals"),
     order=70,
+    group="prevention",
     any_of=("view_referrals",),
 )
 

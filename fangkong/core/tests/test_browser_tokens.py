@@ -28,6 +28,7 @@ def test_a_staff_member_revokes_a_token_from_the_menu_on_a_phone(
     phone.click("form button[type=submit]")
     expect(phone).not_to_have_url(re.compile(r"/login/"))
     phone.click("label.navbutton")
+    phone.click("nav.mainnav details:has(a[href='/account/tokens/']) > summary")  # 管理
     phone.click("nav.mainnav a[href='/account/tokens/']")
     expect(phone.locator("#my-tokens tbody tr")).to_have_count(2)
     screenshot(phone, "core-tokens-01-list")

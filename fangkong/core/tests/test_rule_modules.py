@@ -23,6 +23,7 @@ RULE_MODULES = (
     "fangkong.checkpoints.plates",
     "fangkong.closure.checklist",
     "fangkong.closure.state",
+    "fangkong.core.placeorder",
     "fangkong.core.text",
     "fangkong.health.assessment",
     "fangkong.lockdown.delivery",

@@ -238,3 +238,31 @@ def test_a_new_household_takes_the_building_assignment(client, world):
 
     household = building.households.get()
     assert household.cadre == world.user("grid_g1")
+
+
+def test_the_tree_and_the_grid_page_list_places_in_natural_order(client, world):
+    """Issue 12 item 14: grids 第一、第二、第三、第四 and buildings 8栋 before 10栋, units
+    2单元 before 10单元, however they were added."""
+    from fangkong.core import actions
+
+    community = world.grid_g1.community
+    for name in ("第十网格", "第四网格", "第三网格"):
+        actions.create_grid(None, community=community, name=name)
+    for name in ("10栋", "8栋"):
+        actions.create_building(None, grid=world.grid_g1, name=name)
+    for name in ("10单元", "2单元"):
+        actions.create_unit(None, building=world.building_g1, name=name)
+    c = login(client, world, "leader_a1")
+
+    response = c.get(TREE)
+    townships = response.context["townships"]
+    shown = [g.obj.name for t in townships for c in t.children for g in c.children]
+    assert shown == ["第一网格", "第二网格", "第三网格", "第四网格", "第十网格"]
+    html = response.content.decode()
+    assert html.index("第三网格") < html.index("第四网格") < html.index("第十网格")
+
+    page = c.get(reverse("core:grid_detail", args=[world.grid_g1.pk]))
+    buildings = [b.name for b, _ in page.context["buildings"]]
+    assert buildings == ["1栋", "8栋", "10栋"]
+    units = [u.name for b, units in page.context["buildings"] if b.name == "1栋" for u in units]
+    assert units == ["1单元", "2单元", "10单元"]

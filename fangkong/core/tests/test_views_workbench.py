@@ -52,7 +52,9 @@ def test_a_guard_is_sent_to_the_gate_and_a_volunteer_to_their_deliveries(client,
         ("grid_g1", ["第一网格"], 2),
         ("leader_a1", ["第一网格", "第二网格"], 3),
         ("leader_a2", ["一组"], 1),
-        ("admin_a", ["民族社区", "新河村"], 4),
+        # communities in the natural order of their names (core.placeorder): without numbers,
+        # by character (Unicode's radical-and-stroke order)
+        ("admin_a", ["新河村", "民族社区"], 4),
         ("admin_b", ["外镇社区"], 1),
     ],
 )

@@ -1,4 +1,5 @@
 import pytest
+from django import forms
 from django.http import QueryDict
 
 from fangkong.people import search
@@ -20,6 +21,14 @@ def names(qs):
         ("1栋", ["张三丰", "李秀英"]),
         ("202", ["王二小"]),  # a few digits are a room number, not part of an ID
         ("2栋 202", ["王二小"]),
+        # spaces in the address are ignored on both sides (issue 12 item 14)
+        ("1栋1单元101", ["张三丰", "李秀英"]),
+        ("1栋 1单元 101", ["张三丰", "李秀英"]),
+        ("1栋  1单元101", ["张三丰", "李秀英"]),
+        ("１栋１单元１０１", ["张三丰", "李秀英"]),
+        ("第二网格2栋202", ["王二小"]),
+        ("2栋\u3000202", ["王二小"]),
+        ("1栋1单元202", []),
     ],
 )
 def test_the_search_box_finds_by_the_shape_of_what_was_typed(world, q, expected):
@@ -86,3 +95,35 @@ def test_a_first_generation_id_finds_the_upgraded_record(world):
     assert r.doc_number == "11010519491231002X"
     _, qs = filtered_residents(world.user("grid_g1"), QueryDict("q=110105491231002"))
     assert names(qs) == ["老证"]
+
+
+def test_the_address_search_ignores_spaces_wherever_it_is_used(world):
+    from fangkong.people.models import Household, Resident
+
+    assert list(
+        Household.objects.filter(search.address_contains("1栋1单元101", field="address"))
+    ) == [world.household_g1]
+    assert sorted(
+        Resident.objects.filter(search.address_contains(" 1栋1单元 101 ")).values_list(
+            "name", flat=True
+        )
+    ) == ["张三丰", "李秀英"]
+    assert search.address_contains("  ") == search.Q()
+
+
+def test_grid_and_building_choices_are_in_natural_order(world):
+    from fangkong.core import actions
+
+    leader = world.user("leader_a1")
+    community = world.grid_g1.community
+    for name in ("第十网格", "第四网格", "第三网格"):
+        actions.create_grid(None, community=community, name=name)
+    for name in ("10栋", "8栋", "9栋"):
+        actions.create_building(None, grid=world.grid_g1, name=name)
+    form = ResidentFilterForm(QueryDict(f"grid={world.grid_g1.pk}"), user=leader)
+    grid_field = form.fields["grid"]
+    assert isinstance(grid_field, forms.ModelChoiceField)
+    grids = [g.name for g in grid_field.queryset or [] if g.community_id == community.pk]
+    assert grids == ["第一网格", "第二网格", "第三网格", "第四网格", "第十网格"]
+    labels = [label for _, label in form.fields["building"].widget.choices]
+    assert labels == ["---------", "第一网格 1栋", "第一网格 8栋", "第一网格 9栋", "第一网格 10栋"]

@@ -94,7 +94,10 @@ def test_search_by_document_number_phone_and_address(client, world):
 
     assert listed_names(c.get(LIST, {"q": resident.doc_number})) == ["张三丰"]
     assert listed_names(c.get(LIST, {"q": resident.phone})) == ["张三丰"]
-    assert listed_names(c.get(LIST, {"q": "1栋1单元"})) == []  # address holds spaces
+    # spaces do not matter in an address (issue 12 item 14: "1栋1单元" used to find nobody)
+    assert listed_names(c.get(LIST, {"q": "1栋1单元"})) == ["张三丰", "李秀英"]
+    assert listed_names(c.get(LIST, {"q": "1栋 1单元"})) == ["张三丰", "李秀英"]
+    assert listed_names(c.get(LIST, {"q": "1栋2单元"})) == []
     assert listed_names(c.get(LIST, {"q": "1单元"})) == ["张三丰", "李秀英"]
     # another grid's number is not found
     assert listed_names(c.get(LIST, {"q": world.resident_g2.doc_number})) == []

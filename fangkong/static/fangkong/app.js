@@ -3,7 +3,9 @@
      data-print                 a button that prints the page
      data-confirm="question"    a submit button that asks first
      data-autosubmit            a field that submits its form when changed
-     data-select-on-focus       a field whose text is selected when focused (to copy it) */
+     data-select-on-focus       a field whose text is selected when focused (to copy it)
+     data-navgroup              a <details> group of the main menu: opening one closes the
+                                others; a click elsewhere or Escape closes it */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -13,6 +15,27 @@
     if (print) { window.print(); return; }
     var ask = target.closest("[data-confirm]");
     if (ask && !window.confirm(ask.dataset.confirm)) { event.preventDefault(); }
+  });
+  function closeGroups(except) {
+    document.querySelectorAll("details[data-navgroup][open]").forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    var group = event.target;
+    if (group instanceof Element && group.hasAttribute("data-navgroup") && group.open) {
+      closeGroups(group);
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target || !target.closest("details[data-navgroup]")) { closeGroups(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var target = event.target instanceof Element ? event.target : null;
+    var group = target && target.closest("details[data-navgroup][open]");
+    if (group) { group.open = false; group.querySelector("summary").focus(); }
   });
   document.addEventListener("change", function (event) {
     var field = event.target;

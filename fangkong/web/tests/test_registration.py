@@ -109,3 +109,63 @@ def test_the_nav_entry_checks_any_of_and_none_of() -> None:
 def test_asking_a_question_nobody_answers_is_an_error() -> None:
     with pytest.raises(LookupError):
         registry.answer_to("no such question")
+
+
+ROLES = [
+    "admin_a",
+    "leader_a1",
+    "office_a1",
+    "grid_g1",
+    "medic_a1",
+    "guard_a1",
+    "volunteer_a1",
+    "police_a1",
+]
+
+
+def top_menu(html: str) -> list[str]:
+    """The top level of the menu: each group's summary, each link outside a group."""
+    nav = html.split('<nav class="mainnav">', 1)[1].split("</nav>", 1)[0]
+    nav = re.sub(r'<div class="navmenu">.*?</div>', "", nav, flags=re.S)
+    return re.findall(r"<summary>([^<]+)</summary>|<a href=\"[^\"]+\">([^<]+)</a>", nav)
+
+
+@pytest.mark.parametrize("key", ROLES)
+def test_every_role_sees_a_short_grouped_menu(client, world, key) -> None:
+    """Issue 12 item 15: 19–21 links in one row wrapped mid-word at 1366 px; the links now
+    sit in the groups their registrations name, at most 7 places at the top (and log out)."""
+    client.force_login(world.user(key))
+    top = top_menu(client.get(WORKBENCH).content.decode())
+    assert 2 <= len(top) <= 7, top
+    assert top[0] == ("", "工作台")
+
+
+def test_the_menu_groups_links_by_their_registration() -> None:
+    every = frozenset().union(*(e.any_of for e in registry.navigation)) | {"use_admin"}
+    items = registry.menu(every)
+    labels = [str(i.label) for i in items]
+    assert labels == ["工作台", "人员", "防控", "政策", "卡口与封控", "核酸检测轮次", "管理"]
+    people = next(i for i in items if i.group == "people")
+    assert [e.url_name for e in people.entries] == [
+        "people:resident_list",
+        "screening:registration_list",
+    ]
+    # every link but the workbench names a registered group
+    groups = {g.name for g in registry.navigation_groups}
+    assert all(e.group in groups for e in registry.navigation if e.url_name != "core:workbench")
+
+
+def test_a_group_with_one_visible_link_is_that_link() -> None:
+    items = registry.menu({"guard_gate"})
+    assert [(i.entry.url_name if i.entry else i.group) for i in items] == [
+        "core:workbench",
+        "checkpoints:gate",
+        "manage",
+    ]
+
+
+def test_a_link_naming_an_unregistered_group_is_an_error() -> None:
+    entries = registry.Registry()
+    entries.add("x", registry.NavEntry("core:workbench", "x", group="nowhere"), order=1)
+    with pytest.raises(LookupError):
+        registry.menu(set(), entries)

@@ -102,12 +102,14 @@ def _grid_context(user: User, grid: Grid) -> dict[str, Any]:
         .filter(grid=grid)
         .select_related("cadre", "medic")
         .annotate(n_households=Count("households"))
+        .order_by("sort_key", "id")  # a grouped query drops the model's ordering
     )
     units: dict[int, list[Unit]] = defaultdict(list)
     for unit in (
         Unit.objects.visible_to(user)
         .filter(building__grid=grid)
         .annotate(n_households=Count("households"))
+        .order_by("sort_key", "id")
     ):
         units[unit.building_id].append(unit)
     return {
