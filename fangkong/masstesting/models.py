@@ -99,6 +99,17 @@ class Round(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    #: the last reopening of sampling after a close (a leader's recorded decision)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=300, blank=True)
 
     objects = RoundQuerySet.as_manager()
 
