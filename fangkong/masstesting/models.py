@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
@@ -39,7 +40,7 @@ class ScopeKind(models.TextChoices):
 
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("Sampling")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("round status", "Closed")
 
 
 class RoundQuerySet(ScopedQuerySet):
