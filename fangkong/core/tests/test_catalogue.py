@@ -177,7 +177,7 @@ def test_the_test_days_are_listed_the_chinese_way() -> None:
 
 
 def test_the_notice_ends_its_list_of_dates_without_an_english_full_stop() -> None:
-    notice = (Path(fangkong.__file__).parent / "quarantine/templates/quarantine/notice.html")
+    notice = Path(fangkong.__file__).parent / "quarantine/templates/quarantine/notice.html"
     assert "{% endfor %}.</li>" not in notice.read_text(encoding="utf-8")
 
 

@@ -39,3 +39,28 @@ def test_a_centralised_case_waits_in_the_room_not_at_home(client, world, case_g1
     case_g1.refresh_from_db()
     page = _alert_page(client, world, _alert(case_g1))
     assert "此人须留在隔离房间内" in page and "此人须留在家中" not in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "says", "not_"),
+    [
+        (CaseKind.HOME, "请留在家中", "隔离房间"),
+        (CaseKind.CENTRALISED, "请留在隔离房间内", "请留在家中"),
+    ],
+)
+def test_the_personal_link_tells_each_person_where_to_wait(
+    client, world, case_g1, kind, says, not_
+) -> None:
+    Case.objects.filter(pk=case_g1.pk).update(kind=kind)
+    case_g1.refresh_from_db()
+    _link, token = actions.create_report_link(world.user("grid_g1"), world.household_g1)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    prefix = f"c{case_g1.pk}-"
+    with translation.override("zh-hans"):
+        response = client.post(
+            reverse("health:report", args=[token]),
+            {"case": case_g1.pk, prefix + "temperature": "38.6", prefix + "symptoms": []},
+            follow=True,
+        )
+    html = response.content.decode()
+    assert says in html and not_ not in html
