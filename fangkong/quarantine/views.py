@@ -354,7 +354,7 @@ def case_sign(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Your signature was recorded."),
         confirm=lambda c, d: (
             _("Sign the release"),
-            sign_question(c, SignRole(d["role"]).label),
+            sign_question(c, str(SignRole(d["role"]).label)),
             pgettext("release signature button", "Sign"),
         ),
     )

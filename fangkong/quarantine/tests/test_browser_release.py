@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from fangkong.browser import phone_problems, screenshot
 from fangkong.conftest import PASSWORD, World
@@ -57,7 +57,12 @@ def test_a_medical_worker_and_a_cadre_sign_and_release_a_case_on_a_phone(
     page = phone
     case = case_ready_for_signatures(world)
     asked: list[str] = []  # signing and releasing ask first (issue 12 item 8)
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    def agree(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", agree)
 
     log_in(page, world, "medic_a1")
     page.goto("/quarantine/")
