@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
@@ -25,7 +26,7 @@ from . import gate
 
 
 class GateState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("gate state", "Open")
     SEALED = "sealed", _("Sealed")
 
 

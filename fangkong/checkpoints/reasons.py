@@ -12,7 +12,7 @@ def describe(code: str) -> str:
         StopReason.PASS_FORGED: _("This code is not a pass of this community (forged or damaged)."),
         StopReason.PASS_REVOKED: _("This pass has been revoked."),
         StopReason.PASS_OTHER_COMMUNITY: _("This is not a pass of this community."),
-        StopReason.QUARANTINE: _("This person is in quarantine and must not leave."),
+        StopReason.QUARANTINE: _("This person is in quarantine and may not pass the gate."),
         StopReason.LOCKDOWN: _("This person lives in a locked building and must stay at home."),
         StopReason.FEVER: _("Fever: send to the fever clinic, do not let through."),
         StopReason.HEALTH_CODE: _("The health code is not green."),

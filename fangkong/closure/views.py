@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.checkpoints.models import Gate, GateState
+from fangkong.core import confirmation
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
@@ -306,6 +307,15 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     return _refused(request, community, member_form=form)
 
 
+def remove_member_question(member: TeamMember) -> str:
+    """What removing a team member does, and to whom (asked first); the same sentence as the
+    page's button (`community_detail.html`)."""
+    return _(
+        "Remove %(name)s (%(team)s, %(community)s)? They are no longer listed on the team; to "
+        "have them back, add them again."
+    ) % {"name": member.name, "team": member.get_team_display(), "community": member.community}
+
+
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
@@ -316,6 +326,14 @@ def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
     if member is None:
         raise Http404
     user = require(request.user, Capability.MANAGE_CLOSURE)
+    if not confirmation.confirmed(request):
+        return confirmation.ask(
+            request,
+            title=_("Remove a team member"),
+            says=remove_member_question(member),
+            button=_("Remove"),
+            back=_anchor(member.community, "teams"),
+        )
     actions.remove_member(user, member)
     messages.success(request, _("The member was removed."))
     return redirect(_anchor(member.community, "teams"))

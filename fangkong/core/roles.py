@@ -66,6 +66,8 @@ class Capability(StrEnum):
     VIEW_ROUNDS = "view_rounds"
     #: open and close testing rounds, import their results
     MANAGE_ROUNDS = "manage_rounds"
+    #: reopen a closed round's sampling (with a reason), until results are imported: a leader's call
+    REOPEN_ROUNDS = "reopen_rounds"
     #: record sampling in a round (scan or search, tube number)
     SAMPLE_TESTS = "sample_tests"
 
@@ -117,6 +119,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.GUARD_GATE,
             Capability.MANAGE_LOCKDOWNS,
             Capability.MANAGE_ROUNDS,
+            Capability.REOPEN_ROUNDS,
         }
         | _CASE_DESK
         | _COMMUNITY_DESK

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pydantic import AfterValidator, ValidationInfo
 from pydantic_core import PydanticCustomError
 
@@ -74,10 +75,35 @@ def _label(field: forms.Field, name: str) -> str:
     return str(field.label) if field.label else name
 
 
+#: the empty choice Django shows in a select ("---------"): no word to a user
+DJANGO_EMPTY_CHOICE = "---------"
+
+
+def name_the_empty_choice(field: forms.Field) -> None:
+    """Give a select's empty choice a word ("请选择") instead of Django's dashes."""
+    word = pgettext("the empty choice of a select", "(choose)")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_EMPTY_CHOICE:
+            field.empty_label = word
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        choices = list(field.choices)
+        if any(value == "" and label == DJANGO_EMPTY_CHOICE for value, label in choices):
+            field.choices = [
+                (value, word if value == "" and label == DJANGO_EMPTY_CHOICE else label)
+                for value, label in choices
+            ]
+
+
 class TextForm(forms.Form):
     """A form whose text fields are cleaned by `clean_text` after their own cleaning: a
     Textarea is multi-line, a password is left alone, and a field without `max_length` gets
-    the default bound. A refused text is an error on its field naming it."""
+    the default bound. A refused text is an error on its field naming it. A select's empty
+    choice is shown with a word, not Django's dashes."""
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        # when the field is rendered: choices may be set after __init__ (by the form itself)
+        name_the_empty_choice(self.fields[name])
+        return super().__getitem__(name)
 
     def _clean_fields(self) -> None:
         super()._clean_fields()  # type: ignore[misc]

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
@@ -141,11 +142,11 @@ class ReportLink(models.Model):
 
 
 class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("alert status", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     CONTACTED = "contacted", _("Medical institution contacted")
     COLLECTED = "collected", _("Collected by the medical institution")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("alert status", "Closed")
 
 
 ACTIVE_ALERT_STATUSES = (

@@ -32,7 +32,7 @@ from fangkong.core.redirects import next_url
 from fangkong.core.rendering import is_htmx
 from fangkong.core.roles import Capability
 from fangkong.people.models import Household
-from fangkong.quarantine.models import Case
+from fangkong.quarantine.models import Case, CaseKind
 
 from . import actions
 from .actions import MONITORED_STATUSES
@@ -470,6 +470,17 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
                         _(
                             "This check of today was already recorded for %(name)s; nothing "
                             "was changed. Report again at the next check."
+                        )
+                        % {"name": name},
+                    )
+                elif checkin.alert_id is not None and row.case.kind == CaseKind.CENTRALISED:
+                    messages.warning(
+                        request,
+                        _(
+                            "Reported for %(name)s. This reading needs a doctor's attention: "
+                            "stay in your room, the site's medical staff will call you and "
+                            "arrange for you to be collected. Do not go to the hospital on "
+                            "your own."
                         )
                         % {"name": name},
                     )

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
@@ -51,7 +52,7 @@ PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 def default_areas() -> list[str]:
     """The public areas of a building or unit disinfected unless the leader names others."""
-    return [_("Unit entrance"), _("Stairwell"), _("Lift")]
+    return [_("Unit entrance"), _("Stairwell"), pgettext("elevator", "Lift")]
 
 
 # --- who may ----------------------------------------------------------------------------------

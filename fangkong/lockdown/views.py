@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fangkong.core import ratelimit
+from fangkong.core import confirmation, ratelimit
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
@@ -37,7 +37,7 @@ from fangkong.people.search import search_query
 from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import IndexCase
 
-from . import actions, delivery
+from . import actions, delivery, lifting
 from .forms import AssignForm, DeliveredForm, LiftForm, LockForm, NewPersonForm, SupplyForm
 from .models import (
     PENDING_SUPPLY,
@@ -170,8 +170,6 @@ def _detail_context(request: HttpRequest, lockdown: Lockdown, **forms: Any) -> d
     summary = summarise(lockdown)
     blocking = []
     if lockdown.status == LockdownStatus.ACTIVE:
-        from . import lifting
-
         blocking = [actions.describe(b) for b in lifting.blockers(actions.member_states(lockdown))]
     may_manage = can(user, Capability.MANAGE_LOCKDOWNS)
     may_deliver = can(user, Capability.MANAGE_DELIVERIES)
@@ -202,6 +200,7 @@ def _detail_context(request: HttpRequest, lockdown: Lockdown, **forms: Any) -> d
         "q": q,
         "found": found,
         "lift_form": forms.get("lift_form") or LiftForm(),
+        "lift_question": lift_question(lockdown) if may_manage else "",
         "person_form": forms.get("person_form") or NewPersonForm(households=_households(lockdown)),
         "supply_form": forms.get("supply_form") or SupplyForm(households=_households(lockdown)),
         "volunteers": actions.volunteers_for(lockdown.community_id) if may_deliver else [],
@@ -216,12 +215,33 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "lockdown/detail.html", _detail_context(request, lockdown))
 
 
+def lift_question(lockdown: Lockdown) -> str:
+    """What lifting does, and to whom (asked before lifting)."""
+    return _(
+        "Lift the lockdown of %(place)s? The isolation of the %(n)s people on its register "
+        "ends and they may go out again; the disinfections still to come stop. A lifted "
+        "lockdown cannot be resumed: if needed, lock the place again."
+    ) % {"place": str(lockdown), "n": lockdown.members.count()}
+
+
 @login_required
 @require_POST
 def lift(request: HttpRequest, pk: int) -> HttpResponse:
     lockdown = _lockdown(request, pk, write=Capability.MANAGE_LOCKDOWNS)
     user = require(request.user, Capability.MANAGE_LOCKDOWNS)
     form = LiftForm(request.POST)
+    if (
+        form.is_valid()
+        and not confirmation.confirmed(request)
+        and not lifting.blockers(actions.member_states(lockdown))  # else refused below
+    ):
+        return confirmation.ask(
+            request,
+            title=_("Lift the lockdown"),
+            says=[lift_question(lockdown), _("Why: %(reason)s") % form.cleaned_data],
+            button=_("Lift the lockdown"),
+            back=reverse("lockdown:detail", args=[lockdown.pk]),
+        )
     if form.is_valid():
         try:
             actions.lift(user, lockdown, reason=form.cleaned_data["reason"])

@@ -14,13 +14,23 @@ from fangkong.checkpoints.models import Pass
 from fangkong.checkpoints.payload import BadPayload, pass_number_of
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
+from fangkong.core.jobs import JobStatus
 from fangkong.core.models import AuditAction, User
+from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
 from fangkong.quarantine.actions import register_index_case
 from fangkong.quarantine.models import IndexCase, IndexCaseKind
 
 from . import pooling
-from .models import MemberResult, Round, RoundMember, RoundStatus, ScopeKind, Tube
+from .models import (
+    MemberResult,
+    Round,
+    RoundImportJob,
+    RoundMember,
+    RoundStatus,
+    ScopeKind,
+    Tube,
+)
 
 MAX_TUBE_CODE = 40
 
@@ -318,6 +328,58 @@ def close_round(by: User | None, rnd: Round) -> Round:
             expected=Count("id"), sampled=Count("id", filter=Q(tube__isnull=False))
         )
         audit.record_object(by, AuditAction.TRANSITION, rnd, changes={"status": "closed", **counts})
+    return rnd
+
+
+def results_imported(rnd: Round) -> bool:
+    """Whether any result of the round was recorded (a lab file imported): then its sampling
+    can no longer be reopened."""
+    return (
+        Tube.objects.filter(round=rnd).exclude(result="").exists()
+        or RoundMember.objects.filter(round=rnd).exclude(result="").exists()
+        or RoundImportJob.objects.filter(round=rnd, status=JobStatus.DONE).exists()
+    )
+
+
+def reopen_round(by: User, rnd: Round, *, reason: str) -> Round:
+    """Reopen a closed round's sampling (people closed out early can still be sampled): a
+    leader's decision, with a reason, recorded on the round and audited. Refused once results
+    were imported."""
+    if not by.can(Capability.REOPEN_ROUNDS):
+        raise DomainError(_("Only a community leader or township admin reopens a round."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(_("Say why the round is reopened."), field="reason")
+    with transaction.atomic():
+        rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+        if rnd.status == RoundStatus.OPEN:
+            raise DomainError(_("This round is still sampling."))
+        if results_imported(rnd):
+            raise DomainError(
+                _(
+                    "Results of this round were already imported; its sampling cannot be "
+                    "reopened. Open a new round for the people still to sample."
+                )
+            )
+        closed_at = rnd.closed_at
+        rnd.status = RoundStatus.OPEN
+        rnd.closed_at = None
+        rnd.reopened_at = timezone.now()
+        rnd.reopened_by = by
+        rnd.reopen_reason = reason[:300]
+        rnd.save(
+            update_fields=["status", "closed_at", "reopened_at", "reopened_by", "reopen_reason"]
+        )
+        audit.record_object(
+            by,
+            AuditAction.TRANSITION,
+            rnd,
+            changes={
+                "status": [RoundStatus.CLOSED.value, RoundStatus.OPEN.value],
+                "closed_at": [closed_at.isoformat() if closed_at else None, None],
+            },
+            reason=rnd.reopen_reason,
+        )
     return rnd
 
 

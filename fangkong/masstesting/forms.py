@@ -16,6 +16,14 @@ class OpenRoundForm(TextForm):
         self.fields["place"].choices = choices  # type: ignore[attr-defined]
 
 
+class ReopenForm(TextForm):
+    reason = forms.CharField(
+        label=_("Why is sampling reopened?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class TubeForm(TextForm):
     tube = forms.CharField(
         label=_("Tube number"),

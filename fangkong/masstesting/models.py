@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.jobs import JobStatus, UploadJob
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
@@ -39,7 +40,7 @@ class ScopeKind(models.TextChoices):
 
 class RoundStatus(models.TextChoices):
     OPEN = "open", _("Sampling")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("round status", "Closed")
 
 
 class RoundQuerySet(ScopedQuerySet):
@@ -99,6 +100,17 @@ class Round(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    #: the last reopening of sampling after a close (a leader's recorded decision)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=300, blank=True)
 
     objects = RoundQuerySet.as_manager()
 

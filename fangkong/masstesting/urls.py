@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/coverage/", views.round_coverage, name="round_coverage"),
     path("<int:pk>/missing/", views.round_missing, name="round_missing"),
     path("<int:pk>/close/", views.round_close, name="round_close"),
+    path("<int:pk>/reopen/", views.round_reopen, name="round_reopen"),
     path("<int:pk>/sample/", views.sample, name="sample"),
     path("<int:pk>/sample/members/<int:member_id>/remove/", views.tube_remove, name="tube_remove"),
     path("<int:pk>/results/", views.results_upload, name="results_upload"),

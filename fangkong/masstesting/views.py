@@ -10,7 +10,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fangkong.core import confirmation
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
@@ -33,7 +34,7 @@ from fangkong.people.search import search_query
 from fangkong.quarantine.lab_views import _xlsx_response
 
 from . import actions, queries, result_jobs
-from .forms import OpenRoundForm, PersonForm, ResultUploadForm, TubeForm
+from .forms import OpenRoundForm, PersonForm, ReopenForm, ResultUploadForm, TubeForm
 from .models import MemberResult, Round, RoundImportJob, RoundMember, Tube
 from .results import write_template
 from .rounds import open_round
@@ -128,6 +129,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         RoundImportJob.objects.visible_to(request.user).filter(round=rnd)[:10]
     )
     context["upload_form"] = ResultUploadForm()
+    if rnd.is_open:
+        context["close_question"] = close_question(rnd)
+    elif request.user.can(Capability.REOPEN_ROUNDS):  # type: ignore[union-attr]
+        context["reopen_form"] = ReopenForm()
+        context["results_imported"] = actions.results_imported(rnd)
     return page_or_partial(request, "masstesting/round_detail.html", "coverage", context)
 
 
@@ -172,16 +178,68 @@ def round_missing(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def close_question(rnd: Round) -> str:
+    """What closing the round's sampling does, with how many of the whole round are still
+    unsampled (asked before closing)."""
+    counts = RoundMember.objects.filter(round=rnd).aggregate(
+        expected=Count("id"), sampled=Count("id", filter=Q(tube__isnull=False))
+    )
+    missing = counts["expected"] - counts["sampled"]
+    if missing:
+        says = _(
+            "Close sampling of “%(round)s”? %(missing)s of the %(expected)s people expected "
+            "have not been sampled: they stay unsampled, and nobody can be sampled in this "
+            "round any more."
+        )
+    else:
+        says = _(
+            "Close sampling of “%(round)s”? All %(expected)s people expected were sampled; "
+            "nobody can be sampled in this round any more."
+        )
+    return " ".join(
+        (
+            says % {"round": rnd.name, "missing": missing, "expected": counts["expected"]},
+            _("A leader can reopen it, with a reason, until results are imported."),
+        )
+    )
+
+
 @login_required
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk, write=Capability.MANAGE_ROUNDS)
+    if not confirmation.confirmed(request):
+        return confirmation.ask(
+            request,
+            title=_("Close sampling"),
+            says=close_question(rnd),
+            button=_("Close sampling"),
+            back=reverse("masstesting:round_detail", args=[rnd.pk]),
+        )
     try:
         actions.close_round(request.user, rnd)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Sampling is closed for this round."))
+    return redirect("masstesting:round_detail", pk=rnd.pk)
+
+
+@login_required
+@require_POST
+def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader reopens a closed round's sampling, with a reason (refused once results are in)."""
+    rnd = _round(request, pk, write=Capability.REOPEN_ROUNDS)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the round is reopened."))
+        return redirect("masstesting:round_detail", pk=rnd.pk)
+    try:
+        actions.reopen_round(request.user, rnd, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Sampling is open again for this round."))
     return redirect("masstesting:round_detail", pk=rnd.pk)
 
 

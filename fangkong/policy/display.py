@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from .rules import CountyRuleLevel, Level, MeasureKind
 
@@ -139,7 +139,8 @@ def measure_text(kind: str, days: int, test_days: Any) -> str:
         parts.append(_("%(days)d days") % {"days": days})
     days_list = [int(d) for d in test_days or ()]
     if days_list:
-        parts.append(_("tests on days %(days)s") % {"days": ", ".join(map(str, days_list))})
+        separator = pgettext("separator of a list of values", ", ")  # "、" in Chinese
+        parts.append(_("tests on days %(days)s") % {"days": separator.join(map(str, days_list))})
     elif kind in (MeasureKind.CENTRALISED_QUARANTINE, MeasureKind.HOME_QUARANTINE):
         parts.append(_("no scheduled test"))
     # the separator is translated: "，" in Chinese

@@ -22,11 +22,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from fangkong.core import confirmation
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
@@ -336,6 +338,17 @@ def area_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = EndAreaForm(request.POST or None, initial={"end": timezone.localdate()})
     status = 200
     if request.method == "POST":
+        if form.is_valid() and not confirmation.confirmed(request):
+            return confirmation.ask(
+                request,
+                title=_("End a risk area"),
+                says=[
+                    end_area_question(area),
+                    _("Last day at risk: %(end)s.") % {"end": form.cleaned_data["end"].isoformat()},
+                ],
+                button=_("End the area"),
+                back=reverse("policy:area_list"),
+            )
         if form.is_valid():
             try:
                 actions.end_area(user, area, end=form.cleaned_data["end"])
@@ -349,7 +362,21 @@ def area_end(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("policy:area_list")
         status = 422
-    return render(request, "policy/area_end.html", {"form": form, "area": area}, status=status)
+    return render(
+        request,
+        "policy/area_end.html",
+        {"form": form, "area": area, "question": end_area_question(area)},
+        status=status,
+    )
+
+
+def end_area_question(area: RiskArea) -> str:
+    """What ending a risk area does, and to whom (asked before ending it)."""
+    return _(
+        "End the %(level)s area %(place)s? People who arrive from it after its last day at "
+        "risk are no longer screened or quarantined as coming from a risk area. An ended area "
+        "cannot be resumed: if the risk returns, register the area again."
+    ) % {"level": area.get_level_display(), "place": area.full_name}
 
 
 @csrf_exempt

@@ -20,10 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from fangkong.core import confirmation
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
@@ -200,6 +203,7 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
             context["review_form"] = bound.get("review_form") or ReasonForm()
         if status == CaseStatus.RELEASE_REVIEW:
             context["release_form"] = bound.get("release_form") or ReasonForm()
+            context["release_question"] = release_question(case)
         context["refer_form"] = bound.get("refer_form") or ReferForm()
         context["note_form"] = bound.get("note_form") or NoteForm()
     context["sign_error"] = bound.get("sign_form")
@@ -235,12 +239,24 @@ def _act(
     make_form: Callable[[Case, Any], forms.Form],
     call: Call,
     success: str,
+    confirm: Callable[[Case, dict[str, Any]], tuple[str, str, str]] | None = None,
 ) -> HttpResponse:
     """Bind the posted form, call the action, and go back to the case (or show the refusal
-    on the case page, in the form that was posted, with status 422)."""
+    on the case page, in the form that was posted, with status 422). An irreversible action
+    gives `confirm` (title, what will happen, button): unconfirmed, it is asked first
+    (`core.confirmation`)."""
     case = _case_for(request, pk, write)
     user = require(request.user, write)
     form = make_form(case, request.POST)
+    if form.is_valid() and confirm is not None and not confirmation.confirmed(request):
+        title, says, button = confirm(case, form.cleaned_data)
+        return confirmation.ask(
+            request,
+            title=title,
+            says=says,
+            button=button,
+            back=reverse("quarantine:case_detail", args=[case.pk]),
+        )
     if form.is_valid():
         try:
             call(user, case, form.cleaned_data)
@@ -346,7 +362,29 @@ def case_sign(request: HttpRequest, pk: int) -> HttpResponse:
         make_form=lambda c, data: SignForm(data),
         call=lambda u, c, d: actions.sign(c, by=u, role=d["role"]),
         success=_("Your signature was recorded."),
+        confirm=lambda c, d: (
+            _("Sign the release"),
+            sign_question(c, str(SignRole(d["role"]).label)),
+            pgettext("release signature button", "Sign"),
+        ),
     )
+
+
+def sign_question(case: Case, role: str) -> str:
+    """What a release signature does (asked before signing; the page's button says the same)."""
+    return _(
+        "Sign the release of %(name)s as %(role)s? Your signature is recorded with your name "
+        "and the time and cannot be withdrawn; once both have signed, the person can be "
+        "released."
+    ) % {"name": case.resident.name, "role": role}
+
+
+def release_question(case: Case) -> str:
+    """What releasing does, and to whom (asked before releasing)."""
+    return _(
+        "Release %(name)s from quarantine? The case is closed, the person may go out again "
+        "and the gate lets them pass. A release cannot be undone."
+    ) % {"name": case.resident.name}
 
 
 @login_required
@@ -360,6 +398,11 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
         make_form=lambda c, data: ReasonForm(data),
         call=lambda u, c, d: actions.release(c, by=u, reason=d["reason"]),
         success=_("The person is released from quarantine. Print the release notice."),
+        confirm=lambda c, d: (
+            _("Release from quarantine"),
+            release_question(c),
+            _("Release from quarantine"),
+        ),
     )
 
 

@@ -41,7 +41,7 @@ def test_scan_201_then_200_on_a_retry(world, gate, pass_of) -> None:
     answer = first.json()
     assert answer["verdict"] == "stop"
     assert answer["reasons"] == [
-        {"code": "quarantine", "text": "This person is in quarantine and must not leave."}
+        {"code": "quarantine", "text": "This person is in quarantine and may not pass the gate."}
     ]
     assert answer["person"]["name"] == "张三丰"
     assert answer["person"]["masked_document"].endswith(world.resident_g1.doc_number[-4:])

@@ -365,3 +365,22 @@ def test_a_cordon_on_another_communitys_grid_is_refused(client, world):
     )
     assert response.status_code == 422
     assert not Cordon.objects.exists()
+
+
+def test_removing_a_team_member_asks_first_saying_who_and_what(client, world, closed):
+    """Issue 12 item 8: the button carries the question; without scripts the server asks on a
+    page; only a confirmed post removes; who may not manage is refused."""
+    member = actions.add_member(world.user("leader_a1"), closed, team="team", name="王保安")
+    c = login(client, world, "leader_a1")
+    html = c.get(reverse("closure:community_detail", args=[closed.pk])).content.decode()
+    assert f'data-confirm="Remove 王保安 (One management team, {closed})?' in html
+    url = reverse("closure:remove_member", args=[member.pk])
+    asked = c.post(url)
+    assert asked.status_code == 200 and 'id="confirmation"' in asked.content.decode()
+    assert f"Remove 王保安 (One management team, {closed})?" in asked.content.decode()
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+    assert login(client, world, "grid_g1").post(url, {"confirm": "1"}).status_code == 403
+    assert login(client, world, "leader_a2").post(url, {"confirm": "1"}).status_code == 404
+    assert TeamMember.objects.filter(pk=member.pk).exists()
+    assert login(client, world, "leader_a1").post(url, {"confirm": "1"}).status_code == 302
+    assert not TeamMember.objects.filter(pk=member.pk).exists()

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
 from ..access import require
-from ..changes import describe_changes, record_type_label
+from ..changes import describe_entries, record_type_label
 from ..forms import (
     AuditFilterForm,
 )
@@ -43,9 +43,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = page_of(qs, request.GET.get("page"), per_page=50)
     params = request.GET.copy()
     params.pop("page", None)
+    entries = list(page.items)
     rows = [
-        (e, describe_changes(e), target_url(e), record_type_label(e.target_type))
-        for e in page.items
+        (e, changes, target_url(e), record_type_label(e.target_type))
+        for e, changes in zip(entries, describe_entries(entries), strict=True)
     ]
     context = {"form": form, "page": page, "rows": rows, "filter_query": params.urlencode()}
     return page_or_partial(request, "core/audit_list.html", "results", context)

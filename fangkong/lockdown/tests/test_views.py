@@ -19,6 +19,7 @@ from fangkong.lockdown import actions
 from fangkong.lockdown.models import (
     DisinfectionTask,
     Lockdown,
+    LockdownStatus,
     RequestVia,
     SupplyRequest,
     SupplyStatus,
@@ -491,7 +492,12 @@ def test_lifting_through_the_page(client, world, locked):
     RoundMember.objects.filter(round__lockdown=locked).update(
         sampled_at=timezone.now(), result=MemberResult.NEGATIVE
     )
-    done = login(client, world, "leader_a1").post(url, {"reason": "全员阴性"})
+    asked = login(client, world, "leader_a1").post(url, {"reason": "全员阴性"})
+    assert asked.status_code == 200 and 'id="confirmation"' in asked.content.decode()
+    n = locked.members.count()
+    assert f"isolation of the {n} people on its register ends" in asked.content.decode()
+    assert Lockdown.objects.get(pk=locked.pk).status == LockdownStatus.ACTIVE
+    done = client.post(url, {"reason": "全员阴性", "confirm": "1"})
     assert done.status_code == 302
     page = client.get(reverse("lockdown:detail", args=[locked.pk])).content.decode()
     assert "全员阴性" in page and 'id="lift"' not in page

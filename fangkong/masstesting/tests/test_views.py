@@ -291,6 +291,9 @@ def test_close_from_the_page(client, world) -> None:
     _as(client, world, "medic_a1")
     client.post(reverse("masstesting:round_close", args=[rnd.pk]))
     rnd.refresh_from_db()
+    assert rnd.is_open  # asked first (core/confirmation.py)
+    client.post(reverse("masstesting:round_close", args=[rnd.pk]), {"confirm": "1"})
+    rnd.refresh_from_db()
     assert not rnd.is_open
 
 

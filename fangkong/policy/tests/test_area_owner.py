@@ -52,6 +52,12 @@ def test_the_owner_township_admin_ends_its_area_on_the_page(client, world, area_
 
     assert c.get(reverse("policy:area_end", args=[area_a.pk])).status_code == 200
     response = c.post(reverse("policy:area_end", args=[area_a.pk]), {"end": "2026-01-19"})
+    assert response.status_code == 200 and 'id="confirmation"' in response.content.decode()
+    area_a.refresh_from_db()
+    assert area_a.end is None  # asked first, nothing changed
+    response = c.post(
+        reverse("policy:area_end", args=[area_a.pk]), {"end": "2026-01-19", "confirm": "1"}
+    )
 
     assert response.status_code == 302
     area_a.refresh_from_db()

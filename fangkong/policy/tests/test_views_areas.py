@@ -166,6 +166,12 @@ def test_an_admin_ends_an_area(client, world, register):
 
     assert c.get(reverse("policy:area_end", args=[area.pk])).status_code == 200
     response = c.post(reverse("policy:area_end", args=[area.pk]), {"end": "2026-01-19"})
+    assert response.status_code == 200 and 'id="confirmation"' in response.content.decode()
+    area.refresh_from_db()
+    assert area.end is None  # asked first, nothing changed
+    response = c.post(
+        reverse("policy:area_end", args=[area.pk]), {"end": "2026-01-19", "confirm": "1"}
+    )
 
     assert response.status_code == 302
     area.refresh_from_db()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from fangkong.browser import phone_problems, screenshot
 from fangkong.conftest import PASSWORD, World
@@ -60,6 +60,13 @@ def test_a_medical_worker_and_a_cadre_sign_and_release_a_case_on_a_phone(
 ) -> None:
     page = phone
     case = case_ready_for_signatures(world)
+    asked: list[str] = []  # signing and releasing ask first (issue 12 item 8)
+
+    def agree(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", agree)
 
     log_in(page, world, "medic_a1")
     page.goto("/quarantine/")
@@ -87,6 +94,7 @@ def test_a_medical_worker_and_a_cadre_sign_and_release_a_case_on_a_phone(
     page.click("#release-button")
     expect(page.locator("#case-status")).to_have_text(re.compile(r"\S"))
     assert Case.objects.get(pk=case.pk).status == CaseStatus.RELEASED
+    assert len(asked) == 3 and all(case.resident.name in q for q in asked), asked
     look(page, "05-released")
 
     page.click("#release-notice-link")

@@ -222,13 +222,22 @@ def test_the_medic_and_the_grid_worker_sign_and_release_through_the_page(client,
         c = login(client, world, "medic_a1")
         html = c.get(detail(case)).content.decode()
         assert 'id="sign-medic"' in html and 'id="sign-cadre"' not in html
-        assert c.post(sign, {"role": "medic"}).status_code == 302
+        asked = c.post(sign, {"role": "medic"})
+        assert asked.status_code == 200 and 'id="confirmation"' in asked.content.decode()
+        assert f"Sign the release of {case.resident.name} as" in asked.content.decode()
+        assert not SignOff.objects.filter(case=case).exists()  # asked first
+        assert c.post(sign, {"role": "medic", "confirm": "1"}).status_code == 302
         c = login(client, world, "grid_g1")
         html = c.get(detail(case)).content.decode()
         assert 'id="sign-cadre"' in html and 'id="sign-medic"' not in html
-        assert c.post(sign, {"role": "cadre"}).status_code == 302
-        assert "Nothing blocks release." in c.get(detail(case)).content.decode()
-        response = c.post(reverse("quarantine:case_release", args=[case.pk]))
+        assert c.post(sign, {"role": "cadre", "confirm": "1"}).status_code == 302
+        html = c.get(detail(case)).content.decode()
+        assert "Nothing blocks release." in html
+        assert f'data-confirm="Release {case.resident.name} from quarantine?' in html
+        asked = c.post(reverse("quarantine:case_release", args=[case.pk]))
+        assert asked.status_code == 200 and 'id="confirmation"' in asked.content.decode()
+        assert Case.objects.get(pk=case.pk).status == CaseStatus.RELEASE_REVIEW
+        response = c.post(reverse("quarantine:case_release", args=[case.pk]), {"confirm": "1"})
         notice = c.get(reverse("quarantine:release_notice", args=[case.pk])).content.decode()
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).status == CaseStatus.RELEASED
@@ -240,7 +249,7 @@ def test_signing_for_the_other_role_is_refused_on_the_page(client, world):
     case = in_review(world)
     with on(SERVED):
         response = login(client, world, "medic_a1").post(
-            reverse("quarantine:case_sign", args=[case.pk]), {"role": "cadre"}
+            reverse("quarantine:case_sign", args=[case.pk]), {"role": "cadre", "confirm": "1"}
         )
     assert response.status_code == 422
     assert "Only a responsible cadre (包保干部) may sign as the cadre." in response.content.decode()

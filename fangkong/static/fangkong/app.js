@@ -1,7 +1,9 @@
 /* Small page behaviours, named by data attributes instead of inline event handlers (the
    Content-Security-Policy runs scripts only from the app's own files):
      data-print                 a button that prints the page
-     data-confirm="question"    a submit button that asks first
+     data-confirm="question"    a submit button that asks first; when the user agrees, the
+                                form's `confirm` field is set to 1 (core/confirmation.py: without
+                                it the server shows the question on a confirmation page)
      data-autosubmit            a field that submits its form when changed
      data-select-on-focus       a field whose text is selected when focused (to copy it)
      data-navgroup              a <details> group of the main menu: opening one closes the
@@ -14,7 +16,11 @@
     var print = target.closest("[data-print]");
     if (print) { window.print(); return; }
     var ask = target.closest("[data-confirm]");
-    if (ask && !window.confirm(ask.dataset.confirm)) { event.preventDefault(); }
+    if (ask) {
+      if (!window.confirm(ask.dataset.confirm)) { event.preventDefault(); return; }
+      var field = ask.form ? ask.form.elements.namedItem("confirm") : null;
+      if (field instanceof HTMLInputElement) { field.value = "1"; }
+    }
   });
   function closeGroups(except) {
     document.querySelectorAll("details[data-navgroup][open]").forEach(function (group) {
