@@ -10,7 +10,7 @@ second sees what the first did. Status moves only forward (`release.TRANSITIONS`
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -48,9 +48,6 @@ from .models import (
     TestItemResult,
 )
 from .schedule import planned_end, test_schedule
-
-if TYPE_CHECKING:
-    from fangkong.screening.models import Registration
 
 CASE_FIELDS = (
     "resident",
@@ -122,7 +119,7 @@ def open_case(
     policy: Policy,
     reason: CaseReason | str,
     start_date: dt.date,
-    registration: Registration | None = None,
+    registration_id: int | None = None,
     index_case: IndexCase | None = None,
     room: Room | None = None,
     test_at_once: bool = False,
@@ -132,7 +129,9 @@ def open_case(
     """Open a quarantine case for `resident` as `measure` says, with its test schedule.
 
     `kind` overrides the kind the measure maps to (a lockdown's home isolation is a
-    `CaseKind.LOCKDOWN` case under a home-quarantine measure).
+    `CaseKind.LOCKDOWN` case under a home-quarantine measure). `registration_id` names the
+    returnee registration that decided the case (screening sits above quarantine, so it is
+    passed by id, not imported).
 
     The cadre and medical worker come from the household's 包保 assignment (changeable later);
     home quarantine happens at the household's address, centralised quarantine in `room` (may
@@ -166,7 +165,7 @@ def open_case(
         kind=kind,
         reason=reason,
         status=CaseStatus.REGISTERED,
-        registration=registration,
+        registration_id=registration_id,
         index_case=index_case,
         room=room,
         address=address,

@@ -306,7 +306,7 @@ def decide(
             policy=policy,
             reason=CaseReason.RETURNEE,
             start_date=reg.arrival_date,
-            registration=reg,
+            registration_id=reg.pk,
             note=reg.decision_reason,
         )
     elif decision.measure == Measure.TEST_WITHIN_24H:
