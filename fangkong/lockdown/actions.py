@@ -590,7 +590,7 @@ def cancel(by: User | None, request: SupplyRequest, *, reason: str) -> SupplyReq
     return request
 
 
-def check_photo(photo: UploadedFile) -> str:
+def check_photo(photo: UploadedFile[bytes]) -> str:
     """The file extension of an acceptable delivery photo; DomainError otherwise."""
     from PIL import Image, UnidentifiedImageError
 
@@ -621,7 +621,7 @@ def mark_delivered(
     request: SupplyRequest,
     *,
     delivered_at: dt.datetime | None = None,
-    photo: UploadedFile | None = None,
+    photo: UploadedFile[bytes] | None = None,
 ) -> SupplyRequest:
     """The volunteer left the supplies at the door. Recorded once: a second attempt (a
     double tap, another device) is refused and changes nothing."""

@@ -98,7 +98,7 @@ def check_room_free(room: Room, *, exclude: Case | None = None) -> None:
     """DomainError unless `room` has a free bed. The room's row is locked first, so two people
     placing someone in its last bed at once are served one after the other."""
     room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
-    cases = room.cases.open()  # type: ignore[attr-defined]
+    cases = room.cases.open()
     if exclude is not None:
         cases = cases.exclude(pk=exclude.pk)
     occupied = cases.count()
@@ -820,7 +820,7 @@ def create_room(by: User | None, *, site: Site, number: str, capacity: int) -> R
 def update_room(by: User | None, room: Room, *, number: str, capacity: int) -> Room:
     room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
     number = _room_values(room.site, number, capacity, exclude=room.pk)
-    occupied = room.cases.open().count()  # type: ignore[attr-defined]
+    occupied = room.cases.open().count()
     if capacity < occupied:
         raise DomainError(
             _("%(n)d people stay in this room now; it needs at least that many beds.")

@@ -322,6 +322,6 @@ def test_the_round_is_asked_of_masstesting_through_the_registry_and_fails_loudly
     assert registry.answer_to(testing.ROUND_COVERAGE) is lockdowns.lockdown_coverage
     # Without the answers a lock is refused whole: no lockdown without its testing round.
     monkeypatch.setattr(registry, "_answers", {})
-    with pytest.raises(LookupError, match="lockdown.open_round"):
+    with pytest.raises(LookupError, match=r"lockdown\.open_round"):
         _lock_building(world)
     assert _nothing_written()
