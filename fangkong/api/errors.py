@@ -48,7 +48,9 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     )
 
 
-def unprocessable(api: NinjaAPI, request: HttpRequest, errors: Mapping[str, list[str]]) -> Any:
+def unprocessable(
+    api: NinjaAPI, request: HttpRequest, errors: Mapping[str, list[str]]
+) -> HttpResponse:
     return api.create_response(
         request,
         {
@@ -148,10 +150,10 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": message}, status=status)
 
     def on_domain_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        return unprocessable(api, request, exc.errors)  # type: ignore[no-any-return]
+        return unprocessable(api, request, exc.errors)
 
     def on_validation_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        return unprocessable(api, request, validation_errors(exc))  # type: ignore[no-any-return]
+        return unprocessable(api, request, validation_errors(exc))
 
     def on_unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
         response = detail(

@@ -61,6 +61,7 @@ from .models import (
     EntryKind,
     Gate,
     GateEntry,
+    GateQuerySet,
     GateState,
     HealthCode,
     Pass,
@@ -627,7 +628,7 @@ def handle_stop(by: User, entry: GateEntry, note: str) -> GateEntry:
     return entry
 
 
-def gates_for(user: User) -> Any:
+def gates_for(user: User) -> GateQuerySet:
     """The open gates `user` may record at, by name."""
     qs = Gate.objects.visible_to(user).filter(state=GateState.OPEN)
     return qs.select_related("community").order_by("community_id", "name")

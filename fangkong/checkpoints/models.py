@@ -30,7 +30,7 @@ class GateState(models.TextChoices):
     SEALED = "sealed", _("Sealed")
 
 
-class GateQuerySet(ScopedQuerySet):
+class GateQuerySet(ScopedQuerySet["Gate"]):
     scope_paths = {
         "township": "township_id",
         "community": "community_id",
@@ -66,7 +66,7 @@ class Gate(models.Model):
         return self.name
 
 
-class PassQuerySet(ScopedQuerySet):
+class PassQuerySet(ScopedQuerySet["Pass"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
     view_capability = Capability.ISSUE_PASSES
 
@@ -137,7 +137,7 @@ class Verdict(models.TextChoices):
     STOP = gate.STOP, _("Stop")
 
 
-class GateEntryQuerySet(ScopedQuerySet):
+class GateEntryQuerySet(ScopedQuerySet["GateEntry"]):
     scope_paths = {
         "township": "township_id",
         "community": "community_id",

@@ -32,7 +32,7 @@ from fangkong.core import ratelimit
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
-from fangkong.core.models import Building, User
+from fangkong.core.models import Building, BuildingQuerySet, User
 from fangkong.core.paging import page_of
 from fangkong.core.redirects import next_url
 from fangkong.core.roles import Capability
@@ -68,7 +68,7 @@ def _gate_of_session(request: HttpRequest, user: User) -> Gate | None:
     gate_id = request.session.get(SESSION_GATE)
     if gate_id is None:
         return None
-    return entries.gates_for(user).filter(pk=gate_id).first()  # type: ignore[no-any-return]
+    return entries.gates_for(user).filter(pk=gate_id).first()
 
 
 def _recent(user: User, gate: Gate) -> list[GateEntry]:
@@ -374,7 +374,7 @@ def _issuer(request: HttpRequest) -> User:
     return require(request.user, Capability.ISSUE_PASSES)
 
 
-def _buildings(user: User) -> Any:
+def _buildings(user: User) -> BuildingQuerySet:
     return Building.objects.in_jurisdiction(user)
 
 
@@ -420,7 +420,7 @@ def _building_for(user: User, pk: int) -> Building:
     building = _buildings(user).select_related("grid__community").filter(pk=pk).first()
     if building is None:
         raise Http404
-    return building  # type: ignore[no-any-return]
+    return building
 
 
 @login_required

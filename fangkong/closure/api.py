@@ -149,5 +149,5 @@ def update_item(request: HttpRequest, item_id: Id, payload: ItemIn) -> ItemOut:
         if "owner" in exc.errors:
             exc.errors["owner_id"] = exc.errors.pop("owner")
         raise
-    community = item.community
-    return next(i for i in _closure(community)["checklist"] if i.id == item.pk)
+    checklist: list[ItemOut] = _closure(item.community)["checklist"]
+    return next(i for i in checklist if i.id == item.pk)

@@ -73,20 +73,22 @@ def facts_of(community_ids: Iterable[int]) -> dict[int, list[rule.ItemFacts]]:
         ChecklistItem.objects.filter(community_id__in=ids)
         .annotate(photos=Count("evidence"))
         .order_by("community_id", "id")
+        .values("pk", "community_id", "kind", "state", "details", "owner_id", "photos")
     )
     for item in items:
-        n, open_ = gates.get(item.community_id, (0, 0))
-        out[item.community_id].append(
+        community_id = item["community_id"]
+        n, open_ = gates.get(community_id, (0, 0))
+        out[community_id].append(
             rule.ItemFacts(
-                kind=item.kind,
-                state=item.state,
-                details=item.details or {},
-                owner_id=item.owner_id,
+                kind=item["kind"],
+                state=item["state"],
+                details=item["details"] or {},
+                owner_id=item["owner_id"],
                 gates=n,
                 open_gates=open_,
-                members=members.get((item.community_id, item.kind), 0),
-                photos=item.photos,
-                item_id=item.pk,
+                members=members.get((community_id, item["kind"]), 0),
+                photos=item["photos"],
+                item_id=item["pk"],
             )
         )
     return dict(out)

@@ -39,7 +39,7 @@ class LevelSource(models.TextChoices):
     COUNTY = state.COUNTY, _("Follows the county")
 
 
-class CommunityLevelQuerySet(ScopedQuerySet):
+class CommunityLevelQuerySet(ScopedQuerySet["CommunityLevel"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CLOSURE
 
@@ -88,7 +88,7 @@ class ItemState(models.TextChoices):
     DONE = checklist.DONE, _("In place")
 
 
-class ChecklistItemQuerySet(ScopedQuerySet):
+class ChecklistItemQuerySet(ScopedQuerySet["ChecklistItem"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CLOSURE
 
@@ -184,7 +184,7 @@ class TeamMember(models.Model):
         return self.name
 
 
-class CordonQuerySet(ScopedQuerySet):
+class CordonQuerySet(ScopedQuerySet["Cordon"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
     view_capability = Capability.VIEW_CLOSURE
 

@@ -42,6 +42,7 @@ class FangkongAdminSite(admin.AdminSite):
         return may_use_admin(request.user)
 
 
+# The stubs make ModelAdmin generic; Django's own class takes no subscript at run time.
 class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A ModelAdmin that shows only the rows `visible_to` the user and decides by role.
 
@@ -105,7 +106,7 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         after = audit.snapshot(obj, fields)
         user = request.user if request.user.is_authenticated else None
         audit.record_object(
-            user,  # type: ignore[arg-type]
+            user,
             AuditAction.UPDATE if change else AuditAction.CREATE,
             obj,
             changes=audit.diff(before, after) if change else after,

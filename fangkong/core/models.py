@@ -14,7 +14,7 @@ import weakref
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
@@ -34,7 +34,7 @@ community_code_validator = RegexValidator(
 )
 
 
-class TownshipQuerySet(ScopedQuerySet):
+class TownshipQuerySet(ScopedQuerySet["Township"]):
     scope_paths = {"township": "id", "community": "communities", "grid": "communities__grids"}
     view_capability = None
 
@@ -62,7 +62,7 @@ class CommunityKind(models.TextChoices):
     VILLAGE = "village", _("Village")
 
 
-class CommunityQuerySet(ScopedQuerySet):
+class CommunityQuerySet(ScopedQuerySet["Community"]):
     scope_paths = {"township": "township_id", "community": "id", "grid": "grids"}
     view_capability = None
 
@@ -95,7 +95,7 @@ class Community(models.Model):
         return self.name
 
 
-class GridQuerySet(ScopedQuerySet):
+class GridQuerySet(ScopedQuerySet["Grid"]):
     scope_paths = {
         "township": "community__township_id",
         "community": "community_id",
@@ -128,7 +128,7 @@ class Grid(models.Model):
         return f"{self.community.name} {self.name}"
 
 
-class BuildingQuerySet(ScopedQuerySet):
+class BuildingQuerySet(ScopedQuerySet["Building"]):
     scope_paths = {
         "township": "grid__community__township_id",
         "community": "grid__community_id",
@@ -175,7 +175,7 @@ class Building(models.Model):
         return self.name
 
 
-class UnitQuerySet(ScopedQuerySet):
+class UnitQuerySet(ScopedQuerySet["Unit"]):
     scope_paths = {
         "township": "building__grid__community__township_id",
         "community": "building__grid__community_id",
@@ -206,13 +206,29 @@ class Unit(models.Model):
         return f"{self.building.name}{self.name}"
 
 
-class UserQuerySet(ScopedQuerySet):
+class UserQuerySet(ScopedQuerySet["User"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
     view_capability = Capability.VIEW_STAFF
 
 
-class StaffManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
-    pass
+class StaffManager(UserManager["User"]):
+    """Django's user manager (`create_user`, …) over `UserQuerySet`, with its scoping.
+
+    Written out rather than `UserManager.from_queryset(UserQuerySet)`, a dynamic base class
+    the type checker cannot follow (every `User.objects` query would be untyped)."""
+
+    _queryset_class = UserQuerySet
+
+    def get_queryset(self) -> UserQuerySet:
+        qs = super().get_queryset()
+        assert isinstance(qs, UserQuerySet)
+        return qs
+
+    def in_jurisdiction(self, user: User | AnonymousUser) -> UserQuerySet:
+        return self.get_queryset().in_jurisdiction(user)
+
+    def visible_to(self, user: User | AnonymousUser) -> UserQuerySet:
+        return self.get_queryset().visible_to(user)
 
 
 class User(AbstractUser):
@@ -246,7 +262,7 @@ class User(AbstractUser):
         verbose_name=_("grid"),
     )
 
-    objects: ClassVar[StaffManager] = StaffManager()  # type: ignore[assignment]
+    objects: ClassVar[StaffManager] = StaffManager()
 
     class Meta:
         verbose_name = _("staff member")
@@ -305,7 +321,7 @@ class AuditAction(models.TextChoices):
     ACTIVATE = "activate", _("Activated")
 
 
-class AuditEntryQuerySet(ScopedQuerySet):
+class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):
     scope_paths = {"township": "township_id"}
     view_capability = Capability.VIEW_AUDIT
 

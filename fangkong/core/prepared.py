@@ -62,7 +62,7 @@ def _preparing_cursor_class() -> Any:
     """psycopg's server-binding cursor (as Django's backend defines it), preparing always."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+    class PreparingCursor(ServerBindingCursor):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             kwargs["prepare"] = True
             return super().execute(query, params, **kwargs)  # type: ignore[misc]

@@ -45,7 +45,9 @@ def client_address(request: HttpRequest) -> str:
     proxies = int(getattr(settings, "NINJA_NUM_PROXIES", 0) or 0)
     if proxies:
         forwarded = [
-            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+            a.strip()
+            for a in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+            if a.strip()
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]

@@ -17,7 +17,7 @@ it: `fangkong/core/tests/test_scope_lint.py`).
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.db import models
 
@@ -120,7 +120,13 @@ def covers(
     return own is not None and own == wanted
 
 
-class ScopedQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """A queryset of `_M` rows that knows how to scope itself to a user (subclassed per model
+    as `ScopedQuerySet["Model"]`)."""
+
     #: level -> lookup path to the township / community / grid id of a row
     scope_paths: ClassVar[dict[str, str]] = {}
     #: role capability needed to see rows of this model at all; None means any staff user

@@ -13,13 +13,23 @@ form shown in lists.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models.expressions import Col
 from django.db.models.lookups import Exact, In, Lookup
 
 from . import sealing
+
+if TYPE_CHECKING:
+    # The stubs' fields are generic in the value set and the value read; Django's own classes
+    # take no subscript at run time (without django-stubs-ext's patch, which is not installed
+    # in production).
+    _TextField = models.TextField[str, str]
+    _CharField = models.CharField[str, str]
+else:
+    _TextField = models.TextField
+    _CharField = models.CharField
 
 
 def _by_index(lookup: Lookup[Any], values: list[Any], compiler: Any, connection: Any) -> Any:
@@ -66,7 +76,7 @@ class _SealedIn(In):
         return _by_index(self, list(self.rhs), compiler, connection)
 
 
-class SealedField(models.TextField):
+class SealedField(_TextField):
     """Text sealed with the data key; empty stays empty (it tells nothing).
 
     With `index` (the name of its blind-index field) and `kind` (`sealing.DOCUMENT` or
@@ -118,7 +128,7 @@ class SealedField(models.TextField):
         return super(models.TextField, self).formfield(**{"max_length": self.max_length, **kwargs})
 
 
-class DerivedField(models.CharField):
+class DerivedField(_CharField):
     """A clear column computed from `source` by `derive` each time the row is written."""
 
     def __init__(
@@ -243,23 +253,24 @@ def _open(ring: sealing.Keyring, value: str, aad: str, plain_ok: bool) -> str:
         raise
 
 
-class SealedUpdates:
-    """QuerySet mixin: `update(doc_number=…)` also writes the columns derived from it."""
+def with_derived(model: type[models.Model], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """`kwargs` of a queryset's `update()` with the columns derived from the sealed fields it
+    sets (`update(doc_number=…)` also writes the index, the last four, the masked form).
 
-    model: type[models.Model]
-
-    def update(self, **kwargs: Any) -> int:
-        for field in self.model._meta.concrete_fields:
-            if (
-                isinstance(field, DerivedField)
-                and field.source in kwargs
-                and field.name not in kwargs  # bulk_update passes them, computed
-            ):
-                value = kwargs[field.source]
-                if hasattr(value, "resolve_expression"):
-                    raise TypeError(f"{field.source} is sealed: update it with a plain value")
-                kwargs[field.name] = field.derive(value or "")
-        return super().update(**kwargs)  # type: ignore[misc]
+    A model with sealed fields overrides its queryset's `update` to pass its arguments through
+    this (`people.models.ResidentQuerySet`)."""
+    out = dict(kwargs)
+    for field in model._meta.concrete_fields:
+        if (
+            isinstance(field, DerivedField)
+            and field.source in kwargs
+            and field.name not in kwargs  # bulk_update passes them, computed
+        ):
+            value = kwargs[field.source]
+            if hasattr(value, "resolve_expression"):
+                raise TypeError(f"{field.source} is sealed: update it with a plain value")
+            out[field.name] = field.derive(value or "")
+    return out
 
 
 def unseal(model: type[models.Model], *, using: str = "default") -> None:

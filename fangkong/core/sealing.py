@@ -27,11 +27,14 @@ import functools
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
 
 NONCE_BYTES = 12
 #: shortest acceptable `FANGKONG_DATA_KEY` (characters); `keyfiles` makes 67
@@ -57,8 +60,8 @@ class DataKey:
     index_key: bytes
     #: HMAC-SHA256 under `index_key`, its inner and outer states computed once (RFC 2104):
     #: copying them is several times quicker than `hmac.new` per value
-    hmac_inner: Any
-    hmac_outer: Any
+    hmac_inner: HASH
+    hmac_outer: HASH
 
     @classmethod
     def from_secret(cls, secret: str) -> DataKey:

@@ -35,7 +35,7 @@ def required_for(user: object) -> bool:
 
 
 def has_device(user: User) -> bool:
-    return user_has_device(user, confirmed=True)
+    return bool(user_has_device(user, confirmed=True))
 
 
 def is_verified(request: HttpRequest) -> bool:

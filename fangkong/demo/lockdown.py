@@ -27,6 +27,7 @@ from fangkong.demo.staff import first_staff
 from fangkong.lockdown import actions
 from fangkong.lockdown.models import DisinfectionTask, Lockdown
 from fangkong.masstesting import actions as masstesting
+from fangkong.masstesting.lockdowns import latest_round
 from fangkong.masstesting.models import Round
 from fangkong.masstesting.results import RoundResults
 from fangkong.people.models import Household, Resident
@@ -118,7 +119,7 @@ def build_demo_lockdown(township: Township, *, today: dt.date) -> int:
     members = list(lockdown.members.select_related("resident").order_by("household_id", "id"))
 
     # About half sampled, in pooled tubes; those tubes negative in the lab's file.
-    rnd = actions.latest_round(lockdown)
+    rnd = latest_round(lockdown)
     assert rnd is not None
     sampled = members[: max(1, len(members) // 2)]
     tubes: list[str] = []

@@ -72,7 +72,7 @@ class CheckInForm(TextForm):
     def clean_temperature(self) -> str:
         """The reading as typed (a decimal comma made a point): the action judges it and
         names it, as typed, when it is implausible."""
-        text = self.cleaned_data["temperature"].strip().replace("，", ".").replace(",", ".")
+        text = str(self.cleaned_data["temperature"]).strip().replace("，", ".").replace(",", ".")
         if reading(text) is None:
             raise forms.ValidationError(_("Enter the temperature as a number, e.g. 36.5."))
         return text

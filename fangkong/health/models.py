@@ -37,7 +37,7 @@ class CheckInVia(models.TextChoices):
     API = "api", _("API")
 
 
-class CheckInQuerySet(ScopedQuerySet):
+class CheckInQuerySet(ScopedQuerySet["CheckIn"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
 
@@ -105,7 +105,7 @@ def slot_label(slot: int, checks_per_day: int) -> str:
     return str(_("Check %(n)d of %(total)d") % {"n": slot, "total": checks_per_day})
 
 
-class ReportLinkQuerySet(ScopedQuerySet):
+class ReportLinkQuerySet(ScopedQuerySet["ReportLink"]):
     scope_paths = {
         "township": "household__township_id",
         "community": "household__community_id",
@@ -164,7 +164,7 @@ class AlertOutcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class AlertQuerySet(ScopedQuerySet):
+class AlertQuerySet(ScopedQuerySet["Alert"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
 

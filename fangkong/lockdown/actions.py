@@ -24,15 +24,12 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Building, Unit, User
 from fangkong.core.roles import Capability, Role
 from fangkong.core.scoping import covers
-from fangkong.masstesting.actions import add_to_round
-from fangkong.masstesting.models import Round, RoundMember, RoundStatus
-from fangkong.masstesting.rounds import open_round
 from fangkong.people.models import Household, Relation, Resident
 from fangkong.policy.versions import in_force
 from fangkong.quarantine import actions as quarantine
 from fangkong.quarantine.models import Case, CaseKind, CaseReason, IndexCase
 
-from . import disinfection, lifting
+from . import disinfection, lifting, testing
 from .models import (
     DisinfectionTask,
     Lockdown,
@@ -209,14 +206,7 @@ def lock(
             )
         )
     LockdownMember.objects.bulk_create(members)
-    open_round(
-        by,
-        scope=unit if unit is not None else building,
-        name=_("Lockdown of %(place)s, %(day)s")
-        % {"place": lockdown, "day": timezone.localdate().isoformat()},
-        residents=residents,
-        lockdown=lockdown,
-    )
+    testing.open_round(by, lockdown, residents)
     ensure_schedule([lockdown], timezone.localdate())
     audit.record_object(
         by,
@@ -233,10 +223,6 @@ def lock(
         township=township_id,
     )
     return lockdown
-
-
-def latest_round(lockdown: Lockdown) -> Round | None:
-    return Round.objects.filter(lockdown=lockdown).order_by("-opened_at", "-id").first()
 
 
 @transaction.atomic
@@ -280,15 +266,9 @@ def add_member(by: User | None, lockdown: Lockdown, resident: Resident) -> Lockd
         added_later=True,
         added_by=by,
     )
-    rnd = latest_round(lockdown)
     # Into the round while it samples (a closed round leaves them "not sampled": lifting then
     # waits for a new round of the lockdown).
-    if (
-        rnd is not None
-        and rnd.status == RoundStatus.OPEN
-        and not RoundMember.objects.filter(round=rnd, resident=resident).exists()
-    ):
-        add_to_round(by, rnd, resident)
+    testing.add_to_round(by, lockdown, resident)
     audit.record_object(
         by,
         AuditAction.UPDATE,
@@ -305,15 +285,9 @@ def add_member(by: User | None, lockdown: Lockdown, resident: Resident) -> Lockd
 def member_states(lockdown: Lockdown) -> list[lifting.MemberState] | None:
     """What the lockdown's latest round knows of each person on the register (None: no
     round). Someone on the register but not in the round counts as not sampled."""
-    rnd = latest_round(lockdown)
-    if rnd is None:
+    by_resident = testing.round_results(lockdown)
+    if by_resident is None:
         return None
-    by_resident = {
-        m.resident_id: m
-        for m in RoundMember.objects.filter(round=rnd).only(
-            "resident_id", "sampled_at", "result", "retest_needed"
-        )
-    }
     out = []
     for member in lockdown.members.select_related("resident").order_by("household_id", "id"):
         rm = by_resident.get(member.resident_id)
@@ -321,7 +295,7 @@ def member_states(lockdown: Lockdown) -> list[lifting.MemberState] | None:
             lifting.MemberState(
                 resident_id=member.resident_id,
                 name=member.resident.name,
-                sampled=rm is not None and rm.sampled_at is not None,
+                sampled=rm is not None and rm.sampled,
                 result=rm.result if rm is not None else "",
                 retest_needed=rm.retest_needed if rm is not None else False,
             )
@@ -617,7 +591,7 @@ def cancel(by: User | None, request: SupplyRequest, *, reason: str) -> SupplyReq
     return request
 
 
-def check_photo(photo: UploadedFile) -> str:
+def check_photo(photo: UploadedFile[bytes]) -> str:
     """The file extension of an acceptable delivery photo; DomainError otherwise."""
     from PIL import Image, UnidentifiedImageError
 
@@ -681,7 +655,7 @@ def mark_delivered(
     request: SupplyRequest,
     *,
     delivered_at: dt.datetime | None = None,
-    photo: UploadedFile | None = None,
+    photo: UploadedFile[bytes] | None = None,
 ) -> SupplyRequest:
     """The volunteer left the supplies at the door. Recorded once: a second attempt (a
     double tap, another device) is refused and changes nothing."""

@@ -34,7 +34,7 @@ class LockdownStatus(models.TextChoices):
     LIFTED = "lifted", _("Lifted")
 
 
-class LockdownQuerySet(ScopedQuerySet):
+class LockdownQuerySet(ScopedQuerySet["Lockdown"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_LOCKDOWNS
 
@@ -107,7 +107,7 @@ class Lockdown(models.Model):
         return f"{self.building}{self.unit.name if self.unit_id and self.unit else ''}"
 
 
-class LockdownMemberQuerySet(ScopedQuerySet):
+class LockdownMemberQuerySet(ScopedQuerySet["LockdownMember"]):
     scope_paths = {
         "township": "lockdown__township_id",
         "community": "lockdown__community_id",
@@ -153,7 +153,7 @@ class LockdownMember(models.Model):
         return f"{self.lockdown_id} {self.resident_id}"
 
 
-class DisinfectionTaskQuerySet(ScopedQuerySet):
+class DisinfectionTaskQuerySet(ScopedQuerySet["DisinfectionTask"]):
     scope_paths = {
         "township": "lockdown__township_id",
         "community": "lockdown__community_id",
@@ -225,7 +225,7 @@ class SupplyStatus(models.TextChoices):
 PENDING_SUPPLY = (SupplyStatus.OPEN, SupplyStatus.ASSIGNED)
 
 
-class SupplyRequestQuerySet(ScopedQuerySet):
+class SupplyRequestQuerySet(ScopedQuerySet["SupplyRequest"]):
     scope_paths = _SCOPE
     view_capability = Capability.MANAGE_DELIVERIES
 

@@ -8,28 +8,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from fangkong.health.models import CheckIn
 from fangkong.health.monitoring import checks_per_day
-from fangkong.masstesting.models import MemberResult, RoundMember
 from fangkong.policy.rules import PolicyRules
 from fangkong.quarantine.models import OPEN_STATUSES, Case
 
 from . import delivery, disinfection
-from .actions import latest_round
 from .models import DisinfectionTask, Lockdown, LockdownMember, SupplyRequest, SupplyStatus
-
-
-@dataclass
-class Coverage:
-    expected: int = 0
-    sampled: int = 0
-    negative: int = 0
-    positive: int = 0
-    pending: int = 0
-    retest: int = 0
+from .testing import Coverage, round_coverage
 
 
 @dataclass
@@ -72,21 +61,6 @@ class Summary:
     requests: list[RequestRow]
     requests_open: int
     requests_overdue: int
-
-
-def coverage_of(lockdown: Lockdown) -> Coverage:
-    rnd = latest_round(lockdown)
-    if rnd is None:
-        return Coverage()
-    row = RoundMember.objects.filter(round=rnd).aggregate(
-        expected=Count("pk"),
-        sampled=Count("pk", filter=Q(sampled_at__isnull=False)),
-        negative=Count("pk", filter=Q(result=MemberResult.NEGATIVE)),
-        positive=Count("pk", filter=Q(result=MemberResult.POSITIVE)),
-        pending=Count("pk", filter=Q(sampled_at__isnull=False, result="")),
-        retest=Count("pk", filter=Q(retest_needed=True)),
-    )
-    return Coverage(**row)
 
 
 def request_rows(
@@ -195,7 +169,7 @@ def summarise(lockdown: Lockdown, *, now: dt.datetime | None = None) -> Summary:
         people=len(members),
         households=len(by_household),
         cases_open=len(open_cases),
-        coverage=coverage_of(lockdown),
+        coverage=round_coverage(lockdown),
         checks_done=sum(r.checks_done for r in register),
         checks_missing=sum(r.checks_missing for r in register),
         register=register,

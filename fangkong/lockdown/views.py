@@ -204,7 +204,6 @@ def _detail_context(request: HttpRequest, lockdown: Lockdown, **forms: Any) -> d
         "person_form": forms.get("person_form") or NewPersonForm(households=_households(lockdown)),
         "supply_form": forms.get("supply_form") or SupplyForm(households=_households(lockdown)),
         "volunteers": actions.volunteers_for(lockdown.community_id) if may_deliver else [],
-        "round": actions.latest_round(lockdown),
     }
 
 

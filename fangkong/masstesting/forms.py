@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +13,13 @@ class OpenRoundForm(TextForm):
     place = forms.ChoiceField(label=_("Who is tested"), choices=())
     name = forms.CharField(label=_("Name of the round"), max_length=100)
 
-    def __init__(self, *args: object, choices: list, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["place"].choices = choices  # type: ignore[attr-defined]
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, list[tuple[str, str]]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        place = self.fields["place"]
+        assert isinstance(place, forms.ChoiceField)
+        place.choices = choices
 
 
 class ReopenForm(TextForm):

@@ -43,7 +43,7 @@ class RoundStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("round status", "Closed")
 
 
-class RoundQuerySet(ScopedQuerySet):
+class RoundQuerySet(ScopedQuerySet["Round"]):
     # A township-wide round is seen by everyone in the township; a narrower one by its
     # community (a grid worker sees the rounds of their community, members stay scoped).
     scope_paths = {
@@ -158,7 +158,7 @@ class MemberResult(models.TextChoices):
     INVALID = pooling.INVALID, _("Invalid, retest")
 
 
-class RoundMemberQuerySet(ScopedQuerySet):
+class RoundMemberQuerySet(ScopedQuerySet["RoundMember"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
     view_capability = Capability.VIEW_ROUNDS
 
@@ -220,7 +220,7 @@ class RoundMember(models.Model):
         return f"{self.round_id} {self.resident_id}"
 
 
-class RoundImportQuerySet(ScopedQuerySet):
+class RoundImportQuerySet(ScopedQuerySet["RoundImportJob"]):
     scope_paths = {
         "township": "township_id",
         "community": "community_id",

@@ -1,5 +1,6 @@
 """What masstesting brings to pages it does not own (fangkong.core.registry): the open rounds panel
-of the workbench and the rounds link."""
+of the workbench, the rounds link, and a lockdown's testing round (the answers lockdown asks,
+`fangkong/lockdown/testing.py`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,19 @@ from fangkong.core.registry import (
     RECORDS_SHOWN,
     Panel,
     ResidentRecord,
+    provide,
     register_nav,
     register_panel,
     register_resident_records,
 )
+from fangkong.lockdown import testing as lockdown_testing
 
+from .lockdowns import (
+    add_to_lockdown_round,
+    lockdown_coverage,
+    lockdown_results,
+    open_lockdown_round,
+)
 from .models import MemberResult, RoundMember
 from .templatetags.masstesting import rounds_panel
 
@@ -67,3 +76,9 @@ def _rounds(user: Any, resident: Any) -> list[ResidentRecord]:
 
 
 register_resident_records("masstesting.members", _rounds, order=70)
+
+# A lockdown opens its round, adds people to it, and reads it to decide its lifting.
+provide(lockdown_testing.OPEN_ROUND, open_lockdown_round)
+provide(lockdown_testing.ADD_TO_ROUND, add_to_lockdown_round)
+provide(lockdown_testing.ROUND_RESULTS, lockdown_results)
+provide(lockdown_testing.ROUND_COVERAGE, lockdown_coverage)

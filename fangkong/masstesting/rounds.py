@@ -167,7 +167,7 @@ def open_round(
             pool_size=policy.as_rules().pool_size,
             policy=policy,
             opened_by=by,
-            **fields,  # type: ignore[arg-type]
+            **fields,
         )
         count = _insert_everyone_in(scope, rnd) if residents is None else _insert(rnd, residents)
         if count == 0:

@@ -19,6 +19,7 @@ from fangkong.core.admin_site import ScopedAdmin
 from .models import Household, Resident, ResidentTag
 
 
+# The stubs make TabularInline generic; Django's own class takes no subscript at run time.
 class ResidentTagInline(admin.TabularInline):  # type: ignore[type-arg]
     model = ResidentTag
     extra = 0

@@ -7,6 +7,8 @@ partitioned by township.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +19,7 @@ from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
-from fangkong.core.sealed import DerivedField, SealedField, SealedUpdates
+from fangkong.core.sealed import DerivedField, SealedField, with_derived
 
 from .identity import DocType
 
@@ -72,7 +74,7 @@ class VulnerableTag(models.TextChoices):
 _SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
 
 
-class HouseholdQuerySet(ScopedQuerySet):
+class HouseholdQuerySet(ScopedQuerySet["Household"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_PEOPLE
 
@@ -144,9 +146,13 @@ class Household(models.Model):
         return self.address
 
 
-class ResidentQuerySet(SealedUpdates, ScopedQuerySet):
+class ResidentQuerySet(ScopedQuerySet["Resident"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_PEOPLE
+
+    def update(self, **kwargs: Any) -> int:
+        """`update(doc_number=…)` also writes the columns derived from it."""
+        return super().update(**with_derived(self.model, kwargs))
 
     def active(self) -> ResidentQuerySet:
         return self.filter(merged_into__isnull=True)

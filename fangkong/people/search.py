@@ -99,13 +99,13 @@ class ResidentFilterForm(TextForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        grid_field = cast(forms.ModelChoiceField, self.fields["grid"])
+        grid_field = cast("forms.ModelChoiceField[Grid]", self.fields["grid"])
         grid_field.queryset = Grid.objects.visible_to(user).select_related("community")
         buildings = Building.objects.visible_to(user)
-        building_field = cast(forms.ModelChoiceField, self.fields["building"])
+        building_field = cast("forms.ModelChoiceField[Building]", self.fields["building"])
         building_field.queryset = buildings
         # Worked out only when the drop-down is rendered (the API and export never render it).
-        building_field.widget.choices = CallableChoiceIterator(  # type: ignore[attr-defined]
+        building_field.widget.choices = CallableChoiceIterator(
             lambda: self._building_choices(buildings)
         )
 

@@ -165,7 +165,7 @@ class PolicyRules:
 
     def to_data(self) -> dict[str, Any]:
         """Plain JSON-ready data (Decimals as strings, tuples as lists)."""
-        return _jsonable(asdict(self))
+        return {k: _jsonable(v) for k, v in asdict(self).items()}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Self:

@@ -10,7 +10,7 @@ second sees what the first did. Status moves only forward (`release.TRANSITIONS`
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -48,9 +48,6 @@ from .models import (
     TestItemResult,
 )
 from .schedule import planned_end, test_schedule
-
-if TYPE_CHECKING:
-    from fangkong.screening.models import Registration
 
 CASE_FIELDS = (
     "resident",
@@ -101,7 +98,7 @@ def check_room_free(room: Room, *, exclude: Case | None = None) -> None:
     """DomainError unless `room` has a free bed. The room's row is locked first, so two people
     placing someone in its last bed at once are served one after the other."""
     room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
-    cases = room.cases.open()  # type: ignore[attr-defined]
+    cases = room.cases.open()
     if exclude is not None:
         cases = cases.exclude(pk=exclude.pk)
     occupied = cases.count()
@@ -122,7 +119,7 @@ def open_case(
     policy: Policy,
     reason: CaseReason | str,
     start_date: dt.date,
-    registration: Registration | None = None,
+    registration_id: int | None = None,
     index_case: IndexCase | None = None,
     room: Room | None = None,
     test_at_once: bool = False,
@@ -132,7 +129,9 @@ def open_case(
     """Open a quarantine case for `resident` as `measure` says, with its test schedule.
 
     `kind` overrides the kind the measure maps to (a lockdown's home isolation is a
-    `CaseKind.LOCKDOWN` case under a home-quarantine measure).
+    `CaseKind.LOCKDOWN` case under a home-quarantine measure). `registration_id` names the
+    returnee registration that decided the case (screening sits above quarantine, so it is
+    passed by id, not imported).
 
     The cadre and medical worker come from the household's 包保 assignment (changeable later);
     home quarantine happens at the household's address, centralised quarantine in `room` (may
@@ -166,7 +165,7 @@ def open_case(
         kind=kind,
         reason=reason,
         status=CaseStatus.REGISTERED,
-        registration=registration,
+        registration_id=registration_id,
         index_case=index_case,
         room=room,
         address=address,
@@ -899,7 +898,7 @@ def create_room(by: User | None, *, site: Site, number: str, capacity: int) -> R
 def update_room(by: User | None, room: Room, *, number: str, capacity: int) -> Room:
     room = Room.objects.select_for_update().select_related("site").get(pk=room.pk)
     number = _room_values(room.site, number, capacity, exclude=room.pk)
-    occupied = room.cases.open().count()  # type: ignore[attr-defined]
+    occupied = room.cases.open().count()
     if capacity < occupied:
         raise DomainError(
             _("%(n)d people stay in this room now; it needs at least that many beds.")

@@ -106,6 +106,7 @@ def rooms_of(township_id: int) -> QuerySet[Room]:
     ).order_by("site__name", "number")
 
 
+# The stubs make ModelChoiceField generic; Django's own class takes no subscript at run time.
 class RoomChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A room shown with its beds taken, e.g. "江汉宾馆 801 (1/2)", or "(2/2, full)"."""
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 _SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
 
 
-class SiteQuerySet(ScopedQuerySet):
+class SiteQuerySet(ScopedQuerySet["Site"]):
     # Sites are township facilities; everyone working cases in the township sees them.
     scope_paths = {
         "township": "township_id",
@@ -91,7 +91,7 @@ class IndexCaseKind(models.TextChoices):
     SUSPECTED = "suspected", _("Suspected case")
 
 
-class IndexCaseQuerySet(ScopedQuerySet):
+class IndexCaseQuerySet(ScopedQuerySet["IndexCase"]):
     # Close contacts of a case live anywhere in the township: everyone working cases in the
     # township sees its index cases (the contacts themselves stay scoped as cases). Who the
     # case is, though, is seen only as the person's own record is (`with_identity`).
@@ -123,7 +123,7 @@ class IndexCaseQuerySet(ScopedQuerySet):
         )
 
 
-class _IdentityPlaceQuerySet(ScopedQuerySet):
+class _IdentityPlaceQuerySet(ScopedQuerySet["IndexCase"]):
     """Index cases without a resident, scoped as a person's record of their community would
     be: a township's and a community's staff; a grid's cannot tell (no grid is known)."""
 
@@ -202,7 +202,7 @@ class CaseStatus(models.TextChoices):
 OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE, CaseStatus.RELEASE_REVIEW)
 
 
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(ScopedQuerySet["Case"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
 
@@ -374,7 +374,7 @@ class TestItemResult(models.TextChoices):
     INVALID = release.INVALID, _("Invalid, retest")
 
 
-class ScheduledTestQuerySet(ScopedQuerySet):
+class ScheduledTestQuerySet(ScopedQuerySet["ScheduledTest"]):
     scope_paths = {
         "township": "case__township_id",
         "community": "case__community_id",
@@ -487,7 +487,7 @@ class CounsellingNote(models.Model):
 # -- lab result imports -------------------------------------------------------------------------
 
 
-class LabImportQuerySet(ScopedQuerySet):
+class LabImportQuerySet(ScopedQuerySet["LabImportJob"]):
     # A community's lab files are seen by its staff who record tests; a township admin sees
     # the township's.
     scope_paths = {

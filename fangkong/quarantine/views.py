@@ -8,7 +8,7 @@ volunteers and the police officer get 403 here. Lab imports are in `lab_views`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -120,11 +120,19 @@ def _checkins_template() -> str | None:
     return CHECKINS_TEMPLATE
 
 
-def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict[str, Any]:
+def _case_context(
+    request: HttpRequest,
+    case: Case,
+    bound: Mapping[str, forms.Form] | None = None,
+    *,
+    result_item: int | None = None,
+) -> dict[str, Any]:
     """Everything the case page shows, in a fixed number of queries. `bound` carries a form
-    that was posted and refused, to show its errors in place."""
+    that was posted and refused, to show its errors in place (a result form with the pk of
+    its test in `result_item`)."""
     user = request.user
     assert isinstance(user, User)
+    bound = bound or {}
     today = timezone.localdate()
     tests = list(case.tests.select_related("recorded_by"))
     in_force = tests_in_force(tests)
@@ -134,7 +142,6 @@ def _case_context(request: HttpRequest, case: Case, **bound: forms.Form) -> dict
     may_manage = is_open and can(user, Capability.MANAGE_CASES)
     may_record = is_open and can(user, Capability.RECORD_TESTS)
     result_form = bound.get("result_form")
-    result_item = bound.get("result_item")
     superseded = {t.pk for t in tests} - {t.pk for t in in_force}
     for t in tests:
         t.superseded = t.pk in superseded  # type: ignore[attr-defined]
@@ -266,7 +273,7 @@ def _act(
             messages.success(request, success)
             return redirect("quarantine:case_detail", pk=case.pk)
     case = _case_for(request, pk)
-    context = _case_context(request, case, **{key: form})
+    context = _case_context(request, case, {key: form})
     context["refused"] = key
     return render(request, "quarantine/case_detail.html", context, status=422)
 
@@ -471,7 +478,7 @@ def test_result(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The result was recorded."))
             return redirect("quarantine:case_detail", pk=item.case_id)
     case = _case_for(request, item.case_id)
-    context = _case_context(request, case, result_form=form, result_item=item.pk)  # type: ignore[arg-type]
+    context = _case_context(request, case, {"result_form": form}, result_item=item.pk)
     context["refused"] = "result_form"
     return render(request, "quarantine/case_detail.html", context, status=422)
 
@@ -720,7 +727,7 @@ def _site_context(request: HttpRequest, site: Site, **extra: Any) -> dict[str, A
         "rooms": rooms,
         "occupants": occupants,
         "beds": sum(r.capacity for r in rooms),
-        "occupied": sum(r.occupied for r in rooms),  # type: ignore[attr-defined]
+        "occupied": sum(r.occupied for r in rooms),
         "may_manage": may_manage,
         "site_form": extra.get("site_form")
         or (

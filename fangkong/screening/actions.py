@@ -44,11 +44,17 @@ from fangkong.quarantine.actions import open_case
 from fangkong.quarantine.models import CaseReason
 
 from . import reasons
-from .classification import Certificate, StayFact, check_travel, classify, window
+from .classification import (
+    Certificate,
+    DecisionMeasure,
+    StayFact,
+    check_travel,
+    classify,
+    window,
+)
 from .models import (
     ArrivalTest,
     HealthCode,
-    Measure,
     Observation,
     ObservationKind,
     ObservationSource,
@@ -306,10 +312,10 @@ def decide(
             policy=policy,
             reason=CaseReason.RETURNEE,
             start_date=reg.arrival_date,
-            registration=reg,
+            registration_id=reg.pk,
             note=reg.decision_reason,
         )
-    elif decision.measure == Measure.TEST_WITHIN_24H:
+    elif decision.measure == DecisionMeasure.TEST_WITHIN_24H:
         ArrivalTest.objects.create(
             registration=reg, due_at=now + dt.timedelta(hours=rules.test_within_hours)
         )

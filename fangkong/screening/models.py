@@ -73,12 +73,12 @@ class TestResult(models.TextChoices):
     POSITIVE = "positive", _("Positive")
 
 
-class RegistrationQuerySet(ScopedQuerySet):
+class RegistrationQuerySet(ScopedQuerySet["Registration"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
 
 
-class RegistrationLinkQuerySet(ScopedQuerySet):
+class RegistrationLinkQuerySet(ScopedQuerySet["RegistrationLink"]):
     scope_paths = {
         "township": "grid__community__township_id",
         "community": "grid__community_id",
@@ -307,7 +307,7 @@ class Observation(models.Model):
         return self.value
 
 
-class ArrivalTestQuerySet(ScopedQuerySet):
+class ArrivalTestQuerySet(ScopedQuerySet["ArrivalTest"]):
     scope_paths = {
         "township": "registration__township_id",
         "community": "registration__community_id",
@@ -354,7 +354,7 @@ class RefusalStatus(models.TextChoices):
     HANDLED = "handled", _("Handled by the police officer")
 
 
-class RefusalQuerySet(ScopedQuerySet):
+class RefusalQuerySet(ScopedQuerySet["Refusal"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_REFERRALS
 

@@ -202,7 +202,7 @@ class ReturneeOut(Schema):
 
     @staticmethod
     def resolve_case_id(obj: Registration) -> int | None:
-        cases = list(obj.cases.all())  # type: ignore[attr-defined]
+        cases = list(obj.cases.all())
         return cases[0].pk if cases else None
 
     @staticmethod

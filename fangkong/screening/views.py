@@ -173,18 +173,24 @@ def registration_create(request: HttpRequest) -> HttpResponse:
 
 
 def _registration_queryset() -> QuerySet[Registration]:
-    return Registration.objects.select_related(
-        "resident__household",
-        "grid__community",
-        "policy__township",
-        "confirmed_by",
-        "created_by",
-        "rejected_by",
-    ).prefetch_related(
-        "stays",
-        "observations",
-        Prefetch("cases", queryset=QuarantineCase.objects.order_by("-id")),
-        Prefetch("refusals", queryset=Refusal.objects.select_related("recorded_by")),
+    return (
+        Registration.objects.select_related(
+            "resident__household",
+            "grid__community",
+            "policy__township",
+            "confirmed_by",
+            "created_by",
+            "rejected_by",
+        )
+        .prefetch_related(
+            "stays",
+            "observations",
+            # one Prefetch a call: the stubs type each call's lookups as one kind of queryset
+        )
+        .prefetch_related(Prefetch("cases", queryset=QuarantineCase.objects.order_by("-id")))
+        .prefetch_related(
+            Prefetch("refusals", queryset=Refusal.objects.select_related("recorded_by"))
+        )
     )
 
 
@@ -209,10 +215,10 @@ def _detail_context(request: HttpRequest, reg: Registration, **extra: Any) -> di
         "reg": reg,
         "stays": list(reg.stays.all()),
         "observations": list(reg.observations.all()),
-        "cases": list(reg.cases.all()),  # type: ignore[attr-defined]
+        "cases": list(reg.cases.all()),
         "task": task,
         "task_overdue": bool(task and not task.result and task.due_at < timezone.now()),
-        "refusals": list(reg.refusals.all()),  # type: ignore[attr-defined]
+        "refusals": list(reg.refusals.all()),
         "sensitive": _sensitive(reg, revealed),
         "test_form": extra.pop("test_form", None) or TestResultForm(),
         "refusal_form": extra.pop("refusal_form", None) or RefusalForm(),

@@ -39,7 +39,7 @@ def test_a_foreign_pass_tells_nothing_of_its_holder(world, gate, pass_of, englis
     target = gate if path == "record_resident" else gate.pk
 
     record = entries.record_resident if path == "record_resident" else prepared_scan.record_scan
-    done = record(guard, target, **passage(code=qr_text(card.number)))  # type: ignore[operator]
+    done = record(guard, target, **passage(code=qr_text(card.number)))
 
     entry = GateEntry.objects.get(pk=done.entry.pk)
     assert (entry.verdict, entry.reasons) == ("stop", ["pass_other_community"])

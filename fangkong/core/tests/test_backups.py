@@ -7,6 +7,7 @@ import builtins
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -257,7 +258,7 @@ def test_the_default_archive_goes_to_the_var_directory(db, media, settings, tmp_
 
 
 def test_a_missing_postgresql_client_is_explained(monkeypatch, db):
-    monkeypatch.setattr(backups.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(DomainError, match="postgresql-client"):
         backups._pg_run("pg_dump", ["--version"], "default")
 

@@ -91,6 +91,7 @@ def test_vulnerable_tags_agree_with_age_sex_and_household():
     build_demo_township(residents=SIZE, today=today)
     sizes = Counter(Resident.objects.values_list("household_id", flat=True))
     for r in Resident.objects.prefetch_related("tags"):
+        assert r.birth_date is not None and r.household_id is not None
         age = (today - r.birth_date).days // 365
         tags = set(r.tag_values)
         if VulnerableTag.INFANT in tags:

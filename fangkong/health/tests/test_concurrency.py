@@ -112,7 +112,7 @@ def test_when_two_raise_an_alert_at_the_same_instant_the_loser_adds_to_the_winne
 
     def save_after_both_looked(self: Alert, *args: Any, **kwargs: Any) -> None:
         if self.pk is None and not getattr(threading.current_thread(), "waited", False):
-            threading.current_thread().waited = True  # type: ignore[attr-defined]
+            threading.current_thread().waited = True
             both_looked.wait(timeout=10)
         original(self, *args, **kwargs)
 

@@ -98,9 +98,8 @@ def test_the_number_of_checks_a_day_is_the_cases_policys(world):
 
 
 def test_only_cases_in_quarantine_need_check_ins(world):
+    from fangkong.conftest import ensure_default_policy
     from fangkong.quarantine import actions as quarantine
-
-    from .conftest import ensure_default_policy
 
     policy = ensure_default_policy()
     quarantine.open_case(  # registered: not yet in quarantine

@@ -306,3 +306,22 @@ def test_end_lockdown_isolation_moves_through_the_case_state_machine(world, monk
     )
     entry = AuditEntry.objects.filter(target_id=str(case.pk), action="transition").latest("pk")
     assert entry.changes == {"status": [case.status, CaseStatus.RELEASED], "lockdown_lifted": True}
+
+
+def test_the_round_is_asked_of_masstesting_through_the_registry_and_fails_loudly_without_it(
+    world, monkeypatch
+):
+    from fangkong.core import registry
+    from fangkong.lockdown import testing
+    from fangkong.masstesting import lockdowns
+
+    # masstesting (above lockdown) answers every question lockdown asks about its round.
+    assert registry.answer_to(testing.OPEN_ROUND) is lockdowns.open_lockdown_round
+    assert registry.answer_to(testing.ADD_TO_ROUND) is lockdowns.add_to_lockdown_round
+    assert registry.answer_to(testing.ROUND_RESULTS) is lockdowns.lockdown_results
+    assert registry.answer_to(testing.ROUND_COVERAGE) is lockdowns.lockdown_coverage
+    # Without the answers a lock is refused whole: no lockdown without its testing round.
+    monkeypatch.setattr(registry, "_answers", {})
+    with pytest.raises(LookupError, match=r"lockdown\.open_round"):
+        _lock_building(world)
+    assert _nothing_written()

@@ -227,7 +227,7 @@ def returnee_case(world, resident, level="high"):
         policy=policy,
         reason=CaseReason.RETURNEE,
         start_date=TODAY,
-        registration=registration,
+        registration_id=registration.pk,
     )
 
 

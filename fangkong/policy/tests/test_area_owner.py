@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from fangkong.api.tests.client import ApiClient
@@ -113,7 +114,7 @@ def test_another_townships_admin_is_refused_through_the_api(world, area_a):
 
 def test_an_area_of_no_township_is_ended_by_a_superuser_only(world):
     legacy = RiskAreaFactory.create(township=None)
-    with pytest.raises(actions.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         actions.end_area(world.user("admin_a"), legacy, end=dt.date(2026, 1, 19))
     legacy.refresh_from_db()
     assert legacy.end is None
