@@ -140,7 +140,7 @@ def _admin_sql(maintenance_url: str, *statements: str) -> None:
 
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
         for sql in statements:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
 
 def _prepare(args: argparse.Namespace) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def setup(n: int, mode: str, file: Path, seed: int) -> tuple[Any, Any]:
     from fangkong.people.models import Household, Resident
     from fangkong.policy.versions import in_force
 
-    doc_aad = Resident._meta.get_field("doc_number").aad  # type: ignore[attr-defined]
+    doc_aad = Resident._meta.get_field("doc_number").aad
 
     populate(n)
     township = Township.objects.order_by("pk").first()

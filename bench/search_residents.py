@@ -81,7 +81,7 @@ def _admin_sql(maintenance_url: str, *statements: str) -> None:
 
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
         for sql in statements:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
 
 def _database_exists(maintenance_url: str) -> bool:
@@ -214,9 +214,12 @@ class Searches:
         low = township.order_by("pk").values_list("pk", flat=True).first() or 0
         top = township.order_by("-pk").values_list("pk", flat=True).first() or 0
         picks = self.rng.sample(range(low, top + 1), min(top - low + 1, args.queries * 2))
-        self.sample = list(
-            township.filter(pk__in=picks).values("name", "name_initials", "doc_number", "phone")
-        )
+        self.sample: list[dict[str, Any]] = [
+            dict(row)
+            for row in township.filter(pk__in=picks).values(
+                "name", "name_initials", "doc_number", "phone"
+            )
+        ]
         self.rng.shuffle(self.sample)
 
     def values(self, kind: str, pick: Callable[[dict[str, Any], random.Random], str]) -> list[str]:

@@ -71,7 +71,7 @@ def _admin_sql(maintenance_url: str, *statements: str) -> None:
 
     with psycopg.connect(maintenance_url, autocommit=True) as conn:
         for sql in statements:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
 
 def main() -> None:

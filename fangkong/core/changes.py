@@ -296,7 +296,7 @@ def _related(target_type: str, name: str) -> str | None:
     """The model (label) a key's id points at, if it is a reference."""
     field = _field(target_type, name)
     if field is not None and field.related_model is not None and field.many_to_one:
-        return field.related_model._meta.label_lower  # type: ignore[union-attr]
+        return field.related_model._meta.label_lower
     if field is None or name in KEY_MODELS:
         return KEY_MODELS.get(name)
     return None
@@ -360,7 +360,7 @@ def _one(target_type: str, name: str, value: Any, names: _Names) -> Any:
         return SENSITIVE_AUDIT_FIELDS[name](value)
     field = _field(target_type, name)
     if field is not None and field.choices and not isinstance(value, dict | list):
-        shown = dict(field.flatchoices).get(value)  # type: ignore[arg-type]
+        shown = dict(field.flatchoices).get(value)
         if shown is not None:
             return str(shown)
     related = _related(target_type, name)

@@ -221,7 +221,7 @@ class JobKind(Generic[J, C, S]):
 
 
 def store_upload(
-    model: type[J], user: User, upload: UploadedFile, capability: Capability, **fields: Any
+    model: type[J], user: User, upload: UploadedFile[bytes], capability: Capability, **fields: Any
 ) -> J:
     """Check the upload's size and type and store it as a new job of `model` (queued for its
     check by the caller); `fields` are the kind's own (a round's lab file: its round) and

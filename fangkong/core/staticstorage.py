@@ -20,11 +20,11 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 def _js(text: str) -> str:
-    return str(rjsmin.jsmin(text, keep_bang_comments=True))  # type: ignore[no-untyped-call]
+    return str(rjsmin.jsmin(text, keep_bang_comments=True))
 
 
 def _css(text: str) -> str:
-    return str(rcssmin.cssmin(text, keep_bang_comments=True))  # type: ignore[no-untyped-call]
+    return str(rcssmin.cssmin(text, keep_bang_comments=True))
 
 
 MINIFIERS = {".js": _js, ".css": _css}
@@ -53,4 +53,4 @@ class MinifiedCompressedManifestStorage(CompressedManifestStaticFilesStorage):  
                 text = None
             small = minified(name, text) if text is not None else None
             content = ContentFile(small.encode("utf-8") if small is not None else raw)
-        return super()._save(name, content)
+        return str(super()._save(name, content))

@@ -16,12 +16,13 @@ from fangkong.core.jobs import JobKind, JobStatus, Progress
 from fangkong.core.models import User
 from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import Table
+from fangkong.people.importing.results import MAX_STORED_PROBLEMS
 
 from .models import Round, RoundImportJob
-from .results import MAX_STORED_PROBLEMS, ResultCheck, RoundResults, Summary
+from .results import ResultCheck, RoundResults, Summary
 
 
-def start_import(user: User, rnd: Round, upload: UploadedFile) -> RoundImportJob:
+def start_import(user: User, rnd: Round, upload: UploadedFile[bytes]) -> RoundImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
     require(user, Capability.RECORD_TESTS)
     job = jobs.store_upload(

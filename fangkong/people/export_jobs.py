@@ -149,7 +149,7 @@ def _finish(job: ExportJob, status: str, message: str) -> None:
             job.file.delete(save=False)
         except OSError:
             logger.warning("export job %s: could not delete %s", job.pk, job.file.name)
-        job.file = ""  # type: ignore[assignment]
+        job.file = ""
     job.status = status
     job.message = message
     if status != ExportStatus.EXPIRED:

@@ -20,7 +20,7 @@ class UploadForm(TextForm):
 
     @property
     def max_megabytes(self) -> int:
-        return settings.FANGKONG_MAX_UPLOAD_BYTES // (1024 * 1024)
+        return int(settings.FANGKONG_MAX_UPLOAD_BYTES) // (1024 * 1024)
 
 
 class ConfirmForm(TextForm):

@@ -26,7 +26,7 @@ from .importing.results import MAX_STORED_PROBLEMS, CheckResult, WriteSummary
 from .job_models import ImportJob
 
 
-def start_import(user: User, upload: UploadedFile) -> ImportJob:
+def start_import(user: User, upload: UploadedFile[bytes]) -> ImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
     job = jobs.store_upload(ImportJob, user, upload, Capability.IMPORT_PEOPLE)
     from .tasks import check_import

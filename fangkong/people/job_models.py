@@ -24,7 +24,7 @@ from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 
 
-class ImportJobQuerySet(ScopedQuerySet):
+class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
     # A community's jobs are seen by its importing staff; a township admin sees the township's.
     scope_paths = {
         "township": "township_id",
@@ -93,7 +93,7 @@ def export_progress_file(job: ExportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / "exports" / "progress" / f"{job.pk}.txt"
 
 
-class ExportJobQuerySet(ScopedQuerySet):
+class ExportJobQuerySet(ScopedQuerySet["ExportJob"]):
     scope_paths = ImportJobQuerySet.scope_paths
     view_capability = Capability.EXPORT_PEOPLE
 

@@ -798,7 +798,7 @@ def raw_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def json_list(values: list[str] | list[int], *, integers: bool = False) -> RawSQL:
@@ -840,7 +840,7 @@ def write_template(path: str | Path) -> None:
 def write_problems(path: str | Path, problems: Iterable[Iterable[object]]) -> None:
     book = XlsxStream(path)
     book.add_sheet("未匹配", [str(_("Row")), str(_("Column")), str(_("Reason"))], [8, 14, 90])
-    for row, column, message in problems:  # type: ignore[misc]
+    for row, column, message in problems:
         book.write_row([row or "", column, message])
     book.close()
 

@@ -22,7 +22,7 @@ from .lab_import import MAX_STORED_PROBLEMS, ApplySummary, LabCheck, LabImport
 from .models import LabImportJob
 
 
-def start_lab_import(user: User, upload: UploadedFile) -> LabImportJob:
+def start_lab_import(user: User, upload: UploadedFile[bytes]) -> LabImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
     job = jobs.store_upload(LabImportJob, user, upload, Capability.RECORD_TESTS)
     from .tasks import check_lab_import

@@ -727,7 +727,7 @@ def _site_context(request: HttpRequest, site: Site, **extra: Any) -> dict[str, A
         "rooms": rooms,
         "occupants": occupants,
         "beds": sum(r.capacity for r in rooms),
-        "occupied": sum(r.occupied for r in rooms),
+        "occupied": sum(getattr(r, "occupied", 0) for r in rooms),
         "may_manage": may_manage,
         "site_form": extra.get("site_form")
         or (

@@ -195,4 +195,4 @@ def _residents_where_in(
                 f'SELECT {columns} FROM "{table}" WHERE {where} IN ({marks})',
                 [township_id, *values],
             )
-        return cursor.fetchall()
+        return list(cursor.fetchall())

@@ -66,9 +66,9 @@ RESIDENT_INSERT_COLUMNS = (
 #: positions of the document and phone numbers in an import record's values
 DOC_AT, PHONE_AT, AWAY_AT = 8, 12, 17
 #: what each is sealed with, as `SealedField` does
-DOC_AAD = Resident._meta.get_field("doc_number").aad  # type: ignore[attr-defined]
-PHONE_AAD = Resident._meta.get_field("phone").aad  # type: ignore[attr-defined]
-AWAY_AAD = Resident._meta.get_field("away_contact").aad  # type: ignore[attr-defined]
+DOC_AAD = Resident._meta.get_field("doc_number").aad
+PHONE_AAD = Resident._meta.get_field("phone").aad
+AWAY_AAD = Resident._meta.get_field("away_contact").aad
 HOUSEHOLD_INSERT_COLUMNS = (
     "id",
     "township_id",

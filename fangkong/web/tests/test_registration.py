@@ -123,7 +123,7 @@ ROLES = [
 ]
 
 
-def top_menu(html: str) -> list[str]:
+def top_menu(html: str) -> list[tuple[str, str]]:
     """The top level of the menu: each group's summary, each link outside a group."""
     nav = html.split('<nav class="mainnav">', 1)[1].split("</nav>", 1)[0]
     nav = re.sub(r'<div class="navmenu">.*?</div>', "", nav, flags=re.S)
