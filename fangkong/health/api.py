@@ -142,7 +142,7 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> dict[str,
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": list(qs.escalated_first(now)[filters.offset : end]),
+        "items": list(qs.escalated_first(now).select_related("resident")[filters.offset : end]),
     }
 
 

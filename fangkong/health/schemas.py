@@ -115,11 +115,16 @@ class AlertFilters(Schema):
 
 class AlertOut(Schema):
     id: int
-    resident: int
+    resident: int | None = Field(description="Empty for someone without a resident record")
+    name: str = Field(description="The resident's name, or the name given in the report")
+    source: str = Field(
+        description="checkin, staff, gate, public, registration or review: how it was raised"
+    )
+    place: str = Field(description="Where the person is, for someone without a resident record")
     case: int | None
     township: int
     community: int
-    grid: int
+    grid: int | None
     status: AlertStatus
     escalated: bool = Field(description="Still open at or after escalate_at")
     temperature: float | None = Field(description="The highest reading while active")
@@ -139,7 +144,7 @@ class AlertOut(Schema):
     closed_at: dt.datetime | None
 
     @staticmethod
-    def resolve_resident(obj: Alert) -> int:
+    def resolve_resident(obj: Alert) -> int | None:
         return obj.resident_id
 
     @staticmethod
@@ -155,7 +160,7 @@ class AlertOut(Schema):
         return obj.community_id
 
     @staticmethod
-    def resolve_grid(obj: Alert) -> int:
+    def resolve_grid(obj: Alert) -> int | None:
         return obj.grid_id
 
     @staticmethod

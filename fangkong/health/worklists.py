@@ -45,7 +45,7 @@ from fangkong.screening.models import (
 )
 
 from .actions import MONITORED_STATUSES
-from .models import Alert, AlertStatus
+from .models import Alert, AlertSource, AlertStatus, SymptomReview
 
 #: rows shown per list on the workbench
 ROWS = 10
@@ -254,10 +254,14 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         labels = dict(AlertStatus.choices)
         alert_url = linker("health:alert_detail")
         out = []
+        sources = dict(AlertSource.choices)
         for (
             pk,
             name,
+            person_name,
             grid,
+            community,
+            source,
             temperature,
             symptoms,
             status,
@@ -266,7 +270,10 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         ) in active.escalated_first(now).values_list(
             "pk",
             "resident__name",
+            "person_name",
             "grid__name",
+            "community__name",
+            "source",
             "temperature",
             "symptoms",
             "status",
@@ -275,7 +282,11 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         )[:ROWS]:
             what = [f"{temperature} °C"] if temperature is not None else []
             what += symptoms
-            detail = " · ".join([grid, "、".join(what), str(labels[status]), _time(raised)])
+            parts = [grid or community, "、".join(what), str(labels[status]), _time(raised)]
+            if source != AlertSource.CHECKIN:
+                parts.insert(1, str(sources.get(source, source)))
+            detail = " · ".join(parts)
+            name = name or person_name
             escalated = status == AlertStatus.OPEN and escalate <= now
             out.append(Row(name, detail, alert_url(pk), "escalated" if escalated else ""))
         return out
@@ -289,6 +300,40 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         empty=_("No active alert."),
         flagged_by=active.escalated(now),
         flagged_label=_("escalated: nobody acknowledged them in time"),
+    )
+
+
+def _reviews(user: User) -> _List:
+    waiting = SymptomReview.objects.visible_to(user).open()
+
+    def rows() -> list[Row]:
+        more = url_or_blank("health:review_list")
+        return [
+            Row(
+                name or person_name,
+                " · ".join([grid or community, "、".join(symptoms), _time(raised)]),
+                f"{more}#review-{pk}" if more else "",
+            )
+            for pk, name, person_name, grid, community, symptoms, raised in waiting.order_by(
+                "raised_at", "pk"
+            ).values_list(
+                "pk",
+                "resident__name",
+                "person_name",
+                "grid__name",
+                "community__name",
+                "symptoms",
+                "raised_at",
+            )[:ROWS]
+        ]
+
+    return _List(
+        "symptom-reviews",
+        _("Symptoms to review (not on the policy's list)"),
+        waiting,
+        rows,
+        more_url=url_or_blank("health:review_list"),
+        empty=_("No symptom is waiting for review."),
     )
 
 
@@ -434,6 +479,7 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
         watched, per_day = _watched(user)
         pending += [
             _alerts(user, now),
+            _reviews(user),
             _missing_checkins(watched, per_day, today),
             _tests_due(user, today),
             _release_review(user, today, watched=bool(per_day)),
