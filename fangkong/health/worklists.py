@@ -51,6 +51,8 @@ from .models import Alert, AlertSource, AlertStatus, SymptomReview
 ROWS = 10
 #: roles to whom escalated alerts go (shown first, on their own)
 ESCALATION_ROLES = (Role.COMMUNITY_LEADER, Role.TOWNSHIP_ADMIN)
+#: roles who review symptoms reported in free text (the medical worker)
+REVIEW_ROLES = (Role.MEDICAL_WORKER,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,9 +479,10 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
     pending: list[_List] = []
     if can(user, Capability.VIEW_CASES):
         watched, per_day = _watched(user)
+        pending.append(_alerts(user, now))
+        if user.is_superuser or user.role in REVIEW_ROLES:
+            pending.append(_reviews(user))
         pending += [
-            _alerts(user, now),
-            _reviews(user),
             _missing_checkins(watched, per_day, today),
             _tests_due(user, today),
             _release_review(user, today, watched=bool(per_day)),

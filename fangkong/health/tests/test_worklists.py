@@ -51,7 +51,7 @@ LEADERS = ["escalated-alerts", *CASE_DESK, "refusals"]
     ("user", "expected"),
     [
         ("grid_g1", CASE_DESK),
-        ("medic_a1", CASE_DESK),
+        ("medic_a1", ["alerts", "symptom-reviews", *CASE_DESK[1:]]),
         ("office_a1", CASE_DESK),
         ("leader_a1", LEADERS),
         ("admin_a", LEADERS),
