@@ -463,6 +463,7 @@ def report_symptoms(
     source: AlertSource | str,
     by: User | None = None,
     notes: str = "",
+    urgent: str = "",
     now: dt.datetime | None = None,
 ) -> Reported:
     """A symptom report for anyone (plan 三(五)4): a resident, in quarantine or not, or
@@ -471,8 +472,12 @@ def report_symptoms(
     team contacts a medical institution that collects the person where they are. Symptoms in
     free text that are on no list raise a review item for the medical worker.
 
-    Refused (nothing written): no fever and no symptom, an implausible temperature, someone
-    without a resident record who is not named or whose whereabouts are not given."""
+    `urgent`: why an alert is raised without fever or symptoms (a positive test): it is
+    raised all the same, with this reason in its notes.
+
+    Refused (nothing written): no fever and no symptom (and nothing urgent), an implausible
+    temperature, someone without a resident record who is not named or whose whereabouts
+    are not given."""
     now = _clock(now)
     errors: dict[str, list[str]] = {}
     if person.resident_id is None:
@@ -496,7 +501,7 @@ def report_symptoms(
     listed = tuple(s for s in cleaned if s in parsed.symptoms)
     free_text = tuple(s for s in cleaned if s not in parsed.symptoms)
     fever = value is not None and parsed.is_fever(value)
-    if not fever and not cleaned:
+    if not fever and not cleaned and not urgent:
         raise DomainError(
             _(
                 "Enter a temperature of %(threshold)s °C or more, or the symptoms seen: a "
@@ -505,9 +510,9 @@ def report_symptoms(
             % {"threshold": parsed.fever_threshold},
             field="symptoms",
         )
-    notes = " ".join(notes.split())[:500]
+    notes = " ".join(" ".join((urgent, notes)).split())[:500]
     alert = None
-    if fever or listed:
+    if fever or listed or urgent:
         alert = _raise_or_add(
             person,
             value,

@@ -175,6 +175,7 @@ class AlertSource(models.TextChoices):
     GATE = "gate", _("Fever stop at a gate")
     PUBLIC = "public", _("Reported through the public page")
     REGISTRATION = "registration", _("Symptoms given at registration")
+    POSITIVE = "positive", _("Positive test of a returnee")
     REVIEW = "review", _("Symptom review by a medical worker")
 
 

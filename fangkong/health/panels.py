@@ -9,8 +9,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import User
-from fangkong.core.registry import Panel, register_nav, register_panel
+from fangkong.core.registry import Panel, provide, register_nav, register_panel
 
+from .actions import Person, Reported, report_symptoms
 from .worklists import worklists_for
 
 
@@ -27,3 +28,23 @@ register_nav(
     "health.checkins", "health:checkin_list", _("Check-ins"), order=50, any_of=("view_cases",)
 )
 register_nav("health.alerts", "health:alert_list", _("Alerts"), order=60, any_of=("view_cases",))
+
+
+def _report_symptoms(
+    *,
+    township_id: int,
+    community_id: int,
+    grid_id: int | None,
+    resident_id: int | None = None,
+    name: str = "",
+    phone: str = "",
+    place: str = "",
+    **report: Any,
+) -> Reported:
+    """`actions.report_symptoms` for the apps below health (screening: symptoms given at
+    registration, a returnee's positive test)."""
+    person = Person(township_id, community_id, grid_id, resident_id, name, phone, place)
+    return report_symptoms(person, **report)
+
+
+provide("report_symptoms", _report_symptoms)

@@ -37,6 +37,7 @@ from fangkong.policy.models import Policy
 from fangkong.quarantine.lists import ready_for_review
 from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseKind, CaseStatus, ScheduledTest
 from fangkong.screening.models import (
+    ArrivalTest,
     Refusal,
     RefusalKind,
     RefusalStatus,
@@ -370,6 +371,43 @@ def _tests_due(user: User, today: dt.date) -> _List:
     )
 
 
+def _arrival_tests_overdue(user: User, now: dt.datetime) -> _List:
+    """Low-risk returnees whose test at the township sampling point (plan 三(二)2, within
+    the policy's 24 hours) is past due with no result."""
+    overdue = ArrivalTest.objects.visible_to(user).filter(result="", due_at__lt=now)
+
+    def rows() -> list[Row]:
+        registration_url = linker("screening:registration_detail")
+        return [
+            Row(
+                name or claimed or "—",
+                _("%(grid)s · arrived %(day)s · due %(due)s")
+                % {"grid": grid, "day": _day(arrival), "due": _time(due)},
+                registration_url(reg),
+                "overdue",
+            )
+            for reg, name, claimed, grid, arrival, due in overdue.order_by(
+                "due_at", "pk"
+            ).values_list(
+                "registration_id",
+                "registration__resident__name",
+                "registration__claimed_name",
+                "registration__grid__name",
+                "registration__arrival_date",
+                "due_at",
+            )[:ROWS]
+        ]
+
+    return _List(
+        "arrival-tests-overdue",
+        _("Returnees' 24-hour tests overdue"),
+        overdue,
+        rows,
+        more_url=url_or_blank("screening:registration_list", query="test=overdue"),
+        empty=_("No returnee's 24-hour test is overdue."),
+    )
+
+
 def _release_review(user: User, today: dt.date, *, watched: bool) -> _List:
     # Under review, or ready for it by the quarantine app's own rule (period served, every
     # test in force negative): the same cases its "ready for release review" filter shows.
@@ -485,6 +523,10 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
         pending += [
             _missing_checkins(watched, per_day, today),
             _tests_due(user, today),
+        ]
+        if can(user, Capability.SCREEN_RETURNEES):
+            pending.append(_arrival_tests_overdue(user, now))
+        pending += [
             _release_review(user, today, watched=bool(per_day)),
             _pending_registrations(user),
         ]
