@@ -1,4 +1,9 @@
-"""Daily health monitoring (F8): check-ins, personal report links, alerts.
+"""Daily health monitoring (F8): check-ins, personal report links, alerts, symptom reviews.
+
+Alerts come from check-ins of people in quarantine and from symptom reports for anyone
+(plan 三(五)4): staff, a fever stop at a gate, a grid's public page, a returnee's
+registration or positive test. A symptom in free text that is on no list of the policy
+raises a `SymptomReview` for the medical worker.
 
 A check-in is a temperature and the symptoms seen, for a person in an open quarantine case,
 entered by staff or through a personal link (no account). A fever at or above the policy's

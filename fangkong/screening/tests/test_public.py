@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fangkong.core.models import AuditEntry
+from fangkong.health.models import Alert
 from fangkong.screening import actions
 from fangkong.screening.models import Observation, Registration, Stay
 
@@ -169,8 +170,6 @@ def test_guessing_registration_links_is_refused_from_that_address_but_not_the_ge
 
 
 def test_a_positive_certificate_is_taken_and_the_team_alerted(client, link, areas):
-    from fangkong.health.models import Alert
-
     response = client.post(url(link), person_post(cert_date="2024-01-20", cert_result="positive"))
     assert response.status_code == 302
     alert = Alert.objects.get()
