@@ -26,8 +26,8 @@ class CheckInIn(Schema):
     symptoms: list[Line] = Field(
         [],
         max_length=20,
-        description="The policy's listed symptoms (e.g. 发热, 干咳) raise an alert; free text "
-        "is recorded too",
+        description="The policy's listed symptoms (e.g. 发热, 咳嗽, 腹泻) raise an alert; free "
+        "text is recorded too and raises a review for the medical worker",
     )
     slot: int | None = Field(
         None,
@@ -116,11 +116,10 @@ class AlertFilters(Schema):
 class AlertOut(Schema):
     id: int
     resident: int | None = Field(description="Empty for someone without a resident record")
-    name: str = Field(description="The resident's name, or the name given in the report")
     source: str = Field(
-        description="checkin, staff, gate, public, registration or review: how it was raised"
+        description="How it was raised: checkin, staff, gate, public, registration, positive "
+        "or review"
     )
-    place: str = Field(description="Where the person is, for someone without a resident record")
     case: int | None
     township: int
     community: int
@@ -221,3 +220,30 @@ class ReportLinkCreated(Schema):
 class ReportLinkRevoked(Schema):
     id: int
     revoked_at: dt.datetime
+
+
+class SymptomReportIn(Schema):
+    """A symptom report (plan 三(五)4) for a resident, in quarantine or not, or for someone
+    without a resident record (name, phone and where they are)."""
+
+    resident_id: Id | None = Field(None, description="The resident; empty for someone else")
+    name: Line = Field("", max_length=50, description="Someone without a resident record")
+    phone: Line = Field("", max_length=20, description="Someone without a resident record")
+    place: Line = Field(
+        "", max_length=200, description="Where someone without a resident record is now"
+    )
+    grid_id: Id | None = Field(
+        None, description="The grid of someone without a resident record, if known"
+    )
+    temperature: Temperature | None = Field(None, description="°C, if one was taken")
+    symptoms: list[Line] = Field([], max_length=20)
+    notes: Text = Field("", max_length=500)
+
+
+class SymptomReported(Schema):
+    alert_id: int | None = Field(
+        description="The alert raised or joined; empty when only free-text symptoms were given"
+    )
+    review_id: int | None = Field(
+        description="The review item of symptoms on no list of the policy, if any"
+    )

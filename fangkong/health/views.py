@@ -213,7 +213,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if show not in SHOW:
         show = "active"
     qs = SHOW[show](Alert.objects.visible_to(user), now)
-    qs = qs.escalated_first(now).select_related("resident", "grid")
+    qs = qs.escalated_first(now).select_related("resident", "grid", "community")
     page = page_of(qs, request.GET.get("page"), per_page=50)
     return render(
         request,

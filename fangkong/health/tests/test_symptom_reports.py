@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from fangkong.api.tests.client import ApiClient
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, AuditEntry
 from fangkong.health import actions
@@ -296,3 +297,81 @@ def test_guessing_public_links_is_refused_from_that_address(client, world, setti
     for n in range(2):
         assert client.get(reverse("health:public_symptoms", args=[f"x{n}"])).status_code == 404
     assert client.get(reverse("health:public_symptoms", args=["x9"])).status_code == 429
+
+
+# ---- the API --------------------------------------------------------------------------------
+
+
+def api(world, key):
+    client = ApiClient(world.user(key))
+    client.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def test_the_api_reports_for_a_resident_not_in_quarantine(world):
+    response = api(world, "medic_a1").post(
+        "/alerts/report",
+        {"resident_id": world.resident_g1.pk, "temperature": 38.2, "symptoms": ["头晕"]},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    alert = Alert.objects.get(pk=body["alert_id"])
+    assert (alert.resident, alert.source) == (world.resident_g1, "staff")
+    assert SymptomReview.objects.get(pk=body["review_id"]).symptoms == ["头晕"]
+    shown = api(world, "medic_a1").get(f"/alerts/{alert.pk}").json()
+    assert (shown["resident"], shown["source"], shown["case"]) == (
+        world.resident_g1.pk,
+        "staff",
+        None,
+    )
+
+
+def test_the_api_reports_a_visitor_in_a_grid_of_the_jurisdiction(world):
+    response = api(world, "office_a1").post(
+        "/alerts/report",
+        {
+            "name": "李访客",
+            "phone": "139-1234-5678",
+            "place": "2栋",
+            "grid_id": world.grid_g2.pk,
+            "temperature": 38.9,
+        },
+    )
+    assert response.status_code == 201
+    alert = Alert.objects.get()
+    assert (alert.grid, alert.person_phone, alert.resident) == (world.grid_g2, "13912345678", None)
+    assert api(world, "office_a1").get(f"/alerts/{alert.pk}").json()["resident"] is None
+
+
+@pytest.mark.parametrize(
+    ("key", "payload", "status"),
+    [
+        ("guard_a1", {"resident_id": "g1", "temperature": 38.5}, 403),
+        ("police_a1", {"resident_id": "g1", "temperature": 38.5}, 403),
+        ("grid_g2", {"resident_id": "g1", "temperature": 38.5}, 422),  # not in their grid
+        ("admin_b", {"resident_id": "g1", "temperature": 38.5}, 422),
+        ("medic_a1", {"resident_id": "g1", "temperature": 36.5}, 422),  # nothing to report
+        ("medic_a1", {"name": "甲", "place": "门口", "temperature": 38.5}, 422),  # no phone
+        (
+            "leader_a2",
+            {
+                "name": "甲",
+                "phone": "13912345678",
+                "place": "门口",
+                "grid_id": "g1",
+                "temperature": 38.5,
+            },
+            422,
+        ),
+    ],
+)
+def test_the_api_refuses_without_writing(world, key, payload, status):
+    ids = {"g1": world.resident_g1.pk}
+    body = dict(payload)
+    if body.get("resident_id") == "g1":
+        body["resident_id"] = ids["g1"]
+    if body.get("grid_id") == "g1":
+        body["grid_id"] = world.grid_g1.pk
+    response = api(world, key).post("/alerts/report", body)
+    assert response.status_code == status
+    assert not Alert.objects.exists() and not SymptomReview.objects.exists()
