@@ -5,6 +5,7 @@ raising an alert or by saying why no action is needed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 
 import pytest
@@ -25,6 +26,9 @@ from fangkong.health.models import (
 from fangkong.health.worklists import worklists_for
 from fangkong.policy.models import Policy
 from fangkong.policy.rules import DEFAULT_RULES, DEFAULT_SYMPTOMS
+from fangkong.policy.versions import in_force
+
+from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -51,18 +55,25 @@ def test_the_default_list_follows_the_plan(symptom, listed):
 
 
 def test_a_new_general_version_lists_the_plans_symptoms_and_version_1_is_kept(world):
+    first = Policy.objects.get(township__isnull=True, version=1)
+    first.rules = {**first.rules, "symptoms": ["发热", "干咳", "腹泻"]}  # as version 1 had it
+    first.save()
+    MIGRATION.add_version(apps, None)
     general = Policy.objects.filter(township__isnull=True).order_by("version")
-    first, newest = general.first(), general.last()
-    assert first.version == 1 and "干咳" in first.rules["symptoms"]  # history unchanged
-    assert newest.version > 1 and newest.based_on_id == first.pk
+    assert general.count() == 2
+    first, newest = general
+    assert first.rules["symptoms"] == ["发热", "干咳", "腹泻"]  # history unchanged
+    assert (newest.version, newest.based_on_id, newest.status) == (2, first.pk, "active")
     assert newest.rules["symptoms"] == list(DEFAULT_SYMPTOMS)
-    assert newest.effective_from >= first.effective_from
+    assert newest.effective_from == TODAY  # from the day the migration runs, not before
     # everything else is version 1's
     assert {k: v for k, v in newest.rules.items() if k != "symptoms"} == {
         k: v for k, v in first.rules.items() if k != "symptoms"
     }
+    assert in_force(world.township_a.pk, TODAY) == newest
+    assert in_force(world.township_a.pk, TODAY - dt.timedelta(days=1)) == first
     MIGRATION.add_version(apps, None)  # run again: nothing more
-    assert Policy.objects.filter(township__isnull=True).count() == general.count()
+    assert Policy.objects.filter(township__isnull=True).count() == 2
 
 
 def test_a_free_text_symptom_of_a_check_in_raises_a_review_not_silence(world, case_g1):
