@@ -177,3 +177,13 @@ def test_a_self_registrations_symptoms_alert_the_team_before_confirmation(world,
 def test_no_symptoms_no_alert(world, areas):
     register(world)
     assert not Alert.objects.exists() and not SymptomReview.objects.exists()
+
+
+def test_the_medical_worker_records_a_positive_and_lands_on_the_index_case(client, world, areas):
+    reg = register(world)
+    client.force_login(world.user("medic_a1"))
+    response = client.post(reverse("screening:test_result", args=[reg.pk]), {"result": "positive"})
+    index = IndexCase.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("quarantine:index_detail", args=[index.pk])
+    assert Alert.objects.get().source == "positive"
