@@ -797,7 +797,7 @@ def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     user = require(request.user, Capability.HANDLE_ALERTS)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("health:review_list")
     try:
         review = actions.resolve_review(

@@ -112,6 +112,7 @@ def test_alerts_are_seen_in_their_jurisdiction_only(world):
     no_grid = actions.report_symptoms(
         visitor(world, grid=False), temperature="38.2", symptoms=[], source=AlertSource.GATE
     ).alert
+    assert in_g1 is not None and no_grid is not None
     seen = {
         key: set(Alert.objects.visible_to(world.user(key)).values_list("pk", flat=True))
         for key in ("grid_g1", "grid_g2", "medic_a1", "office_a1", "leader_a2", "admin_b")
@@ -230,6 +231,7 @@ def test_the_visitors_phone_is_masked_until_revealed_and_the_reveal_is_audited(c
     alert = actions.report_symptoms(
         visitor(world), temperature="38.2", symptoms=[], source=AlertSource.STAFF
     ).alert
+    assert alert is not None
     client.force_login(world.user("medic_a1"))
     page = client.get(reverse("health:alert_detail", args=[alert.pk])).content.decode()
     assert "139****5678" in page and "13912345678" not in page
