@@ -15,6 +15,7 @@ from fangkong.browser import phone_problems, screenshot
 from fangkong.conftest import PASSWORD, World, ensure_default_policy
 from fangkong.health.models import Alert, AlertStatus
 from fangkong.quarantine.models import Case
+from fangkong.screening.actions import live_link
 
 pytestmark = pytest.mark.browser
 
@@ -81,3 +82,25 @@ def test_a_fever_of_a_resident_not_in_quarantine_is_reported_and_followed_to_col
     look(phone, "05-collected")
     alert.refresh_from_db()
     assert alert.status == AlertStatus.COLLECTED and alert.collected_at is not None
+
+
+def test_anyone_reports_through_the_grids_public_page_on_a_phone(
+    phone: Page, live_server, world: World
+) -> None:
+    ensure_default_policy()
+    token = live_link(None, world.grid_g1).token
+    phone.goto(f"/health/s/{token}/")
+    look(phone, "06-public-page")
+    phone.fill("input[name=name]", "赵居民")
+    phone.fill("input[name=phone]", "13800001111")
+    phone.fill("input[name=place]", "2栋1单元502")
+    phone.fill("input[name=temperature]", "38.3")
+    phone.click("#public-report button[type=submit]")
+    expect(phone.locator(".messages")).to_be_visible()
+    look(phone, "07-public-sent")
+    alert = Alert.objects.get()
+    assert (alert.source, alert.grid_id, alert.person_name) == (
+        "public",
+        world.grid_g1.pk,
+        "赵居民",
+    )
