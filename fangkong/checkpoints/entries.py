@@ -27,6 +27,7 @@ log; handling a stop is audited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -46,6 +47,8 @@ from fangkong.core.masking import mask_document
 from fangkong.core.models import AuditAction, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import covers
+from fangkong.health import actions as health
+from fangkong.health.models import AlertSource
 from fangkong.lockdown.models import LockdownMember
 from fangkong.people.identity import InvalidDocument, parse_document
 from fangkong.people.models import Resident
@@ -55,7 +58,7 @@ from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import Case
 
 from . import closed
-from .gate import Decision, Passage, PassProblem, decide
+from .gate import Decision, Passage, PassProblem, StopReason, decide
 from .models import (
     Direction,
     EntryKind,
@@ -68,6 +71,8 @@ from .models import (
 )
 from .payload import BadPayload, pass_number_of
 from .plates import InvalidPlate, normalise_plate
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +220,47 @@ def insert(
         if again is None:
             raise
         return again
+    if StopReason.FEVER in entry.reasons:
+        alert_fever(entry, by)
     return Recorded(entry, created=True)
+
+
+def alert_fever(entry: GateEntry, by: User) -> None:
+    """A fever stop raises a symptom alert (plan 三(五)4): the person waits apart at the gate
+    and the team has a medical institution collect them; they never go to hospital alone.
+    The alert is the resident's, or names whoever was stopped, at this gate."""
+    gate = Gate.objects.select_related("community").get(pk=entry.gate_id)
+    when = timezone.localtime(entry.at).strftime("%H:%M")
+    notes = _("Fever stop at gate %(gate)s at %(time)s.") % {"gate": gate.name, "time": when}
+    resident = (
+        Resident.objects.filter(pk=entry.resident_id, community_id=gate.community_id).first()
+        if entry.resident_id
+        else None
+    )
+    if resident is not None:
+        case = Case.objects.open().filter(resident=resident).order_by("-pk").first()
+        person = health.Person.of_resident(resident, case_id=case.pk if case else None)
+    else:
+        person = health.Person(
+            gate.township_id,
+            gate.community_id,
+            entry.grid_id,
+            None,
+            entry.name or _("Person stopped at gate %(gate)s") % {"gate": gate.name},
+            entry.phone,
+            _("Waiting apart at gate %(gate)s") % {"gate": gate.name},
+        )
+    try:
+        health.report_symptoms(
+            person,
+            temperature=entry.temperature,
+            symptoms=(),
+            source=AlertSource.GATE,
+            by=by,
+            notes=notes,
+        )
+    except DomainError:  # e.g. a policy version changed the threshold a moment ago
+        logger.exception("the fever stop %s raised no alert", entry.pk)
 
 
 def _quarantined() -> Exists:

@@ -14,7 +14,11 @@ def describe(code: str) -> str:
         StopReason.PASS_OTHER_COMMUNITY: _("This is not a pass of this community."),
         StopReason.QUARANTINE: _("This person is in quarantine and may not pass the gate."),
         StopReason.LOCKDOWN: _("This person lives in a locked building and must stay at home."),
-        StopReason.FEVER: _("Fever: send to the fever clinic, do not let through."),
+        StopReason.FEVER: _(
+            "Fever: do not let through and do not send to hospital. Keep the person apart at "
+            "the gate; the community team has been alerted and arranges for a medical "
+            "institution to collect them."
+        ),
         StopReason.HEALTH_CODE: _("The health code is not green."),
         StopReason.NOT_RESIDENT: _(
             "Closed management: only residents of this community may enter."

@@ -205,7 +205,7 @@ class _Epidemic:
             case,
             case.resident,
             Decimal("38.1"),
-            ["干咳"],
+            ["咳嗽"],
             by=self.worker(case.grid),
             via=CheckInVia.STAFF,
             slot=1,

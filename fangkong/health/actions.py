@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -27,17 +28,30 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, User
 from fangkong.people.models import Household, Resident
+from fangkong.policy.rules import PolicyRules
+from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseStatus
 
-from .assessment import MAX_SYMPTOM_LENGTH, MAX_SYMPTOMS, assess, slot_at, symptoms_problem
+from .assessment import (
+    MAX_SYMPTOM_LENGTH,
+    MAX_SYMPTOMS,
+    assess,
+    clean_symptoms,
+    slot_at,
+    symptoms_problem,
+)
 from .models import (
     ACTIVE_ALERT_STATUSES,
     Alert,
     AlertOutcome,
+    AlertSource,
     AlertStatus,
     CheckIn,
     CheckInVia,
     ReportLink,
+    ReviewDecision,
+    ReviewStatus,
+    SymptomReview,
 )
 from .monitoring import checks_per_day
 
@@ -59,6 +73,10 @@ CHECKIN_FIELDS = (
 )
 ALERT_FIELDS = (
     "status",
+    "source",
+    "resident",
+    "person_name",
+    "place",
     "case",
     "temperature",
     "symptoms",
@@ -75,6 +93,20 @@ ALERT_FIELDS = (
     "outcome_notes",
     "closed_by",
     "closed_at",
+)
+REVIEW_FIELDS = (
+    "resident",
+    "person_name",
+    "place",
+    "symptoms",
+    "temperature",
+    "source",
+    "alert",
+    "status",
+    "decision",
+    "notes",
+    "resolved_by",
+    "resolved_at",
 )
 LINK_FIELDS = ("household", "created_by", "revoked_at", "revoked_by")
 
@@ -174,16 +206,7 @@ def check_in(
             raise DomainError(_("This person does not belong to the household of this link."))
     rules = locked.policy.as_rules()
     symptom_list = list(symptoms)
-    problem = symptoms_problem([" ".join(str(s).split()) for s in symptom_list])
-    if problem == "too_many":
-        raise DomainError(
-            _("Report at most %(n)d symptoms.") % {"n": MAX_SYMPTOMS}, field="symptoms"
-        )
-    if problem == "too_long":
-        raise DomainError(
-            _("Describe each symptom in at most %(n)d characters.") % {"n": MAX_SYMPTOM_LENGTH},
-            field="symptoms",
-        )
+    _check_symptoms(symptom_list)
     found = assess(temperature, symptom_list, rules)
     if not found.plausible:
         raise _temperature_refusal(temperature, rules.temperature_min, rules.temperature_max)
@@ -226,9 +249,30 @@ def check_in(
                 _("This check was recorded by someone else a moment ago; reload the page.")
             ) from exc
         return stored, False
+    person = Person.of_case(locked)
     if found.alert:
-        checkin.alert = _raise_or_add(locked, found.temperature, found.symptoms, by, now)
+        checkin.alert = _raise_or_add(
+            person,
+            found.temperature,
+            found.symptoms,
+            by,
+            now,
+            policy_id=locked.policy_id,
+            escalation_minutes=rules.alert_escalation_minutes,
+        )
         checkin.save(update_fields=["alert"])
+    free_text = tuple(s for s in found.symptoms if s not in found.listed_symptoms)
+    if free_text:
+        _review(
+            person,
+            free_text,
+            temperature=found.temperature,
+            source=AlertSource.CHECKIN,
+            now=now,
+            by=by,
+            alert=checkin.alert,
+            checkin=checkin,
+        )
     if link is not None:
         ReportLink.objects.filter(pk=link.pk).update(last_used_at=now)
     audit.record_object(
@@ -241,30 +285,86 @@ def check_in(
     return checkin, True
 
 
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Whom an alert or a review is about: a resident, or someone without a resident record
+    (their name, phone and where they are), and the places that follow them up."""
+
+    township_id: int
+    community_id: int
+    grid_id: int | None
+    resident_id: int | None = None
+    name: str = ""
+    phone: str = ""
+    place: str = ""
+    case_id: int | None = None
+
+    @classmethod
+    def of_case(cls, case: Case) -> Person:
+        return cls(
+            case.township_id, case.community_id, case.grid_id, case.resident_id, case_id=case.pk
+        )
+
+    @classmethod
+    def of_resident(cls, resident: Resident, *, case_id: int | None = None) -> Person:
+        return cls(
+            resident.township_id,
+            resident.community_id,
+            resident.grid_id,
+            resident.pk,
+            case_id=case_id,
+        )
+
+    def places(self) -> dict[str, Any]:
+        return {
+            "township_id": self.township_id,
+            "community_id": self.community_id,
+            "grid_id": self.grid_id,
+            "resident_id": self.resident_id,
+            "person_name": "" if self.resident_id else self.name[:50],
+            "person_phone": "" if self.resident_id else self.phone,
+            "place": self.place[:200],
+        }
+
+
 def _raise_or_add(
-    case: Case,
-    temperature: Decimal,
+    person: Person,
+    temperature: Decimal | None,
     symptoms: tuple[str, ...],
     by: User | None,
     now: dt.datetime,
+    *,
+    policy_id: int,
+    escalation_minutes: int,
+    source: AlertSource | str = AlertSource.CHECKIN,
+    notes: str = "",
 ) -> Alert:
-    """The person's one active alert, raised now or with this reading added to it."""
-    rules = case.policy.as_rules()
+    """The person's one active alert, raised now or with this reading added to it (someone
+    without a resident record: a new alert each time, the reports being about whoever is
+    named)."""
     for _attempt in range(3):
         alert = (
             Alert.objects.select_for_update()
-            .filter(resident_id=case.resident_id, status__in=ACTIVE_ALERT_STATUSES)
+            .filter(resident_id=person.resident_id, status__in=ACTIVE_ALERT_STATUSES)
             .first()
+            if person.resident_id is not None
+            else None
         )
         if alert is not None:
             before = audit.snapshot(alert, ALERT_FIELDS)
             alert.readings += 1
-            if alert.temperature is None or temperature > alert.temperature:
+            if temperature is not None and (
+                alert.temperature is None or temperature > alert.temperature
+            ):
                 alert.temperature = temperature
             alert.symptoms = [*alert.symptoms, *(s for s in symptoms if s not in alert.symptoms)]
-            if alert.case_id is None:
-                alert.case = case
-            alert.save(update_fields=["readings", "temperature", "symptoms", "case"])
+            if alert.case_id is None and person.case_id is not None:
+                alert.case_id = person.case_id
+            if notes:
+                alert.report_notes = "\n".join(n for n in (alert.report_notes, notes) if n)
+            alert.save(
+                update_fields=["readings", "temperature", "symptoms", "case", "report_notes"]
+            )
             audit.record_object(
                 by,
                 AuditAction.UPDATE,
@@ -274,18 +374,18 @@ def _raise_or_add(
             )
             return alert
         alert = Alert(
-            township_id=case.township_id,
-            community_id=case.community_id,
-            grid_id=case.grid_id,
-            resident_id=case.resident_id,
-            case=case,
+            **person.places(),
+            case_id=person.case_id,
             status=AlertStatus.OPEN,
             temperature=temperature,
             symptoms=list(symptoms),
             readings=1,
             raised_at=now,
-            escalate_at=now + dt.timedelta(minutes=rules.alert_escalation_minutes),
-            policy_id=case.policy_id,
+            escalate_at=now + dt.timedelta(minutes=escalation_minutes),
+            policy_id=policy_id,
+            source=source,
+            reported_by=by,
+            report_notes=notes,
         )
         try:
             with transaction.atomic():
@@ -297,6 +397,214 @@ def _raise_or_add(
         )
         return alert
     raise DomainError(_("The alert could not be saved; try again."))  # pragma: no cover
+
+
+def _review(
+    person: Person,
+    free_text: tuple[str, ...],
+    *,
+    temperature: Decimal | None,
+    source: AlertSource | str,
+    now: dt.datetime,
+    by: User | None,
+    alert: Alert | None = None,
+    checkin: CheckIn | None = None,
+) -> SymptomReview:
+    """A review item for the medical worker: symptoms in free text that are on no list."""
+    places = person.places()
+    review = SymptomReview.objects.create(
+        **places,
+        symptoms=list(free_text),
+        temperature=temperature,
+        source=source,
+        checkin=checkin,
+        alert=alert,
+        case_id=person.case_id,
+        raised_at=now,
+    )
+    audit.record_object(
+        by,
+        AuditAction.CREATE,
+        review,
+        changes=audit.snapshot(review, REVIEW_FIELDS),
+        township=person.township_id,
+    )
+    return review
+
+
+def _check_symptoms(symptom_list: list[str]) -> None:
+    problem = symptoms_problem([" ".join(str(s).split()) for s in symptom_list])
+    if problem == "too_many":
+        raise DomainError(
+            _("Report at most %(n)d symptoms.") % {"n": MAX_SYMPTOMS}, field="symptoms"
+        )
+    if problem == "too_long":
+        raise DomainError(
+            _("Describe each symptom in at most %(n)d characters.") % {"n": MAX_SYMPTOM_LENGTH},
+            field="symptoms",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """What a symptom report raised: the alert (None: nothing the policy lists, only free
+    text) and the review item of the free-text symptoms (None: there were none)."""
+
+    alert: Alert | None
+    review: SymptomReview | None
+
+
+@transaction.atomic
+def report_symptoms(
+    person: Person,
+    *,
+    temperature: Decimal | str | float | None,
+    symptoms: Iterable[str],
+    source: AlertSource | str,
+    by: User | None = None,
+    notes: str = "",
+    urgent: str = "",
+    now: dt.datetime | None = None,
+) -> Reported:
+    """A symptom report for anyone (plan 三(五)4): a resident, in quarantine or not, or
+    someone without a resident record. A fever or a symptom the policy lists raises the
+    person's alert (or adds to the one active), which goes through the alert's steps: the
+    team contacts a medical institution that collects the person where they are. Symptoms in
+    free text that are on no list raise a review item for the medical worker.
+
+    `urgent`: why an alert is raised without fever or symptoms (a positive test): it is
+    raised all the same, with this reason in its notes.
+
+    Refused (nothing written): no fever and no symptom (and nothing urgent), an implausible
+    temperature, someone without a resident record who is not named or whose whereabouts
+    are not given."""
+    now = _clock(now)
+    errors: dict[str, list[str]] = {}
+    if person.resident_id is None:
+        if not person.name.strip():
+            errors["name"] = [_("Enter the name of the person with symptoms.")]
+        if not person.place.strip():
+            errors["place"] = [_("Say where the person is now, so the team can find them.")]
+    if errors:
+        raise DomainError(errors=errors)
+    rules = in_force(person.township_id, timezone.localdate(now))
+    parsed = rules.as_rules()
+    symptom_list = [s for s in symptoms if str(s).strip()]
+    _check_symptoms(symptom_list)
+    value: Decimal | None = None
+    if temperature not in (None, ""):
+        found = assess(temperature, symptom_list, parsed)  # type: ignore[arg-type]
+        if not found.plausible:
+            raise _temperature_refusal(temperature, parsed.temperature_min, parsed.temperature_max)
+        value = found.temperature
+    cleaned = clean_symptoms(symptom_list, parsed)
+    listed = tuple(s for s in cleaned if s in parsed.symptoms)
+    free_text = tuple(s for s in cleaned if s not in parsed.symptoms)
+    fever = value is not None and parsed.is_fever(value)
+    if not fever and not cleaned and not urgent:
+        raise DomainError(
+            _(
+                "Enter a temperature of %(threshold)s °C or more, or the symptoms seen: a "
+                "report without either raises nothing."
+            )
+            % {"threshold": parsed.fever_threshold},
+            field="symptoms",
+        )
+    notes = " ".join(" ".join((urgent, notes)).split())[:500]
+    alert = None
+    if fever or listed or urgent:
+        alert = _raise_or_add(
+            person,
+            value,
+            cleaned,
+            by,
+            now,
+            policy_id=rules.pk,
+            escalation_minutes=parsed.alert_escalation_minutes,
+            source=source,
+            notes=notes,
+        )
+    review = None
+    if free_text:
+        review = _review(
+            person, free_text, temperature=value, source=source, now=now, by=by, alert=alert
+        )
+    return Reported(alert, review)
+
+
+def free_text_of(symptoms: Iterable[str], rules: PolicyRules) -> tuple[str, ...]:
+    """The symptoms (cleaned) that are on no list of `rules`."""
+    return tuple(s for s in clean_symptoms(symptoms, rules) if s not in rules.symptoms)
+
+
+@transaction.atomic
+def resolve_review(
+    review: SymptomReview,
+    *,
+    by: User,
+    decision: ReviewDecision | str,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> SymptomReview:
+    """A medical worker read the free-text symptoms: they need a doctor (an alert is raised
+    for the person, or the active one is kept), or no action is needed (say why)."""
+    now = _clock(now)
+    notes = " ".join(notes.split())
+    if decision not in ReviewDecision.values:
+        raise DomainError(_("Choose what the symptoms call for."), field="decision")
+    if decision == ReviewDecision.NO_ACTION and not notes:
+        raise DomainError(
+            _("Say in the notes why no action is needed (e.g. the person was called)."),
+            field="notes",
+        )
+    review = SymptomReview.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.OPEN:
+        raise DomainError(
+            _("These symptoms were already reviewed by %(name)s at %(time)s.")
+            % {"name": _name(review.resolved_by_id), "time": _hhmm(review.resolved_at)}
+        )
+    before = audit.snapshot(review, REVIEW_FIELDS)
+    if decision == ReviewDecision.ALERT:
+        active = review.alert if review.alert is not None and review.alert.is_active else None
+        if active is None:
+            rules = in_force(review.township_id, timezone.localdate(now))
+            person = Person(
+                review.township_id,
+                review.community_id,
+                review.grid_id,
+                review.resident_id,
+                review.person_name,
+                review.person_phone,
+                review.place,
+                review.case_id,
+            )
+            active = _raise_or_add(
+                person,
+                review.temperature,
+                tuple(review.symptoms),
+                by,
+                now,
+                policy_id=rules.pk,
+                escalation_minutes=rules.as_rules().alert_escalation_minutes,
+                source=AlertSource.REVIEW,
+                notes=notes,
+            )
+        review.alert = active
+    review.status = ReviewStatus.RESOLVED
+    review.decision = decision
+    review.notes = notes
+    review.resolved_by = by
+    review.resolved_at = now
+    review.save()
+    audit.record_object(
+        by,
+        AuditAction.TRANSITION,
+        review,
+        changes=audit.diff(before, audit.snapshot(review, REVIEW_FIELDS)),
+        reason=notes,
+        township=review.township_id,
+    )
+    return review
 
 
 # ---- alerts ---------------------------------------------------------------------------------

@@ -23,14 +23,23 @@ from fangkong.core.access import get_for, require
 from fangkong.core.apiauth import caller
 from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
-from fangkong.core.models import User
+from fangkong.core.models import Grid, User
 from fangkong.core.registry import register_router
 from fangkong.core.roles import Capability
-from fangkong.people.models import Household
+from fangkong.people.models import Household, Resident
+from fangkong.people.phones import InvalidPhone, normalise_phone
 from fangkong.quarantine.models import Case
 
 from . import actions
-from .models import ACTIVE_ALERT_STATUSES, Alert, AlertStatus, CheckIn, CheckInVia, ReportLink
+from .models import (
+    ACTIVE_ALERT_STATUSES,
+    Alert,
+    AlertSource,
+    AlertStatus,
+    CheckIn,
+    CheckInVia,
+    ReportLink,
+)
 from .schemas import (
     AlertFilters,
     AlertOut,
@@ -46,6 +55,8 @@ from .schemas import (
     ReportLinkCreated,
     ReportLinkIn,
     ReportLinkRevoked,
+    SymptomReported,
+    SymptomReportIn,
 )
 
 router = Router(tags=["health"])
@@ -142,8 +153,72 @@ def list_alerts(request: HttpRequest, filters: Query[AlertFilters]) -> dict[str,
         "count": qs.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": list(qs.escalated_first(now)[filters.offset : end]),
+        "items": list(qs.escalated_first(now).select_related("resident")[filters.offset : end]),
     }
+
+
+@router.post("/alerts/report", response={201: SymptomReported}, tags=["alerts"])
+def report_symptoms(request: HttpRequest, payload: SymptomReportIn) -> Status[dict[str, Any]]:
+    """Report fever or symptoms for anyone (plan 三(五)4): a resident, in quarantine or not,
+    or someone without a resident record. A fever or a listed symptom raises the person's
+    alert (or joins the active one); symptoms on no list raise a review for the medical
+    worker. 422 when there is neither fever nor symptom."""
+    user = require(_reader(request), Capability.HANDLE_ALERTS)
+    if payload.resident_id is not None:
+        resident = (
+            Resident.objects.visible_to(user)
+            .filter(pk=payload.resident_id, merged_into__isnull=True)
+            .first()
+        )
+        if resident is None:
+            raise DomainError(
+                _("There is no resident with this id in your jurisdiction."), field="resident_id"
+            )
+        case = Case.objects.open().filter(resident=resident).order_by("-pk").first()
+        person = actions.Person.of_resident(resident, case_id=case.pk if case else None)
+    else:
+        grid = None
+        if payload.grid_id is not None:
+            grid = (
+                Grid.objects.in_jurisdiction(user)
+                .select_related("community")
+                .filter(pk=payload.grid_id)
+                .first()
+            )
+            if grid is None:
+                raise DomainError(
+                    _("There is no grid with this id in your jurisdiction."), field="grid_id"
+                )
+        if grid is not None:
+            places = (grid.community.township_id, grid.community_id, grid.pk)
+        elif user.community_id is not None and user.township_id is not None:
+            places = (user.township_id, user.community_id, user.grid_id)
+        else:
+            raise DomainError(_("Choose the grid where the person is."), field="grid_id")
+        phone = payload.phone
+        if phone:
+            try:
+                phone = normalise_phone(phone)
+            except InvalidPhone as exc:
+                raise DomainError(exc.message, field="phone") from None
+        if not phone:
+            raise DomainError(_("Enter a phone number the team can call."), field="phone")
+        person = actions.Person(*places, None, payload.name, phone, payload.place)
+    reported = actions.report_symptoms(
+        person,
+        temperature=payload.temperature,
+        symptoms=payload.symptoms,
+        source=AlertSource.STAFF,
+        by=user,
+        notes=payload.notes,
+    )
+    return Status(
+        201,
+        {
+            "alert_id": reported.alert.pk if reported.alert else None,
+            "review_id": reported.review.pk if reported.review else None,
+        },
+    )
 
 
 @router.get("/alerts/{alert_id}", response=AlertOut, tags=["alerts"])

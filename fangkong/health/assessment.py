@@ -4,7 +4,7 @@ A reading is a temperature (°C, one decimal) and the symptoms seen. The policy'
 which temperatures are plausible at all (a reading outside is refused as a mistake, never
 stored), from which temperature on it is a fever, which symptoms are listed, and how many
 checks a day are due. A fever or a listed symptom raises an alert; a free-text symptom is
-recorded with the reading but raises nothing by itself.
+recorded with the reading and raises a review item for the medical worker (`actions`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Daily health monitoring (F8): check-ins, personal report links, alerts.
+"""Daily health monitoring (F8): check-ins, personal report links, alerts, symptom reviews.
+
+Alerts come from check-ins of people in quarantine and from symptom reports for anyone
+(plan 三(五)4): staff, a fever stop at a gate, a grid's public page, a returnee's
+registration or positive test. A symptom in free text that is on no list of the policy
+raises a `SymptomReview` for the medical worker.
 
 A check-in is a temperature and the symptoms seen, for a person in an open quarantine case,
 entered by staff or through a personal link (no account). A fever at or above the policy's
@@ -21,9 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.masking import mask_phone
 from fangkong.core.models import Community, Grid, Township, User
 from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.sealed import SealedField
 from fangkong.people.models import Household, Resident
 from fangkong.policy.models import Policy
 from fangkong.quarantine.models import Case
@@ -164,6 +171,19 @@ class AlertOutcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class AlertSource(models.TextChoices):
+    """How the alert came: a check-in of a person in quarantine, or a symptom report (plan
+    三(五)4) for anyone, resident or visitor."""
+
+    CHECKIN = "checkin", _("Check-in in quarantine")
+    STAFF = "staff", _("Reported by staff")
+    GATE = "gate", _("Fever stop at a gate")
+    PUBLIC = "public", _("Reported through the public page")
+    REGISTRATION = "registration", _("Symptoms given at registration")
+    POSITIVE = "positive", _("Positive test of a returnee")
+    REVIEW = "review", _("Symptom review by a medical worker")
+
+
 class AlertQuerySet(ScopedQuerySet["Alert"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
@@ -188,10 +208,33 @@ class AlertQuerySet(ScopedQuerySet["Alert"]):
 
 
 class Alert(models.Model):
+    """A person with fever or symptoms, followed until a medical institution collected them
+    and the outcome is known. The person is a resident, or someone without a resident record
+    (a visitor, a stranger at a gate): then their name, phone and where they are; and the
+    grid is empty when nobody of a grid is theirs (the community's staff take it)."""
+
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
-    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: someone without a resident record: their name, phone, and where they are
+    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_phone = SealedField(_("phone"), max_length=20, blank=True)
+    place = models.CharField(_("where the person is"), max_length=200, blank=True)
+    source = models.CharField(
+        _("reported through"),
+        max_length=12,
+        choices=AlertSource.choices,
+        default=AlertSource.CHECKIN,
+    )
+    reported_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    report_notes = models.TextField(_("what was reported"), blank=True)
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
     )
@@ -240,10 +283,24 @@ class Alert(models.Model):
                 condition=~Q(status="closed"),
                 name="alert_one_active_per_person",
             ),
+            # A person: a resident, or a name for someone without a resident record.
+            models.CheckConstraint(
+                condition=Q(resident__isnull=False) | ~Q(person_name=""),
+                name="alert_names_a_person",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.resident} {self.raised_at:%Y-%m-%d %H:%M}"
+        return f"{self.name} {self.raised_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def name(self) -> str:
+        """The resident's name, or the name given for someone without a resident record."""
+        return self.resident.name if self.resident_id and self.resident else self.person_name
+
+    @property
+    def masked_person_phone(self) -> str:
+        return mask_phone(self.person_phone)
 
     @property
     def is_active(self) -> bool:
@@ -252,3 +309,80 @@ class Alert(models.Model):
     def is_escalated(self, now: dt.datetime | None = None) -> bool:
         """Still open (nobody acknowledged it) at or after `escalate_at`."""
         return self.status == AlertStatus.OPEN and self.escalate_at <= (now or timezone.now())
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("symptom review", "To review")
+    RESOLVED = "resolved", _("Reviewed")
+
+
+class ReviewDecision(models.TextChoices):
+    ALERT = "alert", _("Needs a doctor: an alert was raised")
+    NO_ACTION = "no_action", _("No action needed")
+
+
+class SymptomReviewQuerySet(ScopedQuerySet):
+    scope_paths = _SCOPE
+    view_capability = Capability.VIEW_CASES
+
+    def open(self) -> SymptomReviewQuerySet:
+        return self.filter(status=ReviewStatus.OPEN)
+
+
+class SymptomReview(models.Model):
+    """A symptom reported in free text that is on no list of the policy: a medical worker
+    reads it and decides whether it needs a doctor (an alert is raised) or not. It is never
+    stored silently."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey(
+        Grid, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_phone = SealedField(_("phone"), max_length=20, blank=True)
+    place = models.CharField(_("where the person is"), max_length=200, blank=True)
+    #: the free-text symptoms that matched no listed one
+    symptoms = models.JSONField(_("symptoms"), default=list)
+    temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    source = models.CharField(_("reported through"), max_length=12, choices=AlertSource.choices)
+    checkin = models.ForeignKey(
+        CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    #: the alert active for the person when the symptom came, or the one the review raised
+    alert = models.ForeignKey(
+        Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.OPEN
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ReviewDecision.choices, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    resolved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SymptomReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("symptom to review")
+        verbose_name_plural = _("symptoms to review")
+        ordering = ["-raised_at", "-id"]
+        indexes = [models.Index(fields=["community", "status"], name="review_comm_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {'、'.join(self.symptoms)}"
+
+    @property
+    def name(self) -> str:
+        return self.resident.name if self.resident_id and self.resident else self.person_name

@@ -16,11 +16,13 @@ from fangkong.core.registry import (
     RECORDS_SHOWN,
     Panel,
     ResidentRecord,
+    provide,
     register_nav,
     register_panel,
     register_resident_records,
 )
 
+from .actions import Person, Reported, report_symptoms
 from .models import Alert, CheckIn
 from .worklists import worklists_for
 
@@ -92,3 +94,23 @@ def _alerts_and_checkins(user: Any, resident: Any) -> list[ResidentRecord]:
 CHECKINS_SHOWN = 6
 
 register_resident_records("health.alerts", _alerts_and_checkins, order=30)
+
+
+def _report_symptoms(
+    *,
+    township_id: int,
+    community_id: int,
+    grid_id: int | None,
+    resident_id: int | None = None,
+    name: str = "",
+    phone: str = "",
+    place: str = "",
+    **report: Any,
+) -> Reported:
+    """`actions.report_symptoms` for the apps below health (screening: symptoms given at
+    registration, a returnee's positive test)."""
+    person = Person(township_id, community_id, grid_id, resident_id, name, phone, place)
+    return report_symptoms(person, **report)
+
+
+provide("report_symptoms", _report_symptoms)

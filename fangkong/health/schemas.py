@@ -26,8 +26,8 @@ class CheckInIn(Schema):
     symptoms: list[Line] = Field(
         [],
         max_length=20,
-        description="The policy's listed symptoms (e.g. 发热, 干咳) raise an alert; free text "
-        "is recorded too",
+        description="The policy's listed symptoms (e.g. 发热, 咳嗽, 腹泻) raise an alert; free "
+        "text is recorded too and raises a review for the medical worker",
     )
     slot: int | None = Field(
         None,
@@ -115,11 +115,15 @@ class AlertFilters(Schema):
 
 class AlertOut(Schema):
     id: int
-    resident: int
+    resident: int | None = Field(description="Empty for someone without a resident record")
+    source: str = Field(
+        description="How it was raised: checkin, staff, gate, public, registration, positive "
+        "or review"
+    )
     case: int | None
     township: int
     community: int
-    grid: int
+    grid: int | None
     status: AlertStatus
     escalated: bool = Field(description="Still open at or after escalate_at")
     temperature: float | None = Field(description="The highest reading while active")
@@ -139,7 +143,7 @@ class AlertOut(Schema):
     closed_at: dt.datetime | None
 
     @staticmethod
-    def resolve_resident(obj: Alert) -> int:
+    def resolve_resident(obj: Alert) -> int | None:
         return obj.resident_id
 
     @staticmethod
@@ -155,7 +159,7 @@ class AlertOut(Schema):
         return obj.community_id
 
     @staticmethod
-    def resolve_grid(obj: Alert) -> int:
+    def resolve_grid(obj: Alert) -> int | None:
         return obj.grid_id
 
     @staticmethod
@@ -216,3 +220,30 @@ class ReportLinkCreated(Schema):
 class ReportLinkRevoked(Schema):
     id: int
     revoked_at: dt.datetime
+
+
+class SymptomReportIn(Schema):
+    """A symptom report (plan 三(五)4) for a resident, in quarantine or not, or for someone
+    without a resident record (name, phone and where they are)."""
+
+    resident_id: Id | None = Field(None, description="The resident; empty for someone else")
+    name: Line = Field("", max_length=50, description="Someone without a resident record")
+    phone: Line = Field("", max_length=20, description="Someone without a resident record")
+    place: Line = Field(
+        "", max_length=200, description="Where someone without a resident record is now"
+    )
+    grid_id: Id | None = Field(
+        None, description="The grid of someone without a resident record, if known"
+    )
+    temperature: Temperature | None = Field(None, description="°C, if one was taken")
+    symptoms: list[Line] = Field([], max_length=20)
+    notes: Text = Field("", max_length=500)
+
+
+class SymptomReported(Schema):
+    alert_id: int | None = Field(
+        description="The alert raised or joined; empty when only free-text symptoms were given"
+    )
+    review_id: int | None = Field(
+        description="The review item of symptoms on no list of the policy, if any"
+    )

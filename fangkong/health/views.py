@@ -12,38 +12,55 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fangkong.core import ratelimit
+from fangkong.core import audit, ratelimit
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_name
-from fangkong.core.models import User
+from fangkong.core.models import AuditAction, Grid, User
 from fangkong.core.paging import page_of
 from fangkong.core.redirects import next_url
 from fangkong.core.rendering import is_htmx
 from fangkong.core.roles import Capability
-from fangkong.people.models import Household
+from fangkong.people.models import Household, Resident
+from fangkong.people.search import search_query
+from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import Case, CaseKind
+from fangkong.screening import actions as screening
+from fangkong.screening.models import RegistrationLink
 
 from . import actions
 from .actions import MONITORED_STATUSES
-from .forms import CheckInForm, CloseForm, ContactForm, add_domain_errors
+from .forms import (
+    CheckInForm,
+    CloseForm,
+    ContactForm,
+    ReviewForm,
+    SymptomReportForm,
+    add_domain_errors,
+)
 from .models import (
     ACTIVE_ALERT_STATUSES,
     Alert,
+    AlertSource,
     AlertStatus,
     CheckIn,
     CheckInVia,
     ReportLink,
+    ReviewDecision,
+    ReviewStatus,
+    SymptomReview,
 )
 from .monitoring import CaseToday, today_of
 from .worklists import checks_per_day_of, missing_filter, url_or_blank, with_checks_done
@@ -196,7 +213,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if show not in SHOW:
         show = "active"
     qs = SHOW[show](Alert.objects.visible_to(user), now)
-    qs = qs.escalated_first(now).select_related("resident", "grid")
+    qs = qs.escalated_first(now).select_related("resident", "grid", "community")
     page = page_of(qs, request.GET.get("page"), per_page=50)
     return render(
         request,
@@ -220,6 +237,8 @@ def _alert_context(request: HttpRequest, alert: Alert, **forms: Any) -> dict[str
         ),
         "may_handle": can(user, Capability.HANDLE_ALERTS) and alert.is_active,
         "case_url": url_or_blank("quarantine:case_detail", alert.case_id) if alert.case_id else "",
+        "may_reveal": can(user, Capability.REVEAL_SENSITIVE),
+        "revealed_phone": forms.get("revealed_phone", ""),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "close_form": forms.get("close_form") or CloseForm(),
         "error": forms.get("error", ""),
@@ -230,6 +249,8 @@ def _alert_queryset() -> Any:
     return Alert.objects.select_related(
         "resident__household",
         "grid",
+        "community",
+        "reported_by",
         "case",
         "acknowledged_by",
         "contacted_by",
@@ -242,6 +263,27 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Capability.VIEW_CASES)
     alert = get_for(request.user, Alert, pk=pk, queryset=_alert_queryset())
     return render(request, "health/alert_detail.html", _alert_context(request, alert))
+
+
+@login_required
+@require_POST
+def alert_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone of someone without a resident record, shown in full to call them (audited)."""
+    require(request.user, Capability.VIEW_CASES)
+    alert = get_for(request.user, Alert, pk=pk, queryset=_alert_queryset())
+    user = require(request.user, Capability.REVEAL_SENSITIVE)
+    audit.record_object(
+        user,
+        AuditAction.REVEAL,
+        alert,
+        changes={"field": "person_phone"},
+        township=alert.township_id,
+    )
+    return render(
+        request,
+        "health/alert_detail.html",
+        _alert_context(request, alert, revealed_phone=alert.person_phone),
+    )
 
 
 def _alert_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -519,3 +561,267 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
             status=status,
         )
     )
+
+
+# ---- symptom reports for anyone (plan 三(五)4) -------------------------------------------------
+
+
+def _report_done_message(reported: actions.Reported) -> str:
+    if reported.alert is not None:
+        return _(
+            "The report raised an alert for %(name)s. Acknowledge it and contact the medical "
+            "institution: it collects the person where they are; they must not travel to "
+            "hospital on their own."
+        ) % {"name": reported.alert.name}
+    return _(
+        "Recorded. The symptoms are on no list of the policy: a medical worker reviews them "
+        "and decides whether a doctor is needed."
+    )
+
+
+def _grid_choices(user: User) -> list[tuple[int, str]]:
+    grids = Grid.objects.in_jurisdiction(user).select_related("community")
+    return [(g.pk, f"{g.community.name} · {g.name}") for g in grids.order_by("community_id", "pk")]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def symptom_report(request: HttpRequest) -> HttpResponse:
+    """Staff report fever or symptoms for anyone: a resident (chosen by search, in
+    quarantine or not) or someone without a resident record (name, phone, where they are)."""
+    user = require(request.user, Capability.HANDLE_ALERTS)
+    resident_id = request.POST.get("resident") or request.GET.get("resident")
+    resident = None
+    if resident_id:
+        resident = get_for(
+            user,
+            Resident,
+            pk=resident_id,
+            queryset=Resident.objects.filter(merged_into__isnull=True).select_related(
+                "household", "grid"
+            ),
+        )
+    visitor = resident is None and (
+        request.GET.get("visitor") == "1" or request.POST.get("visitor") == "1"
+    )
+    query = request.GET.get("q", "").strip()
+    found: list[Resident] = []
+    if resident is None and not visitor and query:
+        found = list(
+            Resident.objects.visible_to(user)
+            .filter(search_query(query), merged_into__isnull=True)
+            .select_related("household", "grid")
+            .order_by("name", "pk")[:20]
+        )
+    township_id = resident.township_id if resident is not None else user.township_id
+    form = None
+    status = 200
+    if resident is not None or visitor:
+        if township_id is None:
+            raise Http404
+        try:
+            rules = in_force(township_id, timezone.localdate()).as_rules()
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("health:alert_list")
+        grids = _grid_choices(user) if visitor else None
+        data = request.POST if request.method == "POST" else None
+        form = SymptomReportForm(data, rules=rules, person=visitor, grids=grids)
+        if request.method == "POST":
+            status = 422
+            if form.is_valid():
+                values = form.values()
+                try:
+                    person = _reported_person(user, resident, values)
+                    reported = actions.report_symptoms(
+                        person,
+                        temperature=values["temperature"],
+                        symptoms=values["symptoms"],
+                        source=AlertSource.STAFF,
+                        by=user,
+                        notes=values["notes"],
+                    )
+                except DomainError as exc:
+                    add_domain_errors(form, exc)
+                else:
+                    messages.success(request, _report_done_message(reported))
+                    if reported.alert is not None:
+                        return redirect("health:alert_detail", pk=reported.alert.pk)
+                    return redirect("health:review_list")
+    return render(
+        request,
+        "health/symptom_report.html",
+        {
+            "resident": resident,
+            "visitor": visitor,
+            "query": query,
+            "found": found,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def _reported_person(user: User, resident: Resident | None, values: dict[str, Any]) -> Any:
+    """The person of a staff report: the resident, or the visitor in the chosen grid (else in
+    the user's own community or grid)."""
+    if resident is not None:
+        case = Case.objects.open().filter(resident=resident).order_by("-pk").first()
+        return actions.Person.of_resident(resident, case_id=case.pk if case else None)
+    grid = None
+    if values["grid"] is not None:
+        grid = Grid.objects.in_jurisdiction(user).select_related("community").get(pk=values["grid"])
+    elif user.grid_id is not None:
+        grid = Grid.objects.select_related("community").get(pk=user.grid_id)
+    if grid is not None:
+        community_id, township_id = grid.community_id, grid.community.township_id
+    elif user.community_id is not None and user.township_id is not None:
+        community_id, township_id = user.community_id, user.township_id
+    else:
+        raise DomainError(_("Choose the grid where the person is."), field="grid")
+    return actions.Person(
+        township_id,
+        community_id,
+        grid.pk if grid else None,
+        None,
+        values["name"],
+        values["phone"],
+        values["place"],
+    )
+
+
+@login_required
+def symptom_report_codes(request: HttpRequest) -> HttpResponse:
+    """The address and QR code of each grid's public symptom report page, to print and put up
+    next to the self-registration code."""
+    user = require(request.user, Capability.HANDLE_ALERTS)
+    grids = Grid.objects.visible_to(user).select_related("community").order_by("community_id", "id")
+    page = page_of(grids, request.GET.get("page"), per_page=20)
+    codes = []
+    for grid in page.items:
+        link = screening.live_link(user, grid)
+        url = request.build_absolute_uri(reverse("health:public_symptoms", args=[link.token]))
+        svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
+        codes.append({"grid": grid, "url": url, "svg": mark_safe(svg)})
+    return render(request, "health/symptom_codes.html", {"codes": codes, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def public_symptoms(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page where anyone in a grid reports fever or symptoms (no account): the
+    team is told at once and arranges for a medical institution to collect the person."""
+    link = (
+        RegistrationLink.objects.select_related("grid__community")
+        .filter(token=token, revoked_at__isnull=True)
+        .first()
+    )
+    if ratelimit.refused_lookup(request, "symptom-report", token, found=link is not None):
+        return _no_trace(render(request, "health/report_limited.html", status=429))
+    if link is None:
+        raise Http404
+    grid = link.grid
+    rules = in_force(grid.community.township_id, timezone.localdate()).as_rules()
+    rate = settings.FANGKONG_SELF_REGISTRATION_RATE
+    limit, _period = ratelimit.parse_rate(rate)
+    status = 200
+    if request.method == "POST":
+        # Only accepted reports count against the address: a typo never locks anyone out.
+        if ratelimit.failures(request, "symptom-report", rate) >= limit:
+            return _no_trace(render(request, "health/report_limited.html", status=429))
+        form = SymptomReportForm(request.POST, rules=rules, person=True)
+        status = 422
+        if form.is_valid():
+            values = form.values()
+            try:
+                actions.report_symptoms(
+                    actions.Person(
+                        grid.community.township_id,
+                        grid.community_id,
+                        grid.pk,
+                        None,
+                        values["name"],
+                        values["phone"],
+                        values["place"],
+                    ),
+                    temperature=values["temperature"],
+                    symptoms=values["symptoms"],
+                    source=AlertSource.PUBLIC,
+                    notes=values["notes"],
+                )
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+            else:
+                ratelimit.over_limit(request, "symptom-report", rate)
+                messages.warning(
+                    request,
+                    _(
+                        "Your report was sent to the community's team. Stay where you are, "
+                        "away from others: the team will call you and arrange for a medical "
+                        "institution to collect you. Do not go to hospital on your own or by "
+                        "public transport."
+                    ),
+                )
+                return _no_trace(redirect("health:public_symptoms", token=token))
+    else:
+        form = SymptomReportForm(rules=rules, person=True)
+    return _no_trace(
+        render(
+            request,
+            "health/public_symptoms.html",
+            {"form": form, "grid": grid, "token": token},
+            status=status,
+        )
+    )
+
+
+# ---- free-text symptoms to review --------------------------------------------------------------
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    user = require(request.user, Capability.VIEW_CASES)
+    show = "resolved" if request.GET.get("show") == "resolved" else "open"
+    qs = SymptomReview.objects.visible_to(user).filter(
+        status=ReviewStatus.RESOLVED if show == "resolved" else ReviewStatus.OPEN
+    )
+    qs = qs.select_related("resident", "grid", "alert", "resolved_by").order_by("-raised_at", "-pk")
+    page = page_of(qs, request.GET.get("page"), per_page=50)
+    for review in page.items:
+        review.form = ReviewForm(auto_id=f"id_r{review.pk}_%s")
+    return render(
+        request,
+        "health/review_list.html",
+        {
+            "page": page,
+            "show": show,
+            "filter_query": f"show={show}",
+            "may_resolve": can(user, Capability.HANDLE_ALERTS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, Capability.VIEW_CASES)
+    review = get_for(request.user, SymptomReview, pk=pk, write=Capability.HANDLE_ALERTS)
+    user = require(request.user, Capability.HANDLE_ALERTS)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("health:review_list")
+    try:
+        review = actions.resolve_review(
+            review,
+            by=user,
+            decision=form.cleaned_data["decision"],
+            notes=form.cleaned_data["notes"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("health:review_list")
+    if review.decision == ReviewDecision.ALERT and review.alert_id is not None:
+        messages.success(request, _("An alert was raised: follow it through its steps."))
+        return redirect("health:alert_detail", pk=review.alert_id)
+    messages.success(request, _("Recorded: no action needed."))
+    return redirect("health:review_list")

@@ -37,6 +37,7 @@ from fangkong.policy.models import Policy
 from fangkong.quarantine.lists import ready_for_review
 from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseKind, CaseStatus, ScheduledTest
 from fangkong.screening.models import (
+    ArrivalTest,
     Refusal,
     RefusalKind,
     RefusalStatus,
@@ -45,12 +46,14 @@ from fangkong.screening.models import (
 )
 
 from .actions import MONITORED_STATUSES
-from .models import Alert, AlertStatus
+from .models import Alert, AlertSource, AlertStatus, SymptomReview
 
 #: rows shown per list on the workbench
 ROWS = 10
 #: roles to whom escalated alerts go (shown first, on their own)
 ESCALATION_ROLES = (Role.COMMUNITY_LEADER, Role.TOWNSHIP_ADMIN)
+#: roles who review symptoms reported in free text (the medical worker)
+REVIEW_ROLES = (Role.MEDICAL_WORKER,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,10 +257,14 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         labels = dict(AlertStatus.choices)
         alert_url = linker("health:alert_detail")
         out = []
+        sources = dict(AlertSource.choices)
         for (
             pk,
             name,
+            person_name,
             grid,
+            community,
+            source,
             temperature,
             symptoms,
             status,
@@ -266,7 +273,10 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         ) in active.escalated_first(now).values_list(
             "pk",
             "resident__name",
+            "person_name",
             "grid__name",
+            "community__name",
+            "source",
             "temperature",
             "symptoms",
             "status",
@@ -275,7 +285,11 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         )[:ROWS]:
             what = [f"{temperature} °C"] if temperature is not None else []
             what += symptoms
-            detail = " · ".join([grid, "、".join(what), str(labels[status]), _time(raised)])
+            parts = [grid or community, "、".join(what), str(labels[status]), _time(raised)]
+            if source != AlertSource.CHECKIN:
+                parts.insert(1, str(sources.get(source, source)))
+            detail = " · ".join(parts)
+            name = name or person_name
             escalated = status == AlertStatus.OPEN and escalate <= now
             out.append(Row(name, detail, alert_url(pk), "escalated" if escalated else ""))
         return out
@@ -289,6 +303,40 @@ def _alerts(user: User, now: dt.datetime) -> _List:
         empty=_("No active alert."),
         flagged_by=active.escalated(now),
         flagged_label=_("escalated: nobody acknowledged them in time"),
+    )
+
+
+def _reviews(user: User) -> _List:
+    waiting = SymptomReview.objects.visible_to(user).open()
+
+    def rows() -> list[Row]:
+        more = url_or_blank("health:review_list")
+        return [
+            Row(
+                name or person_name,
+                " · ".join([grid or community, "、".join(symptoms), _time(raised)]),
+                f"{more}#review-{pk}" if more else "",
+            )
+            for pk, name, person_name, grid, community, symptoms, raised in waiting.order_by(
+                "raised_at", "pk"
+            ).values_list(
+                "pk",
+                "resident__name",
+                "person_name",
+                "grid__name",
+                "community__name",
+                "symptoms",
+                "raised_at",
+            )[:ROWS]
+        ]
+
+    return _List(
+        "symptom-reviews",
+        _("Symptoms to review (not on the policy's list)"),
+        waiting,
+        rows,
+        more_url=url_or_blank("health:review_list"),
+        empty=_("No symptom is waiting for review."),
     )
 
 
@@ -320,6 +368,43 @@ def _tests_due(user: User, today: dt.date) -> _List:
         empty=_("No test is due today and none is overdue."),
         flagged_by=items.filter(due_date__lt=today),
         flagged_label=_("overdue"),
+    )
+
+
+def _arrival_tests_overdue(user: User, now: dt.datetime) -> _List:
+    """Low-risk returnees whose test at the township sampling point (plan 三(二)2, within
+    the policy's 24 hours) is past due with no result."""
+    overdue = ArrivalTest.objects.visible_to(user).filter(result="", due_at__lt=now)
+
+    def rows() -> list[Row]:
+        registration_url = linker("screening:registration_detail")
+        return [
+            Row(
+                name or claimed or "—",
+                _("%(grid)s · arrived %(day)s · due %(due)s")
+                % {"grid": grid, "day": _day(arrival), "due": _time(due)},
+                registration_url(reg),
+                "overdue",
+            )
+            for reg, name, claimed, grid, arrival, due in overdue.order_by(
+                "due_at", "pk"
+            ).values_list(
+                "registration_id",
+                "registration__resident__name",
+                "registration__claimed_name",
+                "registration__grid__name",
+                "registration__arrival_date",
+                "due_at",
+            )[:ROWS]
+        ]
+
+    return _List(
+        "arrival-tests-overdue",
+        _("Returnees' 24-hour tests overdue"),
+        overdue,
+        rows,
+        more_url=url_or_blank("screening:registration_list", query="test=overdue"),
+        empty=_("No returnee's 24-hour test is overdue."),
     )
 
 
@@ -432,10 +517,16 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
     pending: list[_List] = []
     if can(user, Capability.VIEW_CASES):
         watched, per_day = _watched(user)
+        pending.append(_alerts(user, now))
+        if user.is_superuser or user.role in REVIEW_ROLES:
+            pending.append(_reviews(user))
         pending += [
-            _alerts(user, now),
             _missing_checkins(watched, per_day, today),
             _tests_due(user, today),
+        ]
+        if can(user, Capability.SCREEN_RETURNEES):
+            pending.append(_arrival_tests_overdue(user, now))
+        pending += [
             _release_review(user, today, watched=bool(per_day)),
             _pending_registrations(user),
         ]

@@ -74,17 +74,18 @@ class ReleaseCriteria:
     medic_signoff: bool = True
 
 
+#: the plan's symptoms first (三(五)4: "出现发热、咳嗽、腹泻等症状的人员"), then the usual others
 DEFAULT_SYMPTOMS: tuple[str, ...] = (
     "发热",
-    "干咳",
+    "咳嗽",
+    "腹泻",
     "乏力",
     "咽痛",
-    "嗅/味觉减退",
-    "腹泻",
+    "嗅觉味觉减退",
+    "肌肉酸痛",
+    "结膜炎",
     "鼻塞",
     "流涕",
-    "结膜炎",
-    "肌痛",
 )
 
 

@@ -6,7 +6,7 @@ Per kind (see `windows.Kind`), for each township under the policy version in for
 - alerts (closed, and their case closed or none), check-ins (of a closed case) and quarantine
   cases (released or referred, with no check-in or alert left that is not itself due) are
   deleted, each batch first added to `RetainedCount` by community, day and label, so counts
-  by day and community survive;
+  by day and community survive (the symptom reviews hanging on them are deleted with them);
 - returnee registrations (confirmed or rejected, no open case) and gate entries (residents'
   and vehicles', visitors') keep their rows with the person taken out: resident, pass and host
   links emptied (a confirmed registration keeps its resident: the database requires it),
@@ -35,7 +35,7 @@ from fangkong.checkpoints.models import EntryKind, GateEntry
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Township, User
-from fangkong.health.models import Alert, AlertStatus, CheckIn
+from fangkong.health.models import Alert, AlertStatus, CheckIn, SymptomReview
 from fangkong.policy.rules import PolicyRules
 from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import OPEN_STATUSES, Case
@@ -192,12 +192,18 @@ def _keep_counts(kind: Kind, rows: models.QuerySet[Any]) -> None:
 # --- taking the person out -----------------------------------------------------------------
 
 
+#: how a symptom review hangs on a record of each deleted kind
+REVIEW_LINK = {Kind.ALERT: "alert_id", Kind.CHECKIN: "checkin_id", Kind.CASE: "case_id"}
+
+
 def _delete(kind: Kind) -> Callable[[list[int]], None]:
     model = {Kind.ALERT: Alert, Kind.CHECKIN: CheckIn, Kind.CASE: Case}[kind]
 
     def run(ids: list[int]) -> None:
         rows = model.objects.filter(pk__in=ids)  # type: ignore[attr-defined]
         _keep_counts(kind, rows)
+        # the free-text symptoms reviewed with these records go with them
+        SymptomReview.objects.filter(**{f"{REVIEW_LINK[kind]}__in": ids}).delete()
         rows.delete()
 
     return run

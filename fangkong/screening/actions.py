@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Grid, User
+from fangkong.core.registry import answer_to
 from fangkong.core.roles import Role
 from fangkong.core.text import ARRIVAL_DATE
 from fangkong.core.textfields import check_date
@@ -40,8 +41,8 @@ from fangkong.policy.areas import facts_during
 from fangkong.policy.divisions import UnresolvedPlace, resolve
 from fangkong.policy.places import Place
 from fangkong.policy.versions import in_force
-from fangkong.quarantine.actions import open_case
-from fangkong.quarantine.models import CaseReason
+from fangkong.quarantine.actions import open_case, register_index_case
+from fangkong.quarantine.models import CaseReason, IndexCase, IndexCaseKind
 
 from . import reasons
 from .classification import (
@@ -322,7 +323,90 @@ def decide(
     changes = audit.snapshot(reg, DECISION_FIELDS)
     changes["policy_version"] = policy.label
     audit.record_object(by, AuditAction.DECIDE, reg, changes=changes)
+    if reg.cert_result == TestResult.POSITIVE:
+        # A self-registration raised its alert when it was sent.
+        _positive(by, reg, _positive_certificate(reg), alert=reg.source == RegistrationSource.STAFF)
+    elif reg.symptoms and reg.source == RegistrationSource.STAFF:
+        # A self-registration raised its alert when it was sent.
+        _alert_symptoms(by, reg)
     return reg
+
+
+# --- what a returnee's health calls for (plan 三(二)2, 三(五)4) -------------------------------
+
+
+def _report(**kw: Any) -> Any:
+    """Raise a symptom alert through the health app (above this one, so not imported)."""
+    try:
+        answer = answer_to("report_symptoms")
+    except LookupError as exc:  # pragma: no cover - health is always installed
+        raise RuntimeError(
+            "No installed app answers report_symptoms (fangkong.health): a returnee's "
+            "symptoms or positive test would raise no alert."
+        ) from exc
+    return answer(**kw)
+
+
+def _where(reg: Registration) -> dict[str, Any]:
+    if reg.resident_id is not None:
+        resident = reg.resident
+        assert resident is not None
+        return {
+            "township_id": resident.township_id,
+            "community_id": resident.community_id,
+            "grid_id": resident.grid_id,
+            "resident_id": resident.pk,
+        }
+    return {
+        "township_id": reg.township_id,
+        "community_id": reg.community_id,
+        "grid_id": reg.grid_id,
+        "name": reg.claimed_name,
+        "phone": reg.claimed_phone,
+        "place": reg.claimed_address or reg.arrival_place,
+    }
+
+
+def _alert_symptoms(by: User | None, reg: Registration, *, urgent: str = "") -> Any:
+    """The symptoms given at registration raise an alert (a listed one, or a positive test)
+    and, in free text, a review for the medical worker."""
+    return _report(
+        **_where(reg),
+        temperature=None,
+        symptoms=reg.symptoms,
+        source="positive" if urgent else "registration",
+        by=by,
+        notes=_("Returnee registration of %(day)s.") % {"day": reg.arrival_date},
+        urgent=urgent,
+    )
+
+
+def _positive(by: User | None, reg: Registration, why: str, *, alert: bool = True) -> IndexCase:
+    """A returnee's positive test opens the case path, as a positive of a testing round does:
+    an index case (its close contacts are registered from its page) and an alert, for the
+    team to have a medical institution collect the person (isolation and treatment; never on
+    their own)."""
+    resident = reg.resident
+    assert resident is not None
+    index = IndexCase.objects.filter(resident=resident, reported_on=timezone.localdate()).first()
+    if index is None:
+        index = register_index_case(
+            by,
+            township=resident.township,
+            name=resident.name,
+            kind=IndexCaseKind.CONFIRMED,
+            reported_on=timezone.localdate(),
+            community=resident.community,
+            resident=resident,
+            notes=why,
+        )
+    if alert:
+        _alert_symptoms(by, reg, urgent=why)
+    return index
+
+
+def _positive_certificate(reg: Registration) -> str:
+    return _("Positive test certificate of %(day)s.") % {"day": reg.cert_date}
 
 
 # --- registering -----------------------------------------------------------------------------
@@ -461,6 +545,11 @@ def self_register(
         changes=audit.snapshot(reg, REGISTRATION_FIELDS),
         reason=_("self-registration"),
     )
+    # Not waiting for the confirmation: symptoms or a positive certificate go to the team now.
+    if reg.cert_result == TestResult.POSITIVE:
+        _alert_symptoms(None, reg, urgent=_positive_certificate(reg))
+    elif reg.symptoms:
+        _alert_symptoms(None, reg)
     return reg
 
 
@@ -577,6 +666,15 @@ def record_test_task_result(
         changes={"result": ["", result]},
         township=task.registration.township_id,
     )
+    if result == TestResult.POSITIVE:
+        reg = Registration.objects.select_related("resident__township", "resident__community").get(
+            pk=task.registration_id
+        )
+        _positive(
+            by,
+            reg,
+            _("Positive 24-hour test after arriving on %(day)s.") % {"day": reg.arrival_date},
+        )
     return task
 
 

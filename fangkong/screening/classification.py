@@ -369,7 +369,6 @@ class ProblemKind(StrEnum):
     STAY_TOO_OLD = "stay_too_old"
     STAYS_OVERLAP = "stays_overlap"
     CERTIFICATE_AFTER_ARRIVAL = "certificate_after_arrival"
-    CERTIFICATE_POSITIVE = "certificate_positive"
     CERTIFICATE_TOO_OLD = "certificate_too_old"
 
 
@@ -432,6 +431,4 @@ def check_travel(
             out.append(Problem(ProblemKind.CERTIFICATE_AFTER_ARRIVAL, "certificate"))
         elif certificate.date < earliest:
             out.append(Problem(ProblemKind.CERTIFICATE_TOO_OLD, "certificate"))
-        if not certificate.negative:
-            out.append(Problem(ProblemKind.CERTIFICATE_POSITIVE, "certificate"))
     return tuple(out)

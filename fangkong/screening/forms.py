@@ -352,6 +352,11 @@ class RegistrationFilterForm(TextForm):
     arrival_from = forms.DateField(label=_("Arrived from"), required=False, widget=DATE)
     arrival_to = forms.DateField(label=_("Arrived until"), required=False, widget=DATE)
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none(), required=False)
+    test = forms.ChoiceField(
+        label=_("24-hour test"),
+        choices=[("", _("All")), ("overdue", _("Overdue, no result"))],
+        required=False,
+    )
 
     def __init__(self, *args: Any, grids: QuerySet[Grid], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -379,4 +384,6 @@ class RegistrationFilterForm(TextForm):
             qs = qs.filter(arrival_date__lte=data["arrival_to"])
         if data["grid"]:
             qs = qs.filter(grid=data["grid"])
+        if data.get("test") == "overdue":
+            qs = qs.filter(test_task__result="", test_task__due_at__lt=timezone.now())
         return qs

@@ -226,13 +226,8 @@ def problem_message(problem: Problem) -> str:
         ) % {"a": rows[0], "b": rows[-1]}
     if kind == ProblemKind.CERTIFICATE_AFTER_ARRIVAL:
         return _("The test certificate is dated after the arrival date; check the date.")
-    if kind == ProblemKind.CERTIFICATE_TOO_OLD:
-        return _("The test certificate is dated more than a year before arrival; check the year.")
-    # CERTIFICATE_POSITIVE
-    return _(
-        "A positive test result cannot be registered here. Tell the clinic at once so that a "
-        "medical team collects the person at home; the person must not travel on their own."
-    )
+    # CERTIFICATE_TOO_OLD
+    return _("The test certificate is dated more than a year before arrival; check the year.")
 
 
 def problems_error(problems: tuple[Problem, ...]) -> dict[str, list[str]]:

@@ -40,6 +40,7 @@ from fangkong.people.search import filtered_residents
 from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import Case as QuarantineCase
+from fangkong.quarantine.models import IndexCase
 
 from . import actions
 from .forms import (
@@ -380,10 +381,15 @@ def test_result(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(
                     request,
                     _(
-                        "Positive result recorded. Tell the clinic now: a medical team must "
-                        "collect the person at home; they must not travel on their own."
+                        "Positive result recorded. An index case was registered and the team "
+                        "alerted: a medical institution collects the person at home; they must "
+                        "not travel on their own. Register their close contacts on the index "
+                        "case's page."
                     ),
                 )
+                index = IndexCase.objects.filter(resident=reg.resident_id).order_by("-pk").first()
+                if index is not None:
+                    return redirect("quarantine:index_detail", pk=index.pk)
             else:
                 messages.success(request, _("The test result was recorded."))
             return redirect("screening:registration_detail", pk=reg.pk)

@@ -17,6 +17,7 @@ EXPECTED = {
     # health (issue 3)
     "/api/v1/checkins": {"get", "post"},
     "/api/v1/alerts": {"get"},
+    "/api/v1/alerts/report": {"post"},
     "/api/v1/alerts/{alert_id}": {"get"},
     "/api/v1/alerts/{alert_id}/acknowledge": {"post"},
     "/api/v1/alerts/{alert_id}/contact": {"post"},

@@ -152,7 +152,9 @@ def test_demo_worklists_hold_real_work_dated_today(demo_output):
     assert Case.objects.filter(status__in=OPEN_STATUSES, reason="lockdown").exists()
     assert cases.filter(status="release_review").count() == 1
     assert ScheduledTest.objects.filter(result="", due_date__lt=today).exists()  # an overdue test
-    assert Alert.objects.filter(status="open").count() == 1
+    # the escalated check-in fever, and the fever stopped at the gate (issue 12 item 3)
+    assert Alert.objects.filter(status="open").count() == 2
+    assert Alert.objects.filter(status="open", source="gate").count() == 1
     assert Refusal.objects.filter(status="referred").count() == 1
     # issue 4: closed management, a gate log with a stop to handle, a lockdown, open rounds
     assert "封闭管理“六个一”清单" in demo_output

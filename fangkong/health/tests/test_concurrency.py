@@ -125,7 +125,13 @@ def test_when_two_raise_an_alert_at_the_same_instant_the_loser_adds_to_the_winne
         def call() -> Alert:
             with transaction.atomic():
                 return actions._raise_or_add(
-                    case_g1, Decimal(temperature), ("发热",), None, timezone.now()
+                    actions.Person.of_case(case_g1),
+                    Decimal(temperature),
+                    ("发热",),
+                    None,
+                    timezone.now(),
+                    policy_id=case_g1.policy_id,
+                    escalation_minutes=case_g1.policy.as_rules().alert_escalation_minutes,
                 )
 
         return call

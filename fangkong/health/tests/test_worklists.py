@@ -43,15 +43,31 @@ def checkin(case, slot=1, temperature="36.5", symptoms=()):
 # ---- who gets which lists ---------------------------------------------------------------------
 
 
-CASE_DESK = ["alerts", "missing-checkins", "tests-due", "release-review", "pending-registrations"]
+CASE_DESK = [
+    "alerts",
+    "missing-checkins",
+    "tests-due",
+    "arrival-tests-overdue",
+    "release-review",
+    "pending-registrations",
+]
 LEADERS = ["escalated-alerts", *CASE_DESK, "refusals"]
+#: the medical worker reviews free-text symptoms and screens no returnees
+MEDIC = [
+    "alerts",
+    "symptom-reviews",
+    "missing-checkins",
+    "tests-due",
+    "release-review",
+    "pending-registrations",
+]
 
 
 @pytest.mark.parametrize(
     ("user", "expected"),
     [
         ("grid_g1", CASE_DESK),
-        ("medic_a1", CASE_DESK),
+        ("medic_a1", MEDIC),
         ("office_a1", CASE_DESK),
         ("leader_a1", LEADERS),
         ("admin_a", LEADERS),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fangkong.checkpoints.models import Direction, EntryKind, Gate, GateEntry, Verdict
 from fangkong.core.models import AuditEntry
-from fangkong.health.models import Alert, AlertOutcome, AlertStatus, CheckIn
+from fangkong.health.models import Alert, AlertOutcome, AlertStatus, CheckIn, SymptomReview
 from fangkong.health.tests.factories import AlertFactory, CheckInFactory
 from fangkong.quarantine.models import Case, CaseStatus
 from fangkong.quarantine.tests.factories import CaseFactory
@@ -265,3 +265,23 @@ def test_the_pages_still_show_what_was_purged(client, world, records):
         reverse("health:alert_list"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_symptom_reviews_of_purged_alerts_go_with_them(world, records):
+    def review(alert):
+        return SymptomReview.objects.create(
+            township_id=alert.township_id,
+            community_id=alert.community_id,
+            grid_id=alert.grid_id,
+            resident_id=alert.resident_id,
+            symptoms=["头晕"],
+            source="checkin",
+            alert=alert,
+            case_id=alert.case_id,
+        )
+
+    old = review(Alert.objects.get(case=records["old"]))
+    kept = review(Alert.objects.get(case=records["still_open"]))
+    actions.purge(how="test")
+    assert not SymptomReview.objects.filter(pk=old.pk).exists()
+    assert SymptomReview.objects.filter(pk=kept.pk).exists()

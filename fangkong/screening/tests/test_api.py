@@ -150,7 +150,6 @@ def test_a_new_person_with_a_bad_id_number_is_a_422_on_person(world, areas):
             "certificate",
             "after the arrival date",
         ),
-        ({"certificate": {"date": "2024-01-20", "result": "positive"}}, "certificate", "clinic"),
         ({"stays": []}, "stays", "at least one place"),
         ({"arrival_date": "21/01/2024"}, "arrival_date", "YYYY-MM-DD"),
         ({"transport": "rocket"}, "transport", "train"),

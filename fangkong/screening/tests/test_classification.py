@@ -646,8 +646,9 @@ TODAY = D(2024, 1, 22)
             [(D(2024, 1, 10), D(2024, 1, 20))],
             TODAY,
             Certificate(TODAY, False),
-            [(ProblemKind.CERTIFICATE_POSITIVE, ())],
-            id="positive certificate",
+            [],
+            # registered, and it opens the case path (issue 12 item 5)
+            id="a positive certificate is no input problem",
         ),
         pytest.param(
             [(D(2024, 1, 10), D(2024, 1, 20))] * 21,

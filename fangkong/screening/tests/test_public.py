@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fangkong.core.models import AuditEntry
+from fangkong.health.models import Alert
 from fangkong.screening import actions
 from fangkong.screening.models import Observation, Registration, Stay
 
@@ -100,7 +101,6 @@ def test_the_same_address_hashes_alike_and_different_addresses_differ(client, li
         ({"id_number": "110105199003030014"}, "check digit"),
         ({"arrival_date": "2024-01-30"}, "in the future"),
         ({"cert_date": "2024-01-22", "cert_result": "negative"}, "dated after the arrival date"),
-        ({"cert_date": "2024-01-20", "cert_result": "positive"}, "Tell the clinic"),
         (
             {
                 "stays-1-place": "北京市朝阳区",
@@ -204,3 +204,10 @@ def test_guessing_registration_links_is_refused_from_that_address_but_not_the_ge
     assert client.get(url(link)).status_code == 200
     thanks = reverse("screening:public_thanks", args=[link.token])
     assert client.get(thanks).status_code == 200
+
+
+def test_a_positive_certificate_is_taken_and_the_team_alerted(client, link, areas):
+    response = client.post(url(link), person_post(cert_date="2024-01-20", cert_result="positive"))
+    assert response.status_code == 302
+    alert = Alert.objects.get()
+    assert (alert.source, alert.grid_id) == ("positive", link.grid_id)
