@@ -493,7 +493,7 @@ def report_symptoms(
     _check_symptoms(symptom_list)
     value: Decimal | None = None
     if temperature not in (None, ""):
-        found = assess(temperature, symptom_list, parsed)  # type: ignore[arg-type]
+        found = assess(temperature, symptom_list, parsed)
         if not found.plausible:
             raise _temperature_refusal(temperature, parsed.temperature_min, parsed.temperature_max)
         value = found.temperature

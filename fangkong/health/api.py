@@ -189,6 +189,7 @@ def report_symptoms(request: HttpRequest, payload: SymptomReportIn) -> Status[di
                 raise DomainError(
                     _("There is no grid with this id in your jurisdiction."), field="grid_id"
                 )
+        places: tuple[int, int, int | None]
         if grid is not None:
             places = (grid.community.township_id, grid.community_id, grid.pk)
         elif user.community_id is not None and user.township_id is not None:

@@ -196,7 +196,7 @@ class SymptomReportForm(TextForm):
             raise forms.ValidationError(exc.message) from None
 
     def clean_temperature(self) -> str:
-        text = self.cleaned_data["temperature"].strip().replace("，", ".").replace(",", ".")
+        text = str(self.cleaned_data["temperature"]).strip().replace("，", ".").replace(",", ".")
         if text and reading(text) is None:
             raise forms.ValidationError(_("Enter the temperature as a number, e.g. 36.5."))
         return text

@@ -321,7 +321,7 @@ class ReviewDecision(models.TextChoices):
     NO_ACTION = "no_action", _("No action needed")
 
 
-class SymptomReviewQuerySet(ScopedQuerySet):
+class SymptomReviewQuerySet(ScopedQuerySet["SymptomReview"]):
     scope_paths = _SCOPE
     view_capability = Capability.VIEW_CASES
 
@@ -370,7 +370,7 @@ class SymptomReview(models.Model):
     resolved_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     objects = SymptomReviewQuerySet.as_manager()
 

@@ -247,14 +247,18 @@ def _act(
     call: Call,
     success: str,
     confirm: Callable[[Case, dict[str, Any]], tuple[str, str, str]] | None = None,
+    refusal: Callable[[User, Case, dict[str, Any]], str | None] | None = None,
 ) -> HttpResponse:
     """Bind the posted form, call the action, and go back to the case (or show the refusal
     on the case page, in the form that was posted, with status 422). An irreversible action
     gives `confirm` (title, what will happen, button): unconfirmed, it is asked first
-    (`core.confirmation`)."""
+    (`core.confirmation`); `refusal` says first why the user may not act at all, so nobody is
+    asked to confirm what will be refused."""
     case = _case_for(request, pk, write)
     user = require(request.user, write)
     form = make_form(case, request.POST)
+    if form.is_valid() and refusal is not None and (why := refusal(user, case, form.cleaned_data)):
+        form.add_error(None, why)
     if form.is_valid() and confirm is not None and not confirmation.confirmed(request):
         title, says, button = confirm(case, form.cleaned_data)
         return confirmation.ask(
@@ -369,6 +373,7 @@ def case_sign(request: HttpRequest, pk: int) -> HttpResponse:
         make_form=lambda c, data: SignForm(data),
         call=lambda u, c, d: actions.sign(c, by=u, role=d["role"]),
         success=_("Your signature was recorded."),
+        refusal=lambda u, c, d: actions.sign_refusal_for(u, c, d["role"]),
         confirm=lambda c, d: (
             _("Sign the release"),
             sign_question(c, str(SignRole(d["role"]).label)),

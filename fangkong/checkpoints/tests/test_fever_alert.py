@@ -119,3 +119,17 @@ def test_the_api_scan_raises_the_alert_too(world, gate, pass_of) -> None:
     assert reasons[0]["code"] == "fever" and "has been alerted" in reasons[0]["text"]
     alert = Alert.objects.get()
     assert (alert.resident, alert.status) == (world.resident_g1, AlertStatus.OPEN)
+
+
+def test_the_alert_page_says_the_person_waits_at_the_gate_not_at_home(
+    client, world, gate, pass_of
+) -> None:
+    """A gate's fever alert tells the team where the person waits: apart at the gate."""
+    card = pass_of(world.resident_g1)
+    entries.record_resident(
+        world.user("guard_a1"), gate, **passage(code=qr_text(card.number), temperature="38.3")
+    )
+    client.force_login(world.user("grid_g1"))
+    page = client.get(f"/health/alerts/{Alert.objects.get().pk}/").content.decode()
+    assert "The person waits apart at the gate" in page
+    assert "The person stays at home" not in page

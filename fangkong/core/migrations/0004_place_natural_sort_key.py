@@ -47,22 +47,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='building',
             name='sort_key',
-            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name'),
+            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name', verbose_name='order'),
         ),
         migrations.AddField(
             model_name='community',
             name='sort_key',
-            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name'),
+            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name', verbose_name='order'),
         ),
         migrations.AddField(
             model_name='grid',
             name='sort_key',
-            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name'),
+            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name', verbose_name='order'),
         ),
         migrations.AddField(
             model_name='unit',
             name='sort_key',
-            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name'),
+            field=fangkong.core.sealed.DerivedField(derive=fangkong.core.placeorder.natural_key, max_length=700, source='name', verbose_name='order'),
         ),
         migrations.RunPython(fill_sort_keys, migrations.RunPython.noop),
     ]

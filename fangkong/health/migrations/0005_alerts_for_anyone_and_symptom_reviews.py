@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('open', 'To review'), ('resolved', 'Reviewed')], default='open', max_length=10, verbose_name='status')),
                 ('decision', models.CharField(blank=True, choices=[('alert', 'Needs a doctor: an alert was raised'), ('no_action', 'No action needed')], max_length=10, verbose_name='decision')),
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
             ],
             options={
                 'verbose_name': 'symptom to review',

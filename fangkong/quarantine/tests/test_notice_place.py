@@ -12,7 +12,7 @@ from fangkong.api.tests.client import ApiClient
 from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.quarantine import actions
 
-from .cases import START, on, open_case
+from .cases import START, on, open_case, started
 
 HOME = "民族社区 第一网格 1栋 1单元 101"
 
@@ -73,3 +73,19 @@ def test_a_home_case_s_place_is_its_home(world):
 def test_the_api_says_the_site_is_pending_and_gives_no_home_address(world, centralised):
     body = ApiClient(world.user("grid_g1")).get(f"/cases/{centralised.pk}").json()
     assert (body["site_pending"], body["address"], body["room"]) == (True, "", None)
+
+
+def test_the_check_in_page_and_release_notice_name_the_room_of_a_centralised_case(
+    client, world, centralised, room_a
+):
+    """Where the person stays, on the check-in form and the release notice: the room, never
+    the home flat."""
+    case = started(world, centralised, room=room_a)
+    client.force_login(world.user("grid_g1"))
+    with on(START):
+        page = client.get(reverse("health:checkin_record", args=[case.pk])).content.decode()
+    assert str(room_a) in page and HOME not in page
+    case.status = "released"
+    case.save(update_fields=["status"])
+    notice = client.get(reverse("quarantine:release_notice", args=[case.pk])).content.decode()
+    assert str(room_a) in notice and HOME not in notice

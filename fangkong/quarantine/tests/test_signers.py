@@ -172,7 +172,10 @@ def test_a_leader_signing_on_the_page_is_refused_and_the_assigned_cadre_accepted
         client.force_login(world.user("grid_g2"))
         assert client.post(url, {"role": "cadre"}).status_code == 404
         client.force_login(world.user("grid_g1"))
-        assert client.post(url, {"role": "cadre"}).status_code == 302
+        asked = client.post(url, {"role": "cadre"})
+        assert asked.status_code == 200 and "cannot be withdrawn" in asked.content.decode()
+        assert not SignOff.objects.exists()
+        assert client.post(url, {"role": "cadre", "confirm": "1"}).status_code == 302
     assert SignOff.objects.get().user == world.user("grid_g1")
 
 
