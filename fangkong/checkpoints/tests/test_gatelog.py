@@ -163,6 +163,8 @@ def test_who_may_print_and_export_the_gate_log(
     assert client.get("/gate/log/print/", query).status_code == print_status
     response = client.get("/gate/log/export/", query)
     assert response.status_code == export_status
+    if export_status == 200:  # read to the end: the streamed file is closed after its last part
+        assert b"".join(response.streaming_content).startswith(b"PK")
     if export_status == 403:
         assert not AuditEntry.objects.filter(action="export").exists()
 

@@ -98,6 +98,7 @@ def test_a_list_within_the_limit_is_still_downloaded_at_once(client, world):
     login(client, world, "grid_g1")
     response = client.post(f"{URL}?q=zsf")  # one row: at the limit
     assert response.status_code == 200 and response.streaming
+    assert b"".join(response.streaming_content).startswith(b"PK")
     assert not ExportJob.objects.exists()
 
 
@@ -238,7 +239,8 @@ def test_a_file_is_deleted_a_day_after_it_was_written_and_the_job_says_so(
     job = start(client)
     assert len(stored_files(media_root)) == 1
     age(job, 23)
-    assert client.get(reverse("imports:export_download", args=[job.pk])).status_code == 200
+    served = client.get(reverse("imports:export_download", args=[job.pk]))
+    assert served.status_code == 200 and b"".join(served.streaming_content).startswith(b"PK")
     age(job, 25)
     start(client)  # a new export clears the old files
     job.refresh_from_db()
