@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from fangkong.conftest import World
 from fangkong.quarantine import actions
@@ -62,11 +62,19 @@ def test_a_leader_is_refused_then_signs_after_a_recorded_reassignment(
     expect(history).to_contain_text("leader_a1")
     look(page, "signers-03-reassigned")
 
+    asked: list[str] = []
+
+    def agree(dialog: Dialog) -> None:  # signing and releasing each ask first (item 8)
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", agree)
     page.click("#sign-cadre")
     expect(page.locator("#release-ready")).to_be_visible()
     page.click("#release-button")
     expect(page.locator("#release-notice-link")).to_be_visible()
     assert Case.objects.get(pk=case.pk).status == CaseStatus.RELEASED
+    assert len(asked) == 2 and all(case.resident.name in m for m in asked), asked
     page.click("#release-notice-link")
     expect(page.locator("#cadre-signer")).to_have_text("leader_a1")
     expect(page.locator("#medic-signer")).to_have_text("medic_a1")
