@@ -79,9 +79,7 @@ class Community(models.Model):
         _("kind"), max_length=16, choices=CommunityKind.choices, default=CommunityKind.COMMUNITY
     )
     #: the name's natural sort key (`core.placeorder`), written with the name
-    sort_key = DerivedField(
-        _("order"), max_length=KEY_LENGTH, source="name", derive=natural_key
-    )
+    sort_key = DerivedField(_("order"), max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = CommunityQuerySet.as_manager()
 
@@ -114,9 +112,7 @@ class Grid(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     #: the name's natural sort key (`core.placeorder`), written with the name
-    sort_key = DerivedField(
-        _("order"), max_length=KEY_LENGTH, source="name", derive=natural_key
-    )
+    sort_key = DerivedField(_("order"), max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = GridQuerySet.as_manager()
 
@@ -163,9 +159,7 @@ class Building(models.Model):
         verbose_name=_("assigned medical worker"),
     )
     #: the name's natural sort key (`core.placeorder`), written with the name
-    sort_key = DerivedField(
-        _("order"), max_length=KEY_LENGTH, source="name", derive=natural_key
-    )
+    sort_key = DerivedField(_("order"), max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = BuildingQuerySet.as_manager()
 
@@ -196,9 +190,7 @@ class Unit(models.Model):
     )
     name = models.CharField(_("name"), max_length=50, help_text=_("e.g. 1单元"))
     #: the name's natural sort key (`core.placeorder`), written with the name
-    sort_key = DerivedField(
-        _("order"), max_length=KEY_LENGTH, source="name", derive=natural_key
-    )
+    sort_key = DerivedField(_("order"), max_length=KEY_LENGTH, source="name", derive=natural_key)
 
     objects = UnitQuerySet.as_manager()
 
