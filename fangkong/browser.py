@@ -136,6 +136,23 @@ def enter_second_factor(page: Page, user: Any) -> None:
     expect(page).not_to_have_url(re.compile(r"/account/2fa/"))
 
 
+def log_in(page: Page, world: Any, key: str) -> None:
+    """Sign `world.user(key)` in on the login page (a township admin with their second factor)
+    and wait until the login page is left."""
+    from playwright.sync_api import expect
+
+    from fangkong.conftest import PASSWORD
+
+    user = world.user(key)
+    page.context.clear_cookies()  # whoever was signed in before is signed out
+    page.goto("/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    enter_second_factor(page, user)
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
 # --- production serving and slow networks (issue 12 item 17) ---------------------------------
 
 #: What production keeps in STATIC_ROOT (settings.py with DEBUG off): minified, hashed, gzip and

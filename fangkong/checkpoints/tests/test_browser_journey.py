@@ -14,10 +14,10 @@ import segno
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from fangkong.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, phone_problems, screenshot
+from fangkong.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, log_in, phone_problems, screenshot
 from fangkong.checkpoints.models import GateEntry, Pass
 from fangkong.checkpoints.payload import qr_text
-from fangkong.conftest import PASSWORD, World
+from fangkong.conftest import World
 
 from .helpers import put_in_quarantine
 
@@ -28,14 +28,6 @@ pytestmark = pytest.mark.browser
 def clock() -> Iterator[None]:
     """Real time here: the browser and the live server keep their own clocks."""
     yield None
-
-
-def log_in(page: Page, world: World, key: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", world.user(key).username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def look(page: Page, step: str) -> None:

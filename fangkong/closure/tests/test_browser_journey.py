@@ -4,16 +4,15 @@ photo of the publicity desk and marks it in place; the workbench panel follows."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from fangkong.browser import PHONE, enter_second_factor, phone_problems, screenshot
+from fangkong.browser import PHONE, log_in, phone_problems, screenshot
 from fangkong.checkpoints.models import Gate
 from fangkong.closure.models import ChecklistItem, Evidence
-from fangkong.conftest import PASSWORD, World
+from fangkong.conftest import World
 
 from .factories import photo_bytes
 
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.browser
 def clock() -> Iterator[None]:
     """Real time here: the browser and the live server keep their own clocks."""
     yield None
-
-
-def log_in(page: Page, world: World, key: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", world.user(key).username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).not_to_have_url(re.compile(r"/login/"))
-    enter_second_factor(page, world.user(key))
 
 
 def look(page: Page, step: str) -> None:

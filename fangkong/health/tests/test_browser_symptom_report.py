@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from fangkong.browser import phone_problems, screenshot
-from fangkong.conftest import PASSWORD, World, ensure_default_policy
+from fangkong.browser import log_in, phone_problems, screenshot
+from fangkong.conftest import World, ensure_default_policy
 from fangkong.health.models import Alert, AlertStatus
 from fangkong.quarantine.models import Case
 from fangkong.screening.actions import live_link
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.browser
 def clock() -> Iterator[None]:
     """Real time here: the browser and the live server keep their own clocks."""
     yield None
-
-
-def log_in(page: Page, world: World, key: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", world.user(key).username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def look(page: Page, step: str) -> None:

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Dialog, Page, expect
 
-from fangkong.browser import phone_problems, screenshot
-from fangkong.conftest import PASSWORD, World
+from fangkong.browser import log_in, phone_problems, screenshot
+from fangkong.conftest import World
 from fangkong.quarantine import actions
 from fangkong.quarantine.models import Case, CaseStatus
 
@@ -39,15 +39,6 @@ def case_ready_for_signatures(world: World) -> Case:
             item, by=world.user("medic_a1"), result="negative", sampled_on=item.due_date
         )
     return actions.request_release_review(case, by=world.user("grid_g1"))
-
-
-def log_in(page: Page, world: World, key: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", world.user(key).username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def look(page: Page, step: str) -> None:

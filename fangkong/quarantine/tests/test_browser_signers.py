@@ -10,11 +10,12 @@ import re
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
+from fangkong.browser import log_in
 from fangkong.conftest import World
 from fangkong.quarantine import actions
 from fangkong.quarantine.models import Case, CaseStatus, SignOff
 
-from .test_browser_release import case_ready_for_signatures, log_in, look
+from .test_browser_release import case_ready_for_signatures, look
 
 pytestmark = pytest.mark.browser
 

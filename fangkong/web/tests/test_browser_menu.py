@@ -10,8 +10,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from fangkong.browser import enter_second_factor, phone_problems, screenshot
-from fangkong.conftest import PASSWORD, World
+from fangkong.browser import log_in as sign_in
+from fangkong.browser import phone_problems, screenshot
+from fangkong.conftest import World
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +44,7 @@ MEASURE = """(selector) => Array.from(document.querySelectorAll(selector)).map(e
 
 
 def log_in(page: Page, world: World, key: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", world.user(key).username)
-    page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
-    enter_second_factor(page, world.user(key))
-    expect(page).not_to_have_url(re.compile(r"/login/"))
+    sign_in(page, world, key)
     page.goto("/")
 
 
