@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from fangkong.checkpoints.capabilities import CheckpointCapability
 from fangkong.core.access import can, require
 from fangkong.core.apiauth import caller
 from fangkong.core.apitypes import Id
@@ -27,7 +28,6 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
 from fangkong.core.models import User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
 from fangkong.core.schemas import DetailOut
 
 from . import entries, prepared_scan
@@ -42,7 +42,7 @@ register_router("checkpoints", router, order=0)
 
 
 def _guard(request: HttpRequest) -> User:
-    return require(caller(request), Capability.GUARD_GATE)
+    return require(caller(request), CheckpointCapability.GUARD_GATE)
 
 
 def _gate(user: User, gate_id: Id) -> Gate:
@@ -154,10 +154,10 @@ def vehicle(request: HttpRequest, payload: VehicleIn) -> Status[dict[str, Any]]:
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> list[dict[str, Any]]:
     """Entries of one day (today by default), newest first, masked."""
     user = caller(request)
-    if can(user, Capability.VIEW_GATE_LOG):
+    if can(user, CheckpointCapability.VIEW_GATE_LOG):
         qs = GateEntry.objects.visible_to(user)
     else:
-        require(user, Capability.GUARD_GATE)
+        require(user, CheckpointCapability.GUARD_GATE)
         qs = GateEntry.objects.filter(guard=user)
     day = filters.day or timezone.localdate()
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -41,11 +41,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.checkpoints.capabilities import CheckpointCapability
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_document
 from fangkong.core.models import AuditAction, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import covers
 from fangkong.health import actions as health
 from fangkong.health.models import AlertSource
@@ -104,7 +104,7 @@ class Recorded:
 
 def check_guard(by: User, gate: Gate) -> None:
     """DomainError unless `by` may record at `gate` (GUARD_GATE, gate in jurisdiction, open)."""
-    if not by.can(Capability.GUARD_GATE):
+    if not by.can(CheckpointCapability.GUARD_GATE):
         raise DomainError(_("Your role does not record passages at a gate."))
     if not in_gate_jurisdiction(by, gate):
         raise DomainError(_("There is no gate with this id in your community."), field="gate_id")
@@ -649,7 +649,7 @@ def record_vehicle(
 @transaction.atomic
 def handle_stop(by: User, entry: GateEntry, note: str) -> GateEntry:
     """Mark a stop as handled (the grid worker followed it up), with what was done."""
-    if not by.can(Capability.HANDLE_STOPS):
+    if not by.can(CheckpointCapability.HANDLE_STOPS):
         raise DomainError(_("Your role does not handle stops."))
     note = (note or "").strip()
     if not note:

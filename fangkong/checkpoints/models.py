@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.checkpoints.capabilities import CheckpointCapability
 from fangkong.core.models import Community, Grid, Township, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.core.sealed import SealedField
 from fangkong.people.models import Resident
@@ -68,7 +68,7 @@ class Gate(models.Model):
 
 class PassQuerySet(ScopedQuerySet["Pass"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
-    view_capability = Capability.ISSUE_PASSES
+    view_capability = CheckpointCapability.ISSUE_PASSES
 
     def valid(self) -> PassQuerySet:
         return self.filter(revoked_at__isnull=True)
@@ -143,7 +143,7 @@ class GateEntryQuerySet(ScopedQuerySet["GateEntry"]):
         "community": "community_id",
         "grid": "grid_id",
     }
-    view_capability = Capability.VIEW_GATE_LOG
+    view_capability = CheckpointCapability.VIEW_GATE_LOG
 
     def stops(self) -> GateEntryQuerySet:
         return self.filter(verdict=Verdict.STOP)

@@ -14,10 +14,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.checkpoints.capabilities import CheckpointCapability
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Building, Community, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import covers
 from fangkong.people.models import Resident
 
@@ -27,7 +27,7 @@ PASS_FIELDS = ("resident", "community", "grid", "number", "issued_at", "revoked_
 
 
 def _check_may_issue(by: User, resident: Resident) -> None:
-    if not by.can(Capability.ISSUE_PASSES):
+    if not by.can(CheckpointCapability.ISSUE_PASSES):
         raise DomainError(_("Your role does not issue passes."))
     if not covers(by, resident):
         raise DomainError(_("This resident is not in your jurisdiction."))
@@ -79,7 +79,7 @@ def _revoke(by: User, card: Pass, reason: str) -> Pass:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the pass is revoked."), field="reason")
-    if not by.can(Capability.ISSUE_PASSES) or not covers(by, card):
+    if not by.can(CheckpointCapability.ISSUE_PASSES) or not covers(by, card):
         raise DomainError(_("This pass is not in your jurisdiction."))
     card = Pass.objects.select_for_update().get(pk=card.pk)
     if card.revoked_at is not None:
@@ -119,7 +119,7 @@ def issue_missing(by: User, building: Building) -> list[Pass]:
     audit entry (on the building) listing the numbers issued."""
     grid = building.grid
     community = grid.community
-    if not by.can(Capability.ISSUE_PASSES) or not covers(by, grid):
+    if not by.can(CheckpointCapability.ISSUE_PASSES) or not covers(by, grid):
         raise DomainError(_("This building is not in your jurisdiction."))
     locked = _lock_community(community.pk)
     residents = list(

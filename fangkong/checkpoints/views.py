@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fangkong.checkpoints.capabilities import CheckpointCapability
 from fangkong.core import ratelimit
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
@@ -35,7 +36,7 @@ from fangkong.core.masking import mask_document
 from fangkong.core.models import Building, BuildingQuerySet, User
 from fangkong.core.paging import page_of
 from fangkong.core.redirects import next_url
-from fangkong.core.roles import Capability
+from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.models import Resident
 
 from . import entries, gatelog, passes
@@ -61,7 +62,7 @@ RECENT = 5
 
 
 def _guard(request: HttpRequest) -> User:
-    return require(request.user, Capability.GUARD_GATE)
+    return require(request.user, CheckpointCapability.GUARD_GATE)
 
 
 def _gate_of_session(request: HttpRequest, user: User) -> Gate | None:
@@ -277,7 +278,7 @@ def _log_filter(request: HttpRequest, user: User) -> tuple[LogFilter, dt.date, G
 @login_required
 def gate_log(request: HttpRequest) -> HttpResponse:
     """Entries of the user's jurisdiction, per gate, per day, per answer (masked)."""
-    user = require(request.user, Capability.VIEW_GATE_LOG)
+    user = require(request.user, CheckpointCapability.VIEW_GATE_LOG)
     form, day, gate, verdict = _log_filter(request, user)
     qs = gatelog.day_entries(user, day, gate)
     if verdict:
@@ -298,8 +299,8 @@ def gate_log(request: HttpRequest) -> HttpResponse:
             "day": day,
             "filter_query": query.urlencode(),
             "day_query": urlencode(day_query),
-            "may_handle": user.can(Capability.HANDLE_STOPS),
-            "may_export": user.can(Capability.EXPORT_PEOPLE),
+            "may_handle": user.can(CheckpointCapability.HANDLE_STOPS),
+            "may_export": user.can(PeopleCapability.EXPORT_PEOPLE),
         },
     )
 
@@ -308,7 +309,7 @@ def gate_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 def gate_log_print(request: HttpRequest) -> HttpResponse:
     """The day's log of a gate (or every gate) on paper: all entries and the day's totals."""
-    user = require(request.user, Capability.VIEW_GATE_LOG)
+    user = require(request.user, CheckpointCapability.VIEW_GATE_LOG)
     _form, day, gate, _verdict = _log_filter(request, user)
     log = gatelog.day_log(user, day, gate)
     return render(
@@ -327,8 +328,8 @@ def gate_log_print(request: HttpRequest) -> HttpResponse:
 def gate_log_export(request: HttpRequest) -> HttpResponseBase:
     """The day's log of a gate (or every gate) as .xlsx, masked, audited like other exports:
     it needs the gate log and the export capability."""
-    require(request.user, Capability.VIEW_GATE_LOG)
-    user = require(request.user, Capability.EXPORT_PEOPLE)
+    require(request.user, CheckpointCapability.VIEW_GATE_LOG)
+    user = require(request.user, PeopleCapability.EXPORT_PEOPLE)
     _form, day, gate, _verdict = _log_filter(request, user)
     log = gatelog.day_log(user, day, gate)
     with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as tmp:
@@ -345,15 +346,15 @@ def gate_log_export(request: HttpRequest) -> HttpResponseBase:
 @login_required
 @require_POST
 def stop_handle(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.HANDLE_STOPS)
+    require(request.user, CheckpointCapability.HANDLE_STOPS)
     entry = get_for(
         request.user,
         GateEntry,
         pk=pk,
-        write=Capability.HANDLE_STOPS,
+        write=CheckpointCapability.HANDLE_STOPS,
         queryset=GateEntry.objects.all(),
     )
-    user = require(request.user, Capability.HANDLE_STOPS)
+    user = require(request.user, CheckpointCapability.HANDLE_STOPS)
     form = HandleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what was done."))
@@ -371,7 +372,7 @@ def stop_handle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _issuer(request: HttpRequest) -> User:
-    return require(request.user, Capability.ISSUE_PASSES)
+    return require(request.user, CheckpointCapability.ISSUE_PASSES)
 
 
 def _buildings(user: User) -> BuildingQuerySet:
@@ -476,7 +477,7 @@ def pass_issue(request: HttpRequest, resident_id: int) -> HttpResponse:
 @require_POST
 def pass_revoke(request: HttpRequest, pk: int, reissue: bool = False) -> HttpResponse:
     user = _issuer(request)
-    card = get_for(user, Pass, pk=pk, write=Capability.ISSUE_PASSES)
+    card = get_for(user, Pass, pk=pk, write=CheckpointCapability.ISSUE_PASSES)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the pass is revoked."))

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import Gate, GateState
+from fangkong.closure.capabilities import ClosureCapability
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Community, Grid, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import covers, jurisdiction_level
 
 from . import checklist as rule
@@ -69,7 +69,7 @@ def is_township_of(user: User, community: Community) -> bool:
     return user.is_superuser or (jurisdiction_level(user) == "township" and covers(user, community))
 
 
-def _check(by: User, capability: Capability, community: Community) -> None:
+def _check(by: User, capability: str, community: Community) -> None:
     if not by.can(capability):
         raise DomainError(_("Your role may not do this."))
     if not _inside(by, community):
@@ -77,7 +77,7 @@ def _check(by: User, capability: Capability, community: Community) -> None:
 
 
 def _check_level_setter(by: User, community: Community) -> None:
-    if not by.can(Capability.SET_COMMUNITY_LEVEL):
+    if not by.can(ClosureCapability.SET_COMMUNITY_LEVEL):
         raise DomainError(_("Only the township sets a community's risk level."))
     if not is_township_of(by, community):
         raise DomainError(_("Only the township of this community sets its risk level."))
@@ -217,7 +217,7 @@ def ensure_checklist(by: User | None, community: Community) -> list[ChecklistIte
 @transaction.atomic
 def open_checklist(by: User, community: Community) -> list[ChecklistItem]:
     """Set up the six items of a community (e.g. closed by its county's level)."""
-    _check(by, Capability.MANAGE_CLOSURE, community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, community)
     community = _locked_community(community)
     return ensure_checklist(by, community)
 
@@ -225,7 +225,7 @@ def open_checklist(by: User, community: Community) -> list[ChecklistItem]:
 def _check_owner(owner: User, item: ChecklistItem) -> None:
     ok = (
         owner.is_active
-        and owner.can(Capability.VIEW_CLOSURE)
+        and owner.can(ClosureCapability.VIEW_CLOSURE)
         and covers(owner, township_id=item.township_id, community_id=item.community_id)
     )
     if not ok:
@@ -283,7 +283,7 @@ def update_item(
 ) -> ChecklistItem:
     """Change an item's state, owner, note or details. "In place" only when nothing blocks
     it (`checklist.blockers`)."""
-    _check(by, Capability.MANAGE_CLOSURE, item.community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, item.community)
     item = ChecklistItem.objects.select_for_update().select_related("community").get(pk=item.pk)
     before = audit.snapshot(item, ITEM_FIELDS)
     if state is not None:
@@ -349,7 +349,7 @@ def read_photo(data: bytes) -> str:
 @transaction.atomic
 def add_evidence(by: User, item: ChecklistItem, *, data: bytes, caption: str = "") -> Evidence:
     """Attach a photo to an item (checked to be an image, stored under a new name)."""
-    _check(by, Capability.MANAGE_CLOSURE, item.community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, item.community)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     ending = read_photo(data)
     caption = " ".join((caption or "").split())
@@ -375,7 +375,7 @@ def add_evidence(by: User, item: ChecklistItem, *, data: bytes, caption: str = "
 @transaction.atomic
 def remove_evidence(by: User, evidence: Evidence) -> None:
     item = evidence.item
-    _check(by, Capability.MANAGE_CLOSURE, item.community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, item.community)
     name = evidence.file.name or ""
     audit.record_object(
         by, AuditAction.DELETE, evidence, changes={"item": item.pk}, township=item.township_id
@@ -403,7 +403,7 @@ def _gate_name(name: str) -> str:
 def add_gate(
     by: User, community: Community, *, name: str, state: str = GateState.OPEN, note: str = ""
 ) -> Gate:
-    _check(by, Capability.MANAGE_CLOSURE, community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, community)
     community = _locked_community(community)
     name = _gate_name(name)
     if state not in GateState.values:
@@ -428,7 +428,7 @@ def keep_open(by: User, gate: Gate, *, note: str = "") -> list[Gate]:
     """`gate` stays open (the one entrance); every other open gate of its community is sealed,
     recorded with who, when and `note`. The gates changed."""
     community = gate.community
-    _check(by, Capability.MANAGE_CLOSURE, community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, community)
     _locked_community(community)
     note = " ".join((note or "").split())[:200]
     now = timezone.now()
@@ -467,7 +467,7 @@ def add_member(
     phone: str = "",
 ) -> TeamMember:
     """Put a staff account, or a named person (物业, 保安, 协警, 志愿者…), on a team."""
-    _check(by, Capability.MANAGE_CLOSURE, community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, community)
     if team not in (ChecklistKind.TEAM, ChecklistKind.INSPECTION):
         raise DomainError(_("Choose the management or the inspection team."), field="team")
     name = " ".join((name or "").split())
@@ -504,7 +504,7 @@ def add_member(
 
 @transaction.atomic
 def remove_member(by: User, member: TeamMember) -> None:
-    _check(by, Capability.MANAGE_CLOSURE, member.community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, member.community)
     audit.record_object(
         by, AuditAction.DELETE, member, changes=audit.snapshot(member, ("team", "user", "duty"))
     )
@@ -518,7 +518,7 @@ def remove_member(by: User, member: TeamMember) -> None:
 def add_cordon(by: User, grid: Grid, *, description: str) -> Cordon:
     """Record a cordon around an open settlement of `grid` that cannot be sealed."""
     community = grid.community
-    _check(by, Capability.MANAGE_CLOSURE, community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, community)
     description = " ".join((description or "").split())
     if not description:
         raise DomainError(_("Say where the cordon is."), field="description")
@@ -539,7 +539,7 @@ def add_cordon(by: User, grid: Grid, *, description: str) -> Cordon:
 
 @transaction.atomic
 def remove_cordon(by: User, cordon: Cordon) -> Cordon:
-    _check(by, Capability.MANAGE_CLOSURE, cordon.community)
+    _check(by, ClosureCapability.MANAGE_CLOSURE, cordon.community)
     cordon = Cordon.objects.select_for_update().get(pk=cordon.pk)
     if cordon.removed_at is not None:
         raise DomainError(_("This cordon was already removed."))

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from fangkong.closure.capabilities import ClosureCapability
 from fangkong.core.access import get_for, require
 from fangkong.core.apiauth import caller
 from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
 
 from . import actions
 from . import checklist as rule
@@ -37,7 +37,7 @@ register_router("closure", router, order=70)
 
 
 def _community(user: User, community_id: Id) -> Community:
-    require(user, Capability.VIEW_CLOSURE)
+    require(user, ClosureCapability.VIEW_CLOSURE)
     return get_for(user, Community, pk=community_id)
 
 
@@ -109,7 +109,7 @@ def closure(request: HttpRequest, community_id: Id) -> dict[str, Any]:
 def set_level(request: HttpRequest, community_id: Id, payload: LevelIn) -> Status[Any]:
     user = caller(request)
     community = _community(user, community_id)
-    require(user, Capability.SET_COMMUNITY_LEVEL)
+    require(user, ClosureCapability.SET_COMMUNITY_LEVEL)
     if not actions.is_township_of(user, community):
         raise Http404
     if payload.follow_county and payload.level:
@@ -126,8 +126,8 @@ def set_level(request: HttpRequest, community_id: Id, payload: LevelIn) -> Statu
 @router.patch("/checklist-items/{item_id}", response=ItemOut)
 def update_item(request: HttpRequest, item_id: Id, payload: ItemIn) -> ItemOut:
     user = caller(request)
-    require(user, Capability.VIEW_CLOSURE)
-    item = get_for(user, ChecklistItem, write=Capability.MANAGE_CLOSURE, pk=item_id)
+    require(user, ClosureCapability.VIEW_CLOSURE)
+    item = get_for(user, ChecklistItem, write=ClosureCapability.MANAGE_CLOSURE, pk=item_id)
     sent = payload.model_fields_set
     kwargs: dict[str, Any] = {}
     if "state" in sent and payload.state is not None:

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.closure.capabilities import ClosureCapability
 from fangkong.core.models import Community, Grid, Township, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 
 from . import checklist, state
@@ -41,7 +41,7 @@ class LevelSource(models.TextChoices):
 
 class CommunityLevelQuerySet(ScopedQuerySet["CommunityLevel"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CLOSURE
+    view_capability = ClosureCapability.VIEW_CLOSURE
 
 
 class CommunityLevel(models.Model):
@@ -90,7 +90,7 @@ class ItemState(models.TextChoices):
 
 class ChecklistItemQuerySet(ScopedQuerySet["ChecklistItem"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CLOSURE
+    view_capability = ClosureCapability.VIEW_CLOSURE
 
 
 class ChecklistItem(models.Model):
@@ -186,7 +186,7 @@ class TeamMember(models.Model):
 
 class CordonQuerySet(ScopedQuerySet["Cordon"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
-    view_capability = Capability.VIEW_CLOSURE
+    view_capability = ClosureCapability.VIEW_CLOSURE
 
 
 class Cordon(models.Model):

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.checkpoints.models import Gate, GateState
+from fangkong.closure.capabilities import ClosureCapability
 from fangkong.core import confirmation
 from fangkong.core.access import can, get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.masking import mask_phone
 from fangkong.core.models import Community, Grid, User
-from fangkong.core.roles import Capability
 
 from . import actions
 from . import checklist as rule
@@ -51,7 +51,9 @@ HISTORY_SHOWN = 50
 
 
 def _may_set_level(user: Any, community: Community) -> bool:
-    return can(user, Capability.SET_COMMUNITY_LEVEL) and actions.is_township_of(user, community)
+    return can(user, ClosureCapability.SET_COMMUNITY_LEVEL) and actions.is_township_of(
+        user, community
+    )
 
 
 def _owners(community: Community) -> QuerySet[User]:
@@ -62,7 +64,7 @@ def _owners(community: Community) -> QuerySet[User]:
 
 
 def _owner_choices(community: Community) -> QuerySet[User]:
-    ids = [u.pk for u in _owners(community) if u.can(Capability.VIEW_CLOSURE)]
+    ids = [u.pk for u in _owners(community) if u.can(ClosureCapability.VIEW_CLOSURE)]
     return User.objects.filter(pk__in=ids).order_by("display_name", "username")
 
 
@@ -93,7 +95,7 @@ def _why_not(facts: rule.ItemFacts) -> list[str]:
 @login_required
 @require_GET
 def community_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CLOSURE)
+    user = require(request.user, ClosureCapability.VIEW_CLOSURE)
     today = timezone.localdate()
     found = community_levels(
         Community.objects.visible_to(user).select_related("township").order_by("code"), today
@@ -120,7 +122,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
 
 
 def _community(request: HttpRequest, pk: int) -> Community:
-    require(request.user, Capability.VIEW_CLOSURE)
+    require(request.user, ClosureCapability.VIEW_CLOSURE)
     return get_for(
         request.user, Community, queryset=Community.objects.select_related("township"), pk=pk
     )
@@ -130,7 +132,7 @@ def _context(request: HttpRequest, community: Community, **forms: Any) -> dict[s
     user = request.user
     today = timezone.localdate()
     now = community_level(community, today)
-    may_manage = can(user, Capability.MANAGE_CLOSURE)
+    may_manage = can(user, ClosureCapability.MANAGE_CLOSURE)
     may_set = _may_set_level(user, community)
     facts = {f.item_id: f for f in facts_of([community.pk]).get(community.pk, [])}
     items = list(
@@ -213,7 +215,7 @@ def _refused(request: HttpRequest, community: Community, **forms: Any) -> HttpRe
 @require_POST
 def set_level(request: HttpRequest, pk: int) -> HttpResponse:
     community = _community(request, pk)
-    user = require(request.user, Capability.SET_COMMUNITY_LEVEL)
+    user = require(request.user, ClosureCapability.SET_COMMUNITY_LEVEL)
     if not _may_set_level(user, community):
         raise Http404
     form = LevelForm(request.POST)
@@ -236,7 +238,7 @@ def set_level(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def open_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     community = _community(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     try:
         actions.open_checklist(user, community)
     except DomainError as exc:
@@ -248,7 +250,7 @@ def open_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_gate(request: HttpRequest, pk: int) -> HttpResponse:
     community = _community(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     form = GateForm(request.POST)
     if form.is_valid():
         try:
@@ -273,7 +275,7 @@ def add_gate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def keep_open(request: HttpRequest, pk: int) -> HttpResponse:
     community = _community(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     form = KeepOpenForm(request.POST, gates=Gate.objects.filter(community=community))
     if form.is_valid():
         try:
@@ -294,7 +296,7 @@ def keep_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     community = _community(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     form = MemberForm(request.POST, staff=_owners(community))
     if form.is_valid():
         try:
@@ -319,13 +321,13 @@ def remove_member_question(member: TeamMember) -> str:
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CLOSURE)
+    require(request.user, ClosureCapability.VIEW_CLOSURE)
     member = TeamMember.objects.filter(
         pk=pk, community__in=Community.objects.visible_to(request.user)
     ).first()
     if member is None:
         raise Http404
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     if not confirmation.confirmed(request):
         return confirmation.ask(
             request,
@@ -343,7 +345,7 @@ def remove_member(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_cordon(request: HttpRequest, pk: int) -> HttpResponse:
     community = _community(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     form = CordonForm(request.POST, grids=Grid.objects.filter(community=community))
     if form.is_valid():
         try:
@@ -361,8 +363,8 @@ def add_cordon(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove_cordon(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CLOSURE)
-    cordon = get_for(request.user, Cordon, write=Capability.MANAGE_CLOSURE, pk=pk)
+    require(request.user, ClosureCapability.VIEW_CLOSURE)
+    cordon = get_for(request.user, Cordon, write=ClosureCapability.MANAGE_CLOSURE, pk=pk)
     try:
         actions.remove_cordon(request.user, cordon)  # type: ignore[arg-type]
     except DomainError as exc:
@@ -382,7 +384,7 @@ def _anchor(community: Community, part: str) -> str:
 
 
 def _item(request: HttpRequest, pk: int) -> ChecklistItem:
-    require(request.user, Capability.VIEW_CLOSURE)
+    require(request.user, ClosureCapability.VIEW_CLOSURE)
     return get_for(
         request.user,
         ChecklistItem,
@@ -392,7 +394,7 @@ def _item(request: HttpRequest, pk: int) -> ChecklistItem:
 
 
 def _item_context(request: HttpRequest, item: ChecklistItem, **forms: Any) -> dict[str, Any]:
-    may_manage = can(request.user, Capability.MANAGE_CLOSURE)
+    may_manage = can(request.user, ClosureCapability.MANAGE_CLOSURE)
     facts = next(
         f for f in facts_of([item.community_id])[item.community_id] if f.item_id == item.pk
     )
@@ -420,7 +422,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if request.method != "POST":
         return render(request, "closure/item_detail.html", _item_context(request, item))
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     form = ItemForm(request.POST, kind=item.kind, owners=_owner_choices(item.community))
     if form.is_valid():
         d = form.cleaned_data
@@ -447,7 +449,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -470,7 +472,7 @@ def add_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _evidence(request: HttpRequest, pk: int) -> Evidence:
-    require(request.user, Capability.VIEW_CLOSURE)
+    require(request.user, ClosureCapability.VIEW_CLOSURE)
     evidence = (
         Evidence.objects.filter(pk=pk, item__in=ChecklistItem.objects.visible_to(request.user))
         .select_related("item")
@@ -501,7 +503,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def remove_photo(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _evidence(request, pk)
-    user = require(request.user, Capability.MANAGE_CLOSURE)
+    user = require(request.user, ClosureCapability.MANAGE_CLOSURE)
     item_id = evidence.item_id
     actions.remove_evidence(user, evidence)
     messages.success(request, _("The photo was removed."))

@@ -15,16 +15,19 @@ from django.db import models
 from django.http import Http404
 
 from .models import User
-from .roles import Capability
+from .roles import check_capability
 
 M = TypeVar("M", bound=models.Model)
 
 
-def can(user: User | AnonymousUser, capability: Capability) -> bool:
+def can(user: User | AnonymousUser, capability: str) -> bool:
+    """Whether `user` may do `capability`, a capability some app declares (its
+    `capabilities.py`); UnknownCapability for any other, whoever asks."""
+    check_capability(capability)
     return bool(user.is_authenticated and isinstance(user, User) and user.can(capability))
 
 
-def require(user: User | AnonymousUser, capability: Capability) -> User:
+def require(user: User | AnonymousUser, capability: str) -> User:
     """The user, if they may do `capability`; otherwise PermissionDenied (403)."""
     if not can(user, capability):
         raise PermissionDenied
@@ -36,7 +39,7 @@ def get_for(
     user: User | AnonymousUser,
     model: type[M],
     *,
-    write: Capability | None = None,
+    write: str | None = None,
     queryset: models.QuerySet[M] | None = None,
     **lookup: Any,
 ) -> M:

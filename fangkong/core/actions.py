@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from . import audit
 from .errors import DomainError
 from .models import ApiToken, AuditAction, Building, Community, Grid, Township, Unit, User
-from .roles import ASSIGNABLE_BY, ROLE_LEVEL, Capability, Role
+from .roles import ASSIGNABLE_BY, ROLE_LEVEL, CoreCapability, Role
 
 STAFF_FIELDS = (
     "username",
@@ -43,7 +43,7 @@ def assignable_roles(by: User) -> frozenset[str]:
     """The roles `by` may give to staff."""
     if by.is_superuser:
         return frozenset(Role.values)
-    if not by.can(Capability.MANAGE_STAFF):
+    if not by.can(CoreCapability.MANAGE_STAFF):
         return frozenset()
     return ASSIGNABLE_BY.get(by.role, frozenset())
 
@@ -62,7 +62,7 @@ def _inside(by: User, township_id: int | None, community_id: int | None) -> bool
 
 def may_manage(by: User, staff: User) -> bool:
     """Whether `by` may edit, deactivate or reset the password of `staff`."""
-    if not by.is_active or not by.can(Capability.MANAGE_STAFF):
+    if not by.is_active or not by.can(CoreCapability.MANAGE_STAFF):
         return False
     if by.is_superuser:
         return True
@@ -151,7 +151,7 @@ def create_staff(
     community: Community | None = None,
     grid: Grid | None = None,
 ) -> User:
-    if not by.can(Capability.MANAGE_STAFF):
+    if not by.can(CoreCapability.MANAGE_STAFF):
         raise DomainError(_("Your role may not manage staff."))
     username = _check_username(username)
     township, community, grid = _binding(by, role, township, community, grid)

@@ -16,7 +16,7 @@ from .access import can
 from .admin_site import ScopedAdmin, may_use_admin
 from .changes import describe_changes
 from .models import ApiToken, AuditEntry, Building, Community, Grid, Township, Unit, User
-from .roles import Capability
+from .roles import CoreCapability
 
 
 @admin.register(Township)
@@ -40,7 +40,7 @@ class CommunityAdmin(ScopedAdmin):
     list_display = ("name", "code", "kind", "township")
     list_filter = ("kind",)
     search_fields = ("name", "code")
-    edit_capability = Capability.MANAGE_JURISDICTIONS
+    edit_capability = CoreCapability.MANAGE_JURISDICTIONS
     audited_fields = ("township", "name", "code", "kind")
     parent_field = "township"
 
@@ -50,7 +50,7 @@ class GridAdmin(ScopedAdmin):
     list_display = ("name", "community")
     list_select_related = ("community",)
     search_fields = ("name", "community__name")
-    edit_capability = Capability.MANAGE_JURISDICTIONS
+    edit_capability = CoreCapability.MANAGE_JURISDICTIONS
     audited_fields = ("community", "name")
     parent_field = "community"
 
@@ -65,7 +65,7 @@ class BuildingAdmin(ScopedAdmin):
     search_fields = ("name",)
     # 包楼 assignment is checked by `actions.assign_building` on the building page.
     readonly_fields = ("cadre", "medic")
-    edit_capability = Capability.MANAGE_JURISDICTIONS
+    edit_capability = CoreCapability.MANAGE_JURISDICTIONS
     audited_fields = ("grid", "name")
     parent_field = "grid"
 
@@ -78,7 +78,7 @@ class UnitAdmin(ScopedAdmin):
     list_display = ("name", "building")
     list_select_related = ("building",)
     search_fields = ("name", "building__name")
-    edit_capability = Capability.MANAGE_JURISDICTIONS
+    edit_capability = CoreCapability.MANAGE_JURISDICTIONS
     audited_fields = ("building", "name")
     parent_field = "building"
 
@@ -171,7 +171,7 @@ class ApiTokenAdmin(ScopedAdmin):
         return admin.ModelAdmin.get_queryset(self, request).filter(user__in=users)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_use_admin(request.user) and can(request.user, Capability.MANAGE_STAFF)
+        return may_use_admin(request.user) and can(request.user, CoreCapability.MANAGE_STAFF)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         self._revoked(request, [obj])

@@ -16,11 +16,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .access import can
-from .roles import Capability
+from .roles import CoreCapability
 
 
 def may_use_admin(user: Any) -> bool:
-    return can(user, Capability.USE_ADMIN)
+    return can(user, CoreCapability.USE_ADMIN)
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -50,7 +50,7 @@ class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     foreign keys are scoped the same way. Saves are audited (`audited_fields`).
     """
 
-    edit_capability: Capability | None = None
+    edit_capability: str | None = None
     audited_fields: tuple[str, ...] = ()
     #: The parent of a place. Fixed once the place exists: households and residents carry
     #: their township/community/grid ids, so moving a place would leave them in the old one.

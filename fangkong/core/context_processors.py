@@ -4,7 +4,6 @@ from django.http import HttpRequest
 
 from .registry import menu
 from .registry import navigation as registered_navigation
-from .roles import Capability
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -13,10 +12,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     entries as the top menu draws them, in their groups (`registry.menu`)."""
     user = getattr(request, "user", None)
     caps = set(user.capabilities) if user is not None and user.is_authenticated else set()
-    names = {c.value for c in caps}
+    names = {str(c) for c in caps}
     return {
         "caps": names,
-        "Capability": Capability,
         "nav": [entry for entry in registered_navigation if entry.shown(names)],
         "menu": menu(names, registered_navigation),
     }

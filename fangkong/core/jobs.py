@@ -37,7 +37,6 @@ from django.utils.translation import gettext_lazy
 from .access import require
 from .errors import DomainError
 from .models import Community, Township, User
-from .roles import Capability
 from .spreadsheets import SpreadsheetError, Table, check_size, read_table, sniff
 
 logger = logging.getLogger(__name__)
@@ -162,7 +161,7 @@ class JobKind(Generic[J, C, S]):
     Subclasses fill in the methods that raise NotImplementedError."""
 
     model: type[J]
-    capability: Capability
+    capability: str
     #: related objects every step reads (select_related)
     related: tuple[str, ...] = ("created_by",)
     #: the name in the log
@@ -221,7 +220,7 @@ class JobKind(Generic[J, C, S]):
 
 
 def store_upload(
-    model: type[J], user: User, upload: UploadedFile[bytes], capability: Capability, **fields: Any
+    model: type[J], user: User, upload: UploadedFile[bytes], capability: str, **fields: Any
 ) -> J:
     """Check the upload's size and type and store it as a new job of `model` (queued for its
     check by the caller); `fields` are the kind's own (a round's lab file: its round) and
@@ -246,7 +245,7 @@ def store_upload(
     return job
 
 
-def confirm(job: J, user: User, capability: Capability, **fields: Any) -> bool:
+def confirm(job: J, user: User, capability: str, **fields: Any) -> bool:
     """Queue the apply of a checked job, with the kind's choices in `fields` (e.g. only the
     valid rows). False when someone else already started it. The caller enqueues the task."""
     require(user, capability)
@@ -265,7 +264,7 @@ def expire_stale(model: type[UploadJob]) -> None:
         finish(job, JobStatus.CANCELLED, _("Nobody confirmed the import; the file was removed."))
 
 
-def cancel(job: J, user: User, capability: Capability) -> J:
+def cancel(job: J, user: User, capability: str) -> J:
     """Cancel a job still waiting (queued, or checked and waiting for confirmation) on the
     user's word; its file goes with it. A running or finished job is refused."""
     require(user, capability)
@@ -287,7 +286,7 @@ def claim(model: type[UploadJob], job_id: int, expected: str, status: str) -> bo
     )
 
 
-def read_upload(job: UploadJob, capability: Capability, no_longer_allowed: str) -> Table:
+def read_upload(job: UploadJob, capability: str, no_longer_allowed: str) -> Table:
     """The job's file as a table, if its owner still holds `capability` (else
     SpreadsheetError(`no_longer_allowed`)); records the row count on the job."""
     user: User = getattr(job, "created_by")  # noqa: B009 (each kind declares its own)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import prepared
 from .placeorder import KEY_LENGTH, natural_key
-from .roles import Capability, Role, capabilities_of
+from .roles import CoreCapability, Role, all_capabilities, capabilities_of, check_capability
 from .scoping import ScopedQuerySet
 from .sealed import DerivedField
 
@@ -134,7 +134,7 @@ class BuildingQuerySet(ScopedQuerySet["Building"]):
         "community": "grid__community_id",
         "grid": "grid_id",
     }
-    view_capability = Capability.VIEW_JURISDICTIONS
+    view_capability = CoreCapability.VIEW_JURISDICTIONS
 
 
 class Building(models.Model):
@@ -181,7 +181,7 @@ class UnitQuerySet(ScopedQuerySet["Unit"]):
         "community": "building__grid__community_id",
         "grid": "building__grid_id",
     }
-    view_capability = Capability.VIEW_JURISDICTIONS
+    view_capability = CoreCapability.VIEW_JURISDICTIONS
 
 
 class Unit(models.Model):
@@ -208,7 +208,7 @@ class Unit(models.Model):
 
 class UserQuerySet(ScopedQuerySet["User"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
-    view_capability = Capability.VIEW_STAFF
+    view_capability = CoreCapability.VIEW_STAFF
 
 
 class StaffManager(UserManager["User"]):
@@ -284,13 +284,14 @@ class User(AbstractUser):
         return None, None
 
     @property
-    def capabilities(self) -> frozenset[Capability]:
+    def capabilities(self) -> frozenset[str]:
         if self.is_superuser:
-            return frozenset(Capability)
+            return all_capabilities()
         return capabilities_of(self.role)
 
-    def can(self, capability: Capability) -> bool:
-        return self.is_active and capability in self.capabilities
+    def can(self, capability: str) -> bool:
+        """Whether the user may do `capability` (UnknownCapability if no app declares it)."""
+        return self.is_active and check_capability(capability) in self.capabilities
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Saves; a new password or a deactivated account also revokes all its API tokens.
@@ -323,7 +324,7 @@ class AuditAction(models.TextChoices):
 
 class AuditEntryQuerySet(ScopedQuerySet["AuditEntry"]):
     scope_paths = {"township": "township_id"}
-    view_capability = Capability.VIEW_AUDIT
+    view_capability = CoreCapability.VIEW_AUDIT
 
 
 class AuditEntry(models.Model):

@@ -24,6 +24,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
+from .roles import check_capability
+
 
 def discover(module: str) -> None:
     """Import `<app>.<module>` of every installed Fangkong app that has one."""
@@ -132,6 +134,10 @@ def register_nav(
     any_of: tuple[str, ...] = (),
     none_of: tuple[str, ...] = (),
 ) -> None:
+    """Add a link to the main navigation; `any_of` and `none_of` name registered capabilities
+    (UnknownCapability for any other, so a typo cannot hide a link from everyone)."""
+    for capability in (*any_of, *none_of):
+        check_capability(capability)
     navigation.add(
         name,
         NavEntry(url_name, label, frozenset(any_of), frozenset(none_of), group),

@@ -1,10 +1,16 @@
-"""Staff roles and what each may do.
+"""Staff roles, and the registry of what each may do.
 
-This table is the single source of truth for role permissions; views, the API, exports and
-the admin ask `can(user, capability)`. Jurisdiction (which rows) is decided separately by
-each model's `visible_to(user)` queryset.
+Each app declares its own capabilities (a `StrEnum` in its `capabilities.py`) and grants them
+to roles with `register_capabilities`; core declares its own below. Views, the API, exports
+and the admin ask `can(user, capability)` (`core.access`) with a registered capability, and an
+unregistered one is an error, never a silent "no". Jurisdiction (which rows) is decided
+separately by each model's `visible_to(user)` queryset.
+
+Every app's `capabilities.py` is imported when its models are (they name their capability)
+and by `CoreConfig.ready` (`discover("capabilities")`), before any navigation is registered.
 """
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from django.db import models
@@ -22,159 +28,129 @@ class Role(models.TextChoices):
     POLICE_OFFICER = "police_officer", _("Police officer")
 
 
-class Capability(StrEnum):
+class CoreCapability(StrEnum):
+    """Core's own capabilities: the registry of people, the jurisdictions, the staff, the
+    audit log and the admin site."""
+
     VIEW_PEOPLE = "view_people"
-    EDIT_PEOPLE = "edit_people"
-    REVEAL_SENSITIVE = "reveal_sensitive"
-    IMPORT_PEOPLE = "import_people"
-    EXPORT_PEOPLE = "export_people"
-    MERGE_PEOPLE = "merge_people"
     VIEW_JURISDICTIONS = "view_jurisdictions"
     MANAGE_JURISDICTIONS = "manage_jurisdictions"
     VIEW_STAFF = "view_staff"
     MANAGE_STAFF = "manage_staff"
     VIEW_AUDIT = "view_audit"
     USE_ADMIN = "use_admin"
-    # Epidemic work (issue 3: policy, risk areas, screening, quarantine, health monitoring)
-    MANAGE_POLICY = "manage_policy"
-    VIEW_CASES = "view_cases"
-    SCREEN_RETURNEES = "screen_returnees"
-    MANAGE_CASES = "manage_cases"
-    RECORD_TESTS = "record_tests"
-    SIGN_AS_CADRE = "sign_as_cadre"
-    SIGN_AS_MEDIC = "sign_as_medic"
-    HANDLE_ALERTS = "handle_alerts"
-    VIEW_REFERRALS = "view_referrals"
-    # Closed management, checkpoints, lockdown, mass testing (issue 4)
-    VIEW_CLOSURE = "view_closure"
-    MANAGE_CLOSURE = "manage_closure"
-    #: set a community's risk level (or make it follow the county): the township's call
-    SET_COMMUNITY_LEVEL = "set_community_level"
-    ISSUE_PASSES = "issue_passes"
-    #: the guard's page: scan, search, record entries, visitors and vehicles
-    GUARD_GATE = "guard_gate"
-    VIEW_GATE_LOG = "view_gate_log"
-    #: handle the stops raised at a gate (the grid worker's worklist)
-    HANDLE_STOPS = "handle_stops"
-    VIEW_LOCKDOWNS = "view_lockdowns"
-    #: lock and lift a building or unit
-    MANAGE_LOCKDOWNS = "manage_lockdowns"
-    #: take supply requests and assign volunteers
-    MANAGE_DELIVERIES = "manage_deliveries"
-    #: see one's assigned deliveries and mark them delivered (the volunteer)
-    DELIVER_SUPPLIES = "deliver_supplies"
-    VIEW_ROUNDS = "view_rounds"
-    #: open and close testing rounds, import their results
-    MANAGE_ROUNDS = "manage_rounds"
-    #: reopen a closed round's sampling (with a reason), until results are imported: a leader's call
-    REOPEN_ROUNDS = "reopen_rounds"
-    #: record sampling in a round (scan or search, tube number)
-    SAMPLE_TESTS = "sample_tests"
 
 
-# Who works the cases (returnees, quarantine, check-ins, alerts) of their jurisdiction.
-_CASE_DESK = {
-    Capability.VIEW_CASES,
-    Capability.SCREEN_RETURNEES,
-    Capability.MANAGE_CASES,
-    Capability.HANDLE_ALERTS,
-}
+class UnknownCapability(LookupError):
+    """A capability no installed app declares (a typo, or an app that is not installed)."""
 
-# Closed management and the work of a lockdown, shared by the community's desks.
-_COMMUNITY_DESK = {
-    Capability.VIEW_CLOSURE,
-    Capability.ISSUE_PASSES,
-    Capability.VIEW_GATE_LOG,
-    Capability.HANDLE_STOPS,
-    Capability.VIEW_LOCKDOWNS,
-    Capability.MANAGE_DELIVERIES,
-    Capability.VIEW_ROUNDS,
-    Capability.SAMPLE_TESTS,
-}
 
-_PEOPLE_DESK = {
-    Capability.VIEW_PEOPLE,
-    Capability.EDIT_PEOPLE,
-    Capability.REVEAL_SENSITIVE,
-    Capability.EXPORT_PEOPLE,
-    Capability.VIEW_JURISDICTIONS,
-    Capability.VIEW_STAFF,
-}
+#: Every registered capability → the app (its enum's module) that declares it.
+_DECLARED: dict[str, str] = {}
+#: Capabilities a township administrator does not hold although they are registered (the
+#: personal signatures of the people who 包保 a case).
+_WITHHELD_FROM_ADMIN: set[str] = set()
+#: The grants of the roles other than the township administrator, as registered.
+_GRANTS: dict[str, set[str]] = {role: set() for role in Role.values}
 
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    # Everything but the two release signatures, which belong to the people who 包保 a case.
-    Role.TOWNSHIP_ADMIN: frozenset(Capability)
-    - {Capability.SIGN_AS_CADRE, Capability.SIGN_AS_MEDIC},
-    Role.COMMUNITY_LEADER: frozenset(
-        _PEOPLE_DESK
-        | {
-            Capability.IMPORT_PEOPLE,
-            Capability.MERGE_PEOPLE,
-            Capability.MANAGE_JURISDICTIONS,
-            Capability.MANAGE_STAFF,
-            Capability.RECORD_TESTS,
-            Capability.SIGN_AS_CADRE,
-            Capability.VIEW_REFERRALS,
-            Capability.MANAGE_CLOSURE,
-            Capability.GUARD_GATE,
-            Capability.MANAGE_LOCKDOWNS,
-            Capability.MANAGE_ROUNDS,
-            Capability.REOPEN_ROUNDS,
-        }
-        | _CASE_DESK
-        | _COMMUNITY_DESK
-    ),
-    Role.OFFICE_STAFF: frozenset(
-        _PEOPLE_DESK
-        | _CASE_DESK
-        | _COMMUNITY_DESK
-        | {
-            Capability.IMPORT_PEOPLE,
-            Capability.MERGE_PEOPLE,
-            Capability.RECORD_TESTS,
-            Capability.MANAGE_CLOSURE,
-            Capability.MANAGE_ROUNDS,
-        }
-    ),
-    # The grid worker is the 包保干部: one of the two release signatures.
-    Role.GRID_WORKER: frozenset(
-        _PEOPLE_DESK | _CASE_DESK | _COMMUNITY_DESK | {Capability.SIGN_AS_CADRE}
-    ),
-    # The clinic sees the people it cares for, reveals contacts to call them, but does not
-    # maintain the registry.
-    Role.MEDICAL_WORKER: frozenset(
-        {
-            Capability.VIEW_PEOPLE,
-            Capability.REVEAL_SENSITIVE,
-            Capability.VIEW_JURISDICTIONS,
-            Capability.VIEW_STAFF,
-            Capability.VIEW_CASES,
-            Capability.MANAGE_CASES,
-            Capability.HANDLE_ALERTS,
-            Capability.RECORD_TESTS,
-            Capability.SIGN_AS_MEDIC,
-            Capability.VIEW_LOCKDOWNS,
-            Capability.VIEW_ROUNDS,
-            Capability.SAMPLE_TESTS,
-            Capability.MANAGE_ROUNDS,
-        }
-    ),
-    # The police officer identifies people referred to them (refusals); read-only, masked by
-    # default, and no health records.
-    Role.POLICE_OFFICER: frozenset(
-        {
-            Capability.VIEW_PEOPLE,
-            Capability.REVEAL_SENSITIVE,
-            Capability.VIEW_JURISDICTIONS,
-            Capability.VIEW_REFERRALS,
-            Capability.VIEW_GATE_LOG,
-        }
-    ),
-    # Guards see only what the gate needs (the checkpoint pages); volunteers only their
-    # assignments. Neither browses the registry.
-    Role.CHECKPOINT_GUARD: frozenset({Capability.GUARD_GATE}),
-    Role.VOLUNTEER: frozenset({Capability.DELIVER_SUPPLIES}),
-}
+#: Each role → the capabilities it holds, rebuilt at each registration. The township
+#: administrator holds every registered capability but those withheld from them.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {role: frozenset() for role in Role.values}
+
+
+def register_capabilities(
+    declared: type[StrEnum],
+    grants: Mapping[str, Iterable[StrEnum]],
+    *,
+    withheld_from_admin: Iterable[StrEnum] = (),
+) -> None:
+    """Declare an app's capabilities (every member of `declared`) and grant them to roles.
+
+    `grants` maps a role to the capabilities of `declared` it holds; the township
+    administrator is granted all of them but `withheld_from_admin`, and is not listed.
+    Registering the same enum again (a re-import) replaces its grants.
+    """
+    owner = declared.__module__
+    values = {str(c) for c in declared}
+    for value in values:
+        if _DECLARED.get(value, owner) != owner:
+            raise ValueError(f"capability {value!r} is declared twice: {_DECLARED[value]}, {owner}")
+    for role, capabilities in grants.items():
+        if role not in _GRANTS:
+            raise ValueError(f"{owner} grants capabilities to an unknown role {role!r}")
+        foreign = {str(c) for c in capabilities} - values
+        if foreign:
+            raise ValueError(f"{owner} grants capabilities it does not declare: {sorted(foreign)}")
+    withheld = {str(c) for c in withheld_from_admin}
+    if withheld - values:
+        raise ValueError(f"{owner} withholds capabilities it does not declare")
+    for value in values:
+        _DECLARED[value] = owner
+        _WITHHELD_FROM_ADMIN.discard(value)
+        for held in _GRANTS.values():
+            held.discard(value)
+    _WITHHELD_FROM_ADMIN.update(withheld)
+    for role, capabilities in grants.items():
+        _GRANTS[role].update(str(c) for c in capabilities)
+    for role, held in _GRANTS.items():
+        ROLE_CAPABILITIES[role] = frozenset(held)
+    ROLE_CAPABILITIES[Role.TOWNSHIP_ADMIN] = all_capabilities() - _WITHHELD_FROM_ADMIN
+
+
+def all_capabilities() -> frozenset[str]:
+    """Every capability an installed app declares."""
+    return frozenset(_DECLARED)
+
+
+def check_capability(capability: str) -> str:
+    """`capability` itself if an installed app declares it; UnknownCapability otherwise."""
+    if capability not in _DECLARED:
+        raise UnknownCapability(
+            f"no installed app declares the capability {capability!r} "
+            "(declare it in the app's capabilities.py with register_capabilities)"
+        )
+    return capability
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def roles_with(capability: str) -> list[str]:
+    """The roles that hold `capability`, in the order of `Role`."""
+    check_capability(capability)
+    return [role for role in Role.values if capability in capabilities_of(role)]
+
+
+register_capabilities(
+    CoreCapability,
+    {
+        Role.COMMUNITY_LEADER: {
+            CoreCapability.VIEW_PEOPLE,
+            CoreCapability.VIEW_JURISDICTIONS,
+            CoreCapability.MANAGE_JURISDICTIONS,
+            CoreCapability.VIEW_STAFF,
+            CoreCapability.MANAGE_STAFF,
+        },
+        Role.OFFICE_STAFF: {
+            CoreCapability.VIEW_PEOPLE,
+            CoreCapability.VIEW_JURISDICTIONS,
+            CoreCapability.VIEW_STAFF,
+        },
+        Role.GRID_WORKER: {
+            CoreCapability.VIEW_PEOPLE,
+            CoreCapability.VIEW_JURISDICTIONS,
+            CoreCapability.VIEW_STAFF,
+        },
+        Role.MEDICAL_WORKER: {
+            CoreCapability.VIEW_PEOPLE,
+            CoreCapability.VIEW_JURISDICTIONS,
+            CoreCapability.VIEW_STAFF,
+        },
+        Role.POLICE_OFFICER: {CoreCapability.VIEW_PEOPLE, CoreCapability.VIEW_JURISDICTIONS},
+    },
+)
+
 
 # The jurisdiction level a role is bound to. Township admins hold a township, grid workers a
 # grid, everyone else a community (a medical worker or guard may also be narrowed to a grid).
@@ -195,7 +171,3 @@ ASSIGNABLE_BY: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_ADMIN: frozenset(Role.values),
     Role.COMMUNITY_LEADER: frozenset(set(Role.values) - {Role.TOWNSHIP_ADMIN}),
 }
-
-
-def capabilities_of(role: str) -> frozenset[Capability]:
-    return ROLE_CAPABILITIES.get(role, frozenset())

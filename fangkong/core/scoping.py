@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.db import models
 
-from .roles import Capability, capabilities_of
+from .roles import CoreCapability, capabilities_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -130,7 +130,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
     #: level -> lookup path to the township / community / grid id of a row
     scope_paths: ClassVar[dict[str, str]] = {}
     #: role capability needed to see rows of this model at all; None means any staff user
-    view_capability: ClassVar[Capability | None] = Capability.VIEW_PEOPLE
+    view_capability: ClassVar[str | None] = CoreCapability.VIEW_PEOPLE
 
     def in_jurisdiction(self, user: User | AnonymousUser) -> Self:
         """The rows inside the user's jurisdiction, whatever the user's role may read."""

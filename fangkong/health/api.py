@@ -25,9 +25,11 @@ from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Grid, User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
+from fangkong.health.capabilities import HealthCapability
 from fangkong.people.models import Household, Resident
 from fangkong.people.phones import InvalidPhone, normalise_phone
+from fangkong.policy.capabilities import PolicyCapability
+from fangkong.quarantine.capabilities import QuarantineCapability
 from fangkong.quarantine.models import Case
 
 from . import actions
@@ -65,7 +67,7 @@ register_router("health", router, order=60)
 
 def _reader(request: HttpRequest) -> User:
     """The caller, if their role may see health records (403 otherwise)."""
-    return require(caller(request), Capability.VIEW_CASES)
+    return require(caller(request), PolicyCapability.VIEW_CASES)
 
 
 def _case(user: User, pk: int | None) -> Case | None:
@@ -91,7 +93,7 @@ def create_checkin(request: HttpRequest, payload: CheckInIn) -> Status[dict[str,
     user = _reader(request)
     case = _case(user, payload.case_id)
     assert case is not None
-    require(user, Capability.MANAGE_CASES)
+    require(user, QuarantineCapability.MANAGE_CASES)
     checkin, created = actions.check_in(
         case,
         case.resident,
@@ -163,7 +165,7 @@ def report_symptoms(request: HttpRequest, payload: SymptomReportIn) -> Status[di
     or someone without a resident record. A fever or a listed symptom raises the person's
     alert (or joins the active one); symptoms on no list raise a review for the medical
     worker. 422 when there is neither fever nor symptom."""
-    user = require(_reader(request), Capability.HANDLE_ALERTS)
+    user = require(_reader(request), HealthCapability.HANDLE_ALERTS)
     if payload.resident_id is not None:
         resident = (
             Resident.objects.visible_to(user)
@@ -229,7 +231,7 @@ def get_alert(request: HttpRequest, alert_id: Id) -> Alert:
 
 def _handler(request: HttpRequest, alert_id: Id) -> tuple[User, Alert]:
     user = _reader(request)
-    alert = get_for(user, Alert, pk=alert_id, write=Capability.HANDLE_ALERTS)
+    alert = get_for(user, Alert, pk=alert_id, write=HealthCapability.HANDLE_ALERTS)
     return user, alert
 
 
@@ -274,7 +276,7 @@ def create_report_link(request: HttpRequest, payload: ReportLinkIn) -> Status[di
         raise DomainError(
             _("There is no household with this id in your jurisdiction."), field="household_id"
         )
-    require(user, Capability.MANAGE_CASES)
+    require(user, QuarantineCapability.MANAGE_CASES)
     link, token = actions.create_report_link(user, household)
     url = request.build_absolute_uri(reverse("health:report", args=[token]))
     return Status(201, {"id": link.pk, "household": household.pk, "url": url})
@@ -283,6 +285,6 @@ def create_report_link(request: HttpRequest, payload: ReportLinkIn) -> Status[di
 @router.post("/report-links/{link_id}/revoke", response=ReportLinkRevoked, tags=["report links"])
 def revoke_report_link(request: HttpRequest, link_id: Id) -> dict[str, Any]:
     user = _reader(request)
-    link = get_for(user, ReportLink, pk=link_id, write=Capability.MANAGE_CASES)
+    link = get_for(user, ReportLink, pk=link_id, write=QuarantineCapability.MANAGE_CASES)
     link = actions.revoke_report_link(user, link)
     return {"id": link.pk, "revoked_at": link.revoked_at}

@@ -28,10 +28,10 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.masking import mask_phone
 from fangkong.core.models import Community, Grid, Township, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.core.sealed import SealedField
 from fangkong.people.models import Household, Resident
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.models import Policy
 from fangkong.quarantine.models import Case
 
@@ -46,7 +46,7 @@ class CheckInVia(models.TextChoices):
 
 class CheckInQuerySet(ScopedQuerySet["CheckIn"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
 
 class CheckIn(models.Model):
@@ -118,7 +118,7 @@ class ReportLinkQuerySet(ScopedQuerySet["ReportLink"]):
         "community": "household__community_id",
         "grid": "household__grid_id",
     }
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
 
 class ReportLink(models.Model):
@@ -186,7 +186,7 @@ class AlertSource(models.TextChoices):
 
 class AlertQuerySet(ScopedQuerySet["Alert"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
     def active(self) -> AlertQuerySet:
         return self.filter(status__in=ACTIVE_ALERT_STATUSES)
@@ -323,7 +323,7 @@ class ReviewDecision(models.TextChoices):
 
 class SymptomReviewQuerySet(ScopedQuerySet["SymptomReview"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
     def open(self) -> SymptomReviewQuerySet:
         return self.filter(status=ReviewStatus.OPEN)

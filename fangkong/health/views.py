@@ -32,10 +32,13 @@ from fangkong.core.models import AuditAction, Grid, User
 from fangkong.core.paging import page_of
 from fangkong.core.redirects import next_url
 from fangkong.core.rendering import is_htmx
-from fangkong.core.roles import Capability
+from fangkong.health.capabilities import HealthCapability
+from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.models import Household, Resident
 from fangkong.people.search import search_query
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.versions import in_force
+from fangkong.quarantine.capabilities import QuarantineCapability
 from fangkong.quarantine.models import Case, CaseKind
 from fangkong.screening import actions as screening
 from fangkong.screening.models import RegistrationLink
@@ -84,7 +87,7 @@ def _checkin_form(row: CaseToday, data: Any = None) -> CheckInForm:
 @login_required
 def checkin_list(request: HttpRequest) -> HttpResponse:
     """The user's people in quarantine with today's checks, and a form for each."""
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     today = timezone.localdate()
     monitored = Case.objects.visible_to(user).filter(status__in=MONITORED_STATUSES)
     cases: Any = with_checks_done(monitored, today)
@@ -97,7 +100,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     )
     page = page_of(cases, request.GET.get("page"), per_page=PER_PAGE)
     rows = today_of(page.items, CheckIn.objects.visible_to(user), today)
-    may_record = can(user, Capability.MANAGE_CASES)
+    may_record = can(user, QuarantineCapability.MANAGE_CASES)
     context = {
         "page": page,
         "rows": [(row, _checkin_form(row) if may_record else None) for row in rows],
@@ -113,11 +116,15 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
 def checkin_record(request: HttpRequest, case_id: int) -> HttpResponse:
     """One person's reading, entered by staff: from the quick-entry list, the case page, or
     this page itself (which also serves browsers without JavaScript)."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     case = get_for(
-        request.user, Case, pk=case_id, write=Capability.MANAGE_CASES, queryset=_case_queryset()
+        request.user,
+        Case,
+        pk=case_id,
+        write=QuarantineCapability.MANAGE_CASES,
+        queryset=_case_queryset(),
     )
-    user = require(request.user, Capability.MANAGE_CASES)
+    user = require(request.user, QuarantineCapability.MANAGE_CASES)
     today = timezone.localdate()
     row = today_of([case], CheckIn.objects.visible_to(user), today)[0]
     origin = request.POST.get("origin", "")
@@ -207,7 +214,7 @@ SHOW = {
 
 @login_required
 def alert_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     now = timezone.now()
     show = request.GET.get("show", "active")
     if show not in SHOW:
@@ -235,9 +242,9 @@ def _alert_context(request: HttpRequest, alert: Alert, **forms: Any) -> dict[str
             .select_related("reported_by", "policy")
             .order_by("created_at", "pk")
         ),
-        "may_handle": can(user, Capability.HANDLE_ALERTS) and alert.is_active,
+        "may_handle": can(user, HealthCapability.HANDLE_ALERTS) and alert.is_active,
         "case_url": url_or_blank("quarantine:case_detail", alert.case_id) if alert.case_id else "",
-        "may_reveal": can(user, Capability.REVEAL_SENSITIVE),
+        "may_reveal": can(user, PeopleCapability.REVEAL_SENSITIVE),
         "revealed_phone": forms.get("revealed_phone", ""),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "close_form": forms.get("close_form") or CloseForm(),
@@ -260,7 +267,7 @@ def _alert_queryset() -> Any:
 
 @login_required
 def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     alert = get_for(request.user, Alert, pk=pk, queryset=_alert_queryset())
     return render(request, "health/alert_detail.html", _alert_context(request, alert))
 
@@ -269,9 +276,9 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def alert_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone of someone without a resident record, shown in full to call them (audited)."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     alert = get_for(request.user, Alert, pk=pk, queryset=_alert_queryset())
-    user = require(request.user, Capability.REVEAL_SENSITIVE)
+    user = require(request.user, PeopleCapability.REVEAL_SENSITIVE)
     audit.record_object(
         user,
         AuditAction.REVEAL,
@@ -287,11 +294,11 @@ def alert_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _alert_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     alert = get_for(
-        request.user, Alert, pk=pk, write=Capability.HANDLE_ALERTS, queryset=_alert_queryset()
+        request.user, Alert, pk=pk, write=HealthCapability.HANDLE_ALERTS, queryset=_alert_queryset()
     )
-    user = require(request.user, Capability.HANDLE_ALERTS)
+    user = require(request.user, HealthCapability.HANDLE_ALERTS)
     contact_form = ContactForm(request.POST) if step == "contact" else None
     close_form = CloseForm(request.POST) if step == "close" else None
     form = contact_form or close_form
@@ -375,7 +382,7 @@ def _household_cases(user: User, household: Household) -> list[Case]:
 
 @login_required
 def household_links(request: HttpRequest, household_id: int) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     household = get_for(user, Household, pk=household_id)
     links = list(
         ReportLink.objects.visible_to(user)
@@ -389,7 +396,7 @@ def household_links(request: HttpRequest, household_id: int) -> HttpResponse:
             "household": household,
             "links": links,
             "cases": _household_cases(user, household),
-            "may_manage": can(user, Capability.MANAGE_CASES),
+            "may_manage": can(user, QuarantineCapability.MANAGE_CASES),
         },
     )
 
@@ -399,9 +406,9 @@ def household_links(request: HttpRequest, household_id: int) -> HttpResponse:
 @require_POST
 def link_create(request: HttpRequest, household_id: int) -> HttpResponse:
     """Make a link and show it once, with a QR code to scan from the staff member's phone."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     household = get_for(request.user, Household, pk=household_id)
-    user = require(request.user, Capability.MANAGE_CASES)
+    user = require(request.user, QuarantineCapability.MANAGE_CASES)
     try:
         link, token = actions.create_report_link(user, household)
     except DomainError as exc:
@@ -427,9 +434,9 @@ def link_create(request: HttpRequest, household_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
-    link = get_for(request.user, ReportLink, pk=pk, write=Capability.MANAGE_CASES)
-    user = require(request.user, Capability.MANAGE_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
+    link = get_for(request.user, ReportLink, pk=pk, write=QuarantineCapability.MANAGE_CASES)
+    user = require(request.user, QuarantineCapability.MANAGE_CASES)
     try:
         actions.revoke_report_link(user, link)
     except DomainError as exc:
@@ -589,7 +596,7 @@ def _grid_choices(user: User) -> list[tuple[int, str]]:
 def symptom_report(request: HttpRequest) -> HttpResponse:
     """Staff report fever or symptoms for anyone: a resident (chosen by search, in
     quarantine or not) or someone without a resident record (name, phone, where they are)."""
-    user = require(request.user, Capability.HANDLE_ALERTS)
+    user = require(request.user, HealthCapability.HANDLE_ALERTS)
     resident_id = request.POST.get("resident") or request.GET.get("resident")
     resident = None
     if resident_id:
@@ -694,7 +701,7 @@ def _reported_person(user: User, resident: Resident | None, values: dict[str, An
 def symptom_report_codes(request: HttpRequest) -> HttpResponse:
     """The address and QR code of each grid's public symptom report page, to print and put up
     next to the self-registration code."""
-    user = require(request.user, Capability.HANDLE_ALERTS)
+    user = require(request.user, HealthCapability.HANDLE_ALERTS)
     grids = Grid.objects.visible_to(user).select_related("community").order_by("community_id", "id")
     page = page_of(grids, request.GET.get("page"), per_page=20)
     codes = []
@@ -779,7 +786,7 @@ def public_symptoms(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     show = "resolved" if request.GET.get("show") == "resolved" else "open"
     qs = SymptomReview.objects.visible_to(user).filter(
         status=ReviewStatus.RESOLVED if show == "resolved" else ReviewStatus.OPEN
@@ -795,7 +802,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "show": show,
             "filter_query": f"show={show}",
-            "may_resolve": can(user, Capability.HANDLE_ALERTS),
+            "may_resolve": can(user, HealthCapability.HANDLE_ALERTS),
         },
     )
 
@@ -803,9 +810,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
-    review = get_for(request.user, SymptomReview, pk=pk, write=Capability.HANDLE_ALERTS)
-    user = require(request.user, Capability.HANDLE_ALERTS)
+    require(request.user, PolicyCapability.VIEW_CASES)
+    review = get_for(request.user, SymptomReview, pk=pk, write=HealthCapability.HANDLE_ALERTS)
+    user = require(request.user, HealthCapability.HANDLE_ALERTS)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))

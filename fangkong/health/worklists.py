@@ -32,10 +32,12 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.access import can
 from fangkong.core.models import User
-from fangkong.core.roles import Capability, Role
+from fangkong.core.roles import Role
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.models import Policy
 from fangkong.quarantine.lists import ready_for_review
 from fangkong.quarantine.models import OPEN_STATUSES, Case, CaseKind, CaseStatus, ScheduledTest
+from fangkong.screening.capabilities import ScreeningCapability
 from fangkong.screening.models import (
     ArrivalTest,
     Refusal,
@@ -515,7 +517,7 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
     now = now or timezone.now()
     today = timezone.localdate(now)
     pending: list[_List] = []
-    if can(user, Capability.VIEW_CASES):
+    if can(user, PolicyCapability.VIEW_CASES):
         watched, per_day = _watched(user)
         pending.append(_alerts(user, now))
         if user.is_superuser or user.role in REVIEW_ROLES:
@@ -524,13 +526,13 @@ def worklists_for(user: User, *, now: dt.datetime | None = None) -> list[Worklis
             _missing_checkins(watched, per_day, today),
             _tests_due(user, today),
         ]
-        if can(user, Capability.SCREEN_RETURNEES):
+        if can(user, ScreeningCapability.SCREEN_RETURNEES):
             pending.append(_arrival_tests_overdue(user, now))
         pending += [
             _release_review(user, today, watched=bool(per_day)),
             _pending_registrations(user),
         ]
-    if can(user, Capability.VIEW_REFERRALS):
+    if can(user, ScreeningCapability.VIEW_REFERRALS):
         pending.append(_referred_refusals(user))
     if not pending:
         return []

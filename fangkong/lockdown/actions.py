@@ -22,8 +22,9 @@ from django.utils.translation import pgettext
 from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Building, Unit, User
-from fangkong.core.roles import Capability, Role
+from fangkong.core.roles import Role
 from fangkong.core.scoping import covers
+from fangkong.lockdown.capabilities import LockdownCapability
 from fangkong.people.models import Household, Relation, Resident
 from fangkong.policy.versions import in_force
 from fangkong.quarantine import actions as quarantine
@@ -55,7 +56,7 @@ def default_areas() -> list[str]:
 # --- who may ----------------------------------------------------------------------------------
 
 
-def _require(user: User | None, capability: Capability, message: str) -> None:
+def _require(user: User | None, capability: str, message: str) -> None:
     if user is not None and not user.can(capability):
         raise DomainError(message)
 
@@ -136,7 +137,11 @@ def lock(
     """Lock a building (or one of its units): in one transaction the lockdown, the register of
     everyone living there now, a started home isolation for each (kept if they already are
     in quarantine), the testing round of them all, today's disinfection slots, the audit."""
-    _require(by, Capability.MANAGE_LOCKDOWNS, _("Only a community leader or township admin locks."))
+    _require(
+        by,
+        LockdownCapability.MANAGE_LOCKDOWNS,
+        _("Only a community leader or township admin locks."),
+    )
     reason = _text(reason, _("Say why the building or unit is locked."))
     # The building's row is the lock that serialises two leaders locking it at once.
     building = (
@@ -229,7 +234,9 @@ def lock(
 def add_member(by: User | None, lockdown: Lockdown, resident: Resident) -> LockdownMember:
     """Someone found living there after the lock: on the register, isolated, in the round."""
     _require(
-        by, Capability.MANAGE_LOCKDOWNS, _("Only a community leader or township admin adds people.")
+        by,
+        LockdownCapability.MANAGE_LOCKDOWNS,
+        _("Only a community leader or township admin adds people."),
     )
     lockdown = (
         Lockdown.objects.select_for_update(of=("self",))
@@ -318,7 +325,11 @@ def describe(blocker: lifting.Blocker) -> str:
 def lift(by: User | None, lockdown: Lockdown, *, reason: str) -> Lockdown:
     """Lift the lockdown: only when its round is complete and negative. Ends the lockdown
     isolation cases of its people and stops the disinfection slots still to come."""
-    _require(by, Capability.MANAGE_LOCKDOWNS, _("Only a community leader or township admin lifts."))
+    _require(
+        by,
+        LockdownCapability.MANAGE_LOCKDOWNS,
+        _("Only a community leader or township admin lifts."),
+    )
     reason = _text(reason, _("Say why the lockdown is lifted."))
     lockdown = (
         Lockdown.objects.select_for_update(of=("self",))
@@ -408,7 +419,9 @@ def mark_disinfected(
     by: User | None, task: DisinfectionTask, *, note: str = ""
 ) -> DisinfectionTask:
     """Record one slot's disinfection as done (once)."""
-    _require(by, Capability.VIEW_LOCKDOWNS, _("Only the community's staff record disinfections."))
+    _require(
+        by, LockdownCapability.VIEW_LOCKDOWNS, _("Only the community's staff record disinfections.")
+    )
     task = (
         DisinfectionTask.objects.select_for_update(of=("self",))
         .select_related("lockdown")
@@ -478,7 +491,9 @@ def request_supplies(
     if errors:
         raise DomainError(errors=errors)
     if via == RequestVia.STAFF:
-        _require(by, Capability.MANAGE_DELIVERIES, _("Only the community's staff take requests."))
+        _require(
+            by, LockdownCapability.MANAGE_DELIVERIES, _("Only the community's staff take requests.")
+        )
         if by is not None and not covers(by, household.grid):
             raise DomainError(_("This household is outside your jurisdiction."))
     request = SupplyRequest.objects.create(
@@ -537,7 +552,9 @@ def _refuse_finished(request: SupplyRequest) -> None:
 @transaction.atomic
 def assign(by: User | None, request: SupplyRequest, *, volunteer: User) -> SupplyRequest:
     """Give the request to a volunteer of its community (or to another one)."""
-    _require(by, Capability.MANAGE_DELIVERIES, _("Only the community's staff assign deliveries."))
+    _require(
+        by, LockdownCapability.MANAGE_DELIVERIES, _("Only the community's staff assign deliveries.")
+    )
     request = _locked_request(request)
     _refuse_finished(request)
     if by is not None and not covers(by, request.household.grid):
@@ -569,7 +586,9 @@ def cancel(by: User | None, request: SupplyRequest, *, reason: str) -> SupplyReq
     """Withdraw a request nobody will deliver (the household no longer needs it, it was
     taken twice, …): staff only, with a reason, kept in the audit log. A delivered or
     cancelled request is refused and nothing changes."""
-    _require(by, Capability.MANAGE_DELIVERIES, _("Only the community's staff cancel requests."))
+    _require(
+        by, LockdownCapability.MANAGE_DELIVERIES, _("Only the community's staff cancel requests.")
+    )
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the request is cancelled."), field="reason")
@@ -628,7 +647,7 @@ def reveal_contact_phone(by: User, request: SupplyRequest) -> str:
     """The household's phone, for the volunteer assigned to `request` and only while it is
     still to be delivered; each reveal is audited on the resident whose number it is."""
     request = _locked_request(request)
-    if not by.can(Capability.DELIVER_SUPPLIES) or request.volunteer_id != by.pk:
+    if not by.can(LockdownCapability.DELIVER_SUPPLIES) or request.volunteer_id != by.pk:
         raise DomainError(_("This delivery is not assigned to you."))
     if request.status != SupplyStatus.ASSIGNED:
         raise DomainError(
@@ -661,10 +680,10 @@ def mark_delivered(
     double tap, another device) is refused and changes nothing."""
     request = _locked_request(request)
     _refuse_finished(request)
-    if by.can(Capability.DELIVER_SUPPLIES):
+    if by.can(LockdownCapability.DELIVER_SUPPLIES):
         if request.volunteer_id != by.pk:
             raise DomainError(_("This delivery is not assigned to you."))
-    elif not by.can(Capability.MANAGE_DELIVERIES) or not covers(by, request.household.grid):
+    elif not by.can(LockdownCapability.MANAGE_DELIVERIES) or not covers(by, request.household.grid):
         raise DomainError(_("Only the assigned volunteer or the community's staff record it."))
     now = timezone.now()
     delivered_at = delivered_at or now

@@ -20,7 +20,8 @@ from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Unit, User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability, Role
+from fangkong.core.roles import Role
+from fangkong.lockdown.capabilities import LockdownCapability
 from fangkong.people.models import Household
 from fangkong.policy.versions import in_force
 from fangkong.quarantine.models import IndexCase
@@ -93,7 +94,7 @@ def _detail(ld: Lockdown) -> dict[str, Any]:
     }
 
 
-def _lockdown(user: User, pk: int, write: Capability | None = None) -> Lockdown:
+def _lockdown(user: User, pk: int, write: str | None = None) -> Lockdown:
     return get_for(
         user,
         Lockdown,
@@ -106,7 +107,7 @@ def _lockdown(user: User, pk: int, write: Capability | None = None) -> Lockdown:
 @router.get("/lockdowns", response=list[LockdownOut])
 def list_lockdowns(request: HttpRequest, status: str = "active") -> list[dict[str, Any]]:
     """Lockdowns of your jurisdiction (`status=all` for the lifted ones too)."""
-    user = require(caller(request), Capability.VIEW_LOCKDOWNS)
+    user = require(caller(request), LockdownCapability.VIEW_LOCKDOWNS)
     qs = Lockdown.objects.visible_to(user)
     if status != "all":
         qs = qs.filter(status=LockdownStatus.ACTIVE)
@@ -115,14 +116,14 @@ def list_lockdowns(request: HttpRequest, status: str = "active") -> list[dict[st
 
 @router.get("/lockdowns/{lockdown_id}", response=LockdownDetailOut)
 def get_lockdown(request: HttpRequest, lockdown_id: Id) -> dict[str, Any]:
-    user = require(caller(request), Capability.VIEW_LOCKDOWNS)
+    user = require(caller(request), LockdownCapability.VIEW_LOCKDOWNS)
     return _detail(_lockdown(user, lockdown_id))
 
 
 @router.post("/lockdowns", response={201: LockdownDetailOut})
 def create_lockdown(request: HttpRequest, payload: LockIn) -> Status[dict[str, Any]]:
     """Lock a building (or a unit of it): the register, isolation, round and schedule."""
-    user = require(caller(request), Capability.MANAGE_LOCKDOWNS)
+    user = require(caller(request), LockdownCapability.MANAGE_LOCKDOWNS)
     building = buildings_of(user).filter(pk=payload.building_id).first()
     if building is None:
         raise DomainError(
@@ -152,8 +153,8 @@ def create_lockdown(request: HttpRequest, payload: LockIn) -> Status[dict[str, A
 @router.post("/lockdowns/{lockdown_id}/lift", response=LockdownDetailOut)
 def lift_lockdown(request: HttpRequest, lockdown_id: Id, payload: LiftIn) -> dict[str, Any]:
     """Lift it; 422 listing who is not sampled, missing a result, positive or to retest."""
-    user = require(caller(request), Capability.VIEW_LOCKDOWNS)
-    ld = _lockdown(user, lockdown_id, write=Capability.MANAGE_LOCKDOWNS)
+    user = require(caller(request), LockdownCapability.VIEW_LOCKDOWNS)
+    ld = _lockdown(user, lockdown_id, write=LockdownCapability.MANAGE_LOCKDOWNS)
     actions.lift(user, ld, reason=payload.reason)
     return _detail(_lockdown(user, lockdown_id))
 
@@ -187,7 +188,7 @@ def _request_qs() -> Any:
 @router.post("/supply-requests", response={201: SupplyRequestOut})
 def create_supply_request(request: HttpRequest, payload: SupplyRequestIn) -> Status[dict[str, Any]]:
     """A request taken by staff (on the phone)."""
-    user = require(caller(request), Capability.MANAGE_DELIVERIES)
+    user = require(caller(request), LockdownCapability.MANAGE_DELIVERIES)
     household = Household.objects.visible_to(user).filter(pk=payload.household_id).first()
     if household is None:
         raise DomainError(
@@ -208,7 +209,7 @@ def create_supply_request(request: HttpRequest, payload: SupplyRequestIn) -> Sta
 def assign_supply_request(
     request: HttpRequest, request_id: Id, payload: AssignIn
 ) -> dict[str, Any]:
-    user = require(caller(request), Capability.MANAGE_DELIVERIES)
+    user = require(caller(request), LockdownCapability.MANAGE_DELIVERIES)
     r = get_for(user, SupplyRequest, pk=request_id, queryset=_request_qs())
     volunteer = User.objects.filter(pk=payload.volunteer_id, role=Role.VOLUNTEER).first()
     if volunteer is None:
@@ -225,11 +226,14 @@ def deliver_supply_request(
 ) -> dict[str, Any]:
     """The assigned volunteer (or the community's staff) records the delivery; once."""
     user = caller(request)
-    if not (user.can(Capability.DELIVER_SUPPLIES) or user.can(Capability.MANAGE_DELIVERIES)):
-        require(user, Capability.DELIVER_SUPPLIES)
+    if not (
+        user.can(LockdownCapability.DELIVER_SUPPLIES)
+        or user.can(LockdownCapability.MANAGE_DELIVERIES)
+    ):
+        require(user, LockdownCapability.DELIVER_SUPPLIES)
     r = _request_qs().filter(pk=request_id).first()
     if r is None or not (
-        (r.volunteer_id == user.pk and user.can(Capability.DELIVER_SUPPLIES))
+        (r.volunteer_id == user.pk and user.can(LockdownCapability.DELIVER_SUPPLIES))
         or SupplyRequest.objects.visible_to(user).filter(pk=r.pk).exists()
     ):
         raise Http404

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.lockdown.capabilities import LockdownCapability
 from fangkong.people.models import Household, Resident
 
 from . import delivery
@@ -36,7 +36,7 @@ class LockdownStatus(models.TextChoices):
 
 class LockdownQuerySet(ScopedQuerySet["Lockdown"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_LOCKDOWNS
+    view_capability = LockdownCapability.VIEW_LOCKDOWNS
 
     def active(self) -> LockdownQuerySet:
         return self.filter(status=LockdownStatus.ACTIVE)
@@ -113,7 +113,7 @@ class LockdownMemberQuerySet(ScopedQuerySet["LockdownMember"]):
         "community": "lockdown__community_id",
         "grid": "lockdown__grid_id",
     }
-    view_capability = Capability.VIEW_LOCKDOWNS
+    view_capability = LockdownCapability.VIEW_LOCKDOWNS
 
     def active(self) -> LockdownMemberQuerySet:
         return self.filter(lockdown__status=LockdownStatus.ACTIVE)
@@ -159,7 +159,7 @@ class DisinfectionTaskQuerySet(ScopedQuerySet["DisinfectionTask"]):
         "community": "lockdown__community_id",
         "grid": "lockdown__grid_id",
     }
-    view_capability = Capability.VIEW_LOCKDOWNS
+    view_capability = LockdownCapability.VIEW_LOCKDOWNS
 
     def undone(self) -> DisinfectionTaskQuerySet:
         return self.filter(done_at__isnull=True, stopped_at__isnull=True)
@@ -227,7 +227,7 @@ PENDING_SUPPLY = (SupplyStatus.OPEN, SupplyStatus.ASSIGNED)
 
 class SupplyRequestQuerySet(ScopedQuerySet["SupplyRequest"]):
     scope_paths = _SCOPE
-    view_capability = Capability.MANAGE_DELIVERIES
+    view_capability = LockdownCapability.MANAGE_DELIVERIES
 
     def pending(self) -> SupplyRequestQuerySet:
         return self.filter(status__in=PENDING_SUPPLY)

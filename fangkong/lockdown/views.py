@@ -28,9 +28,9 @@ from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import User
 from fangkong.core.redirects import next_url
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
 from fangkong.health import actions as health_actions
 from fangkong.health.views import _no_trace
+from fangkong.lockdown.capabilities import LockdownCapability
 from fangkong.people import actions as people_actions
 from fangkong.people.models import Household, Resident
 from fangkong.people.search import search_query
@@ -56,7 +56,7 @@ from .summary import request_rows, summarise
 @login_required
 @require_GET
 def lockdown_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_LOCKDOWNS)
+    user = require(request.user, LockdownCapability.VIEW_LOCKDOWNS)
     show = request.GET.get("status", "active")
     qs = Lockdown.objects.visible_to(user).select_related("building", "unit", "community")
     if show != "all":
@@ -67,7 +67,7 @@ def lockdown_list(request: HttpRequest) -> HttpResponse:
         {
             "lockdowns": qs[:200],
             "show": show,
-            "may_lock": can(user, Capability.MANAGE_LOCKDOWNS),
+            "may_lock": can(user, LockdownCapability.MANAGE_LOCKDOWNS),
         },
     )
 
@@ -77,7 +77,7 @@ def lockdown_list(request: HttpRequest) -> HttpResponse:
 def lock(request: HttpRequest) -> HttpResponse:
     """The lock form; prefilled from an index case (`?index=`) with the person's building and
     unit (`?building=`, `?unit=` choose them)."""
-    user = require(request.user, Capability.MANAGE_LOCKDOWNS)
+    user = require(request.user, LockdownCapability.MANAGE_LOCKDOWNS)
     if request.method == "POST":
         form = LockForm(request.POST, user=user)
         if form.is_valid():
@@ -135,8 +135,8 @@ def lock(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _lockdown(request: HttpRequest, pk: int, write: Capability | None = None) -> Lockdown:
-    require(request.user, Capability.VIEW_LOCKDOWNS)
+def _lockdown(request: HttpRequest, pk: int, write: str | None = None) -> Lockdown:
+    require(request.user, LockdownCapability.VIEW_LOCKDOWNS)
     return get_for(
         request.user,
         Lockdown,
@@ -171,8 +171,8 @@ def _detail_context(request: HttpRequest, lockdown: Lockdown, **forms: Any) -> d
     blocking = []
     if lockdown.status == LockdownStatus.ACTIVE:
         blocking = [actions.describe(b) for b in lifting.blockers(actions.member_states(lockdown))]
-    may_manage = can(user, Capability.MANAGE_LOCKDOWNS)
-    may_deliver = can(user, Capability.MANAGE_DELIVERIES)
+    may_manage = can(user, LockdownCapability.MANAGE_LOCKDOWNS)
+    may_deliver = can(user, LockdownCapability.MANAGE_DELIVERIES)
     q = request.GET.get("q", "").strip()[:50]
     found: list[Resident] = []
     if q and may_manage and lockdown.status == LockdownStatus.ACTIVE:
@@ -226,8 +226,8 @@ def lift_question(lockdown: Lockdown) -> str:
 @login_required
 @require_POST
 def lift(request: HttpRequest, pk: int) -> HttpResponse:
-    lockdown = _lockdown(request, pk, write=Capability.MANAGE_LOCKDOWNS)
-    user = require(request.user, Capability.MANAGE_LOCKDOWNS)
+    lockdown = _lockdown(request, pk, write=LockdownCapability.MANAGE_LOCKDOWNS)
+    user = require(request.user, LockdownCapability.MANAGE_LOCKDOWNS)
     form = LiftForm(request.POST)
     if (
         form.is_valid()
@@ -262,8 +262,8 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
 def add_member(request: HttpRequest, pk: int) -> HttpResponse:
     """Add someone found living there: an existing resident (`resident`), or a new one
     (the person form), created through the registry's action."""
-    lockdown = _lockdown(request, pk, write=Capability.MANAGE_LOCKDOWNS)
-    user = require(request.user, Capability.MANAGE_LOCKDOWNS)
+    lockdown = _lockdown(request, pk, write=LockdownCapability.MANAGE_LOCKDOWNS)
+    user = require(request.user, LockdownCapability.MANAGE_LOCKDOWNS)
     raw = request.POST.get("resident", "")
     if raw.isdigit():
         resident = Resident.objects.visible_to(user).filter(pk=int(raw)).first()
@@ -308,7 +308,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def disinfected(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_LOCKDOWNS)
+    user = require(request.user, LockdownCapability.VIEW_LOCKDOWNS)
     task = get_for(user, DisinfectionTask, pk=pk, queryset=DisinfectionTask.objects.all())
     try:
         actions.mark_disinfected(user, task, note=request.POST.get("note", ""))
@@ -326,8 +326,8 @@ def disinfected(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supply_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff take a household's request on the phone."""
-    lockdown = _lockdown(request, pk, write=Capability.MANAGE_DELIVERIES)
-    user = require(request.user, Capability.MANAGE_DELIVERIES)
+    lockdown = _lockdown(request, pk, write=LockdownCapability.MANAGE_DELIVERIES)
+    user = require(request.user, LockdownCapability.MANAGE_DELIVERIES)
     form = SupplyForm(request.POST, households=_households(lockdown))
     if form.is_valid():
         d = form.cleaned_data
@@ -356,7 +356,7 @@ def supply_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def supply_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_DELIVERIES)
+    user = require(request.user, LockdownCapability.MANAGE_DELIVERIES)
     requests = list(
         SupplyRequest.objects.visible_to(user)
         .filter(status__in=PENDING_SUPPLY)
@@ -392,8 +392,8 @@ def _rules_for(request: SupplyRequest) -> Any:
 @login_required
 @require_POST
 def supply_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_DELIVERIES)
-    item = get_for(user, SupplyRequest, pk=pk, write=Capability.MANAGE_DELIVERIES)
+    user = require(request.user, LockdownCapability.MANAGE_DELIVERIES)
+    item = get_for(user, SupplyRequest, pk=pk, write=LockdownCapability.MANAGE_DELIVERIES)
     form = AssignForm(request.POST, volunteers=actions.volunteers_for(item.community_id))
     if form.is_valid():
         try:
@@ -413,8 +413,8 @@ def supply_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def supply_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_DELIVERIES)
-    item = get_for(user, SupplyRequest, pk=pk, write=Capability.MANAGE_DELIVERIES)
+    user = require(request.user, LockdownCapability.MANAGE_DELIVERIES)
+    item = get_for(user, SupplyRequest, pk=pk, write=LockdownCapability.MANAGE_DELIVERIES)
     try:
         actions.cancel(user, item, reason=request.POST.get("reason", ""))
     except DomainError as exc:
@@ -425,7 +425,7 @@ def supply_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _may_see_delivery(user: User, item: SupplyRequest) -> bool:
-    if item.volunteer_id == user.pk and user.can(Capability.DELIVER_SUPPLIES):
+    if item.volunteer_id == user.pk and user.can(LockdownCapability.DELIVER_SUPPLIES):
         return True
     return SupplyRequest.objects.visible_to(user).filter(pk=item.pk).exists()
 
@@ -435,8 +435,11 @@ def _may_see_delivery(user: User, item: SupplyRequest) -> bool:
 def supply_delivered(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assert isinstance(user, User) or not user.is_authenticated
-    if not (can(user, Capability.DELIVER_SUPPLIES) or can(user, Capability.MANAGE_DELIVERIES)):
-        require(user, Capability.DELIVER_SUPPLIES)
+    if not (
+        can(user, LockdownCapability.DELIVER_SUPPLIES)
+        or can(user, LockdownCapability.MANAGE_DELIVERIES)
+    ):
+        require(user, LockdownCapability.DELIVER_SUPPLIES)
     assert isinstance(user, User)
     item = SupplyRequest.objects.filter(pk=pk).first()
     if item is None or not _may_see_delivery(user, item):
@@ -454,7 +457,7 @@ def supply_delivered(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Delivery recorded. Thank you."))
     else:
         messages.error(request, _("Check the time and the photo."))
-    if can(user, Capability.DELIVER_SUPPLIES):
+    if can(user, LockdownCapability.DELIVER_SUPPLIES):
         return redirect("lockdown:my_deliveries")
     return redirect(next_url(request, reverse("lockdown:supply_list")))
 
@@ -483,7 +486,7 @@ def supply_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
 def my_deliveries(request: HttpRequest) -> HttpResponse:
     """The volunteer's assigned deliveries: vulnerable households first, then urgent, then
     the oldest; the ones delivered today below."""
-    user = require(request.user, Capability.DELIVER_SUPPLIES)
+    user = require(request.user, LockdownCapability.DELIVER_SUPPLIES)
     return render(request, "lockdown/my_deliveries.html", _deliveries_context(user))
 
 
@@ -521,7 +524,7 @@ def _deliveries_context(user: User, *, phones: dict[int, str] | None = None) -> 
 def delivery_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The household's phone for the volunteer assigned to this open delivery (audited);
     anyone else finds no such delivery."""
-    user = require(request.user, Capability.DELIVER_SUPPLIES)
+    user = require(request.user, LockdownCapability.DELIVER_SUPPLIES)
     item = (
         SupplyRequest.objects.filter(pk=pk, volunteer=user, status=SupplyStatus.ASSIGNED)
         .select_related("household")

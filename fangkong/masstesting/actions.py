@@ -16,7 +16,7 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.jobs import JobStatus
 from fangkong.core.models import AuditAction, User
-from fangkong.core.roles import Capability
+from fangkong.masstesting.capabilities import MassTestingCapability
 from fangkong.people.models import Resident
 from fangkong.quarantine.actions import register_index_case
 from fangkong.quarantine.models import IndexCase, IndexCaseKind
@@ -345,7 +345,7 @@ def reopen_round(by: User, rnd: Round, *, reason: str) -> Round:
     """Reopen a closed round's sampling (people closed out early can still be sampled): a
     leader's decision, with a reason, recorded on the round and audited. Refused once results
     were imported."""
-    if not by.can(Capability.REOPEN_ROUNDS):
+    if not by.can(MassTestingCapability.REOPEN_ROUNDS):
         raise DomainError(_("Only a community leader or township admin reopens a round."))
     reason = " ".join((reason or "").split())
     if not reason:

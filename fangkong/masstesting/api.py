@@ -16,8 +16,9 @@ from fangkong.core.apiauth import caller
 from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
+from fangkong.masstesting.capabilities import MassTestingCapability
 from fangkong.people.models import Resident
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import actions, queries, result_jobs
 from .models import Round, RoundImportJob, RoundMember
@@ -37,15 +38,15 @@ router = Router(tags=["masstesting"])
 register_router("masstesting", router, order=90)
 
 
-def _round(request: HttpRequest, pk: int, write: Capability | None = None) -> Round:
-    user = require(caller(request), Capability.VIEW_ROUNDS)
+def _round(request: HttpRequest, pk: int, write: str | None = None) -> Round:
+    user = require(caller(request), MassTestingCapability.VIEW_ROUNDS)
     return get_for(user, Round, pk=pk, write=write)
 
 
 @router.get("/rounds", response=RoundPage)
 def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> dict[str, Any]:
     """Testing rounds of your jurisdiction, newest first."""
-    user = require(caller(request), Capability.VIEW_ROUNDS)
+    user = require(caller(request), MassTestingCapability.VIEW_ROUNDS)
     qs = Round.objects.visible_to(user)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -56,7 +57,7 @@ def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> dict[str,
 @router.post("/rounds", response={201: RoundCreated})
 def create_round(request: HttpRequest, payload: RoundIn) -> Status[dict[str, int]]:
     """Open a round over a place of your jurisdiction: everyone living there is expected."""
-    user = require(caller(request), Capability.MANAGE_ROUNDS)
+    user = require(caller(request), MassTestingCapability.MANAGE_ROUNDS)
     scope = queries.scope_for(user, payload.scope, payload.scope_id)
     rnd = open_round(user, scope=scope, name=payload.name)
     return Status(201, {"id": rnd.pk, "expected": rnd.members.count()})
@@ -97,7 +98,7 @@ def round_coverage(request: HttpRequest, round_id: Id) -> dict[str, Any]:
 @router.post("/rounds/{round_id}/samples", response={201: SampleOut})
 def add_sample(request: HttpRequest, round_id: Id, payload: SampleIn) -> Status[dict[str, Any]]:
     """Put a person into a tube: by the scanned pass text (`code`) or by `resident_id`."""
-    rnd = _round(request, round_id, write=Capability.SAMPLE_TESTS)
+    rnd = _round(request, round_id, write=MassTestingCapability.SAMPLE_TESTS)
     user = caller(request)
     if payload.code:
         resident = actions.resident_of_pass(payload.code)
@@ -134,21 +135,21 @@ def upload_results(
 ) -> Status[RoundImportJob]:
     """Upload the lab's file: it is checked in the background; the job says what was found.
     Confirm it on the job's page (or it expires)."""
-    rnd = _round(request, round_id, write=Capability.RECORD_TESTS)
+    rnd = _round(request, round_id, write=QuarantineCapability.RECORD_TESTS)
     job = result_jobs.start_import(caller(request), rnd, file)
     return Status(201, job)
 
 
 @router.get("/rounds/imports/{job_id}", response=ImportJobOut)
 def get_import(request: HttpRequest, job_id: Id) -> RoundImportJob:
-    user = require(caller(request), Capability.RECORD_TESTS)
+    user = require(caller(request), QuarantineCapability.RECORD_TESTS)
     return get_for(user, RoundImportJob, pk=job_id)
 
 
 @router.post("/rounds/imports/{job_id}/confirm", response=ImportJobOut)
 def confirm_import(request: HttpRequest, job_id: Id) -> RoundImportJob:
     """Write a checked file (all or nothing)."""
-    user = require(caller(request), Capability.RECORD_TESTS)
+    user = require(caller(request), QuarantineCapability.RECORD_TESTS)
     job = get_for(user, RoundImportJob, pk=job_id)
     result_jobs.confirm_import(user, job)
     job.refresh_from_db()

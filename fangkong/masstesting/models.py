@@ -20,9 +20,10 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.jobs import JobStatus, UploadJob
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet, jurisdiction_level
+from fangkong.masstesting.capabilities import MassTestingCapability
 from fangkong.people.models import Household, Resident
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import pooling
 
@@ -51,7 +52,7 @@ class RoundQuerySet(ScopedQuerySet["Round"]):
         "community": "township__communities",
         "grid": "township__communities__grids",
     }
-    view_capability = Capability.VIEW_ROUNDS
+    view_capability = MassTestingCapability.VIEW_ROUNDS
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """A township-wide round: everyone of the township with VIEW_ROUNDS. A narrower one:
@@ -160,7 +161,7 @@ class MemberResult(models.TextChoices):
 
 class RoundMemberQuerySet(ScopedQuerySet["RoundMember"]):
     scope_paths = {"township": "township_id", "community": "community_id", "grid": "grid_id"}
-    view_capability = Capability.VIEW_ROUNDS
+    view_capability = MassTestingCapability.VIEW_ROUNDS
 
 
 class RoundMember(models.Model):
@@ -226,7 +227,7 @@ class RoundImportQuerySet(ScopedQuerySet["RoundImportJob"]):
         "community": "community_id",
         "grid": "created_by__grid_id",
     }
-    view_capability = Capability.RECORD_TESTS
+    view_capability = QuarantineCapability.RECORD_TESTS
 
 
 class RoundImportJob(UploadJob):

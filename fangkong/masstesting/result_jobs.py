@@ -14,9 +14,9 @@ from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.jobs import JobKind, JobStatus, Progress
 from fangkong.core.models import User
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import Table
 from fangkong.people.importing.results import MAX_STORED_PROBLEMS
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from .models import Round, RoundImportJob
 from .results import ResultCheck, RoundResults, Summary
@@ -24,12 +24,12 @@ from .results import ResultCheck, RoundResults, Summary
 
 def start_import(user: User, rnd: Round, upload: UploadedFile[bytes]) -> RoundImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
-    require(user, Capability.RECORD_TESTS)
+    require(user, QuarantineCapability.RECORD_TESTS)
     job = jobs.store_upload(
         RoundImportJob,
         user,
         upload,
-        Capability.RECORD_TESTS,
+        QuarantineCapability.RECORD_TESTS,
         round=rnd,
         township_id=rnd.township_id,
     )
@@ -41,14 +41,14 @@ def start_import(user: User, rnd: Round, upload: UploadedFile[bytes]) -> RoundIm
 
 
 def confirm_import(user: User, job: RoundImportJob) -> RoundImportJob:
-    require(user, Capability.RECORD_TESTS)
+    require(user, QuarantineCapability.RECORD_TESTS)
     if job.status != JobStatus.CHECKED:
         raise DomainError(_("This file is not waiting for confirmation."))
     if job.unmatched_rows or not job.matched_rows:
         raise DomainError(
             _("Rows of this file have problems, so nothing can be written. Correct the file.")
         )
-    if not jobs.confirm(job, user, Capability.RECORD_TESTS):
+    if not jobs.confirm(job, user, QuarantineCapability.RECORD_TESTS):
         raise DomainError(_("This import has already been started."))
     from .tasks import apply_round_import
 
@@ -58,7 +58,7 @@ def confirm_import(user: User, job: RoundImportJob) -> RoundImportJob:
 
 
 def cancel_import(user: User, job: RoundImportJob) -> RoundImportJob:
-    return jobs.cancel(job, user, Capability.RECORD_TESTS)
+    return jobs.cancel(job, user, QuarantineCapability.RECORD_TESTS)
 
 
 # -- the background work ----------------------------------------------------------------------
@@ -68,7 +68,7 @@ class RoundJobs(JobKind[RoundImportJob, ResultCheck, Summary]):
     """A testing round's lab file as a kind of upload job."""
 
     model = RoundImportJob
-    capability = Capability.RECORD_TESTS
+    capability = QuarantineCapability.RECORD_TESTS
     related = ("created_by", "round")
     label = "round import"
 

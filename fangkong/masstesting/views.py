@@ -26,11 +26,12 @@ from fangkong.core.masking import mask_document
 from fangkong.core.models import User
 from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import file_size
 from fangkong.core.uploads import SizeLimitHandler
+from fangkong.masstesting.capabilities import MassTestingCapability
 from fangkong.people.models import Household, Resident
 from fangkong.people.search import search_query
+from fangkong.quarantine.capabilities import QuarantineCapability
 from fangkong.quarantine.lab_views import _xlsx_response
 
 from . import actions, queries, result_jobs
@@ -47,7 +48,7 @@ _LAST4 = re.compile(r"^[0-9]{3}[0-9Xx]$")
 @login_required
 @require_GET
 def round_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, Capability.VIEW_ROUNDS)
+    require(request.user, MassTestingCapability.VIEW_ROUNDS)
     rounds = Round.objects.visible_to(request.user).select_related(
         "community", "grid", "building", "unit"
     )
@@ -64,7 +65,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_ROUNDS)
+    user = require(request.user, MassTestingCapability.MANAGE_ROUNDS)
     choices = queries.scope_choices(user)
     form = OpenRoundForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -89,8 +90,8 @@ def round_open(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _round(request: HttpRequest, pk: int, write: Capability | None = None) -> Round:
-    require(request.user, Capability.VIEW_ROUNDS)
+def _round(request: HttpRequest, pk: int, write: str | None = None) -> Round:
+    require(request.user, MassTestingCapability.VIEW_ROUNDS)
     return get_for(
         request.user,
         Round,
@@ -131,7 +132,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["upload_form"] = ResultUploadForm()
     if rnd.is_open:
         context["close_question"] = close_question(rnd)
-    elif request.user.can(Capability.REOPEN_ROUNDS):  # type: ignore[union-attr]
+    elif request.user.can(MassTestingCapability.REOPEN_ROUNDS):  # type: ignore[union-attr]
         context["reopen_form"] = ReopenForm()
         context["results_imported"] = actions.results_imported(rnd)
     return page_or_partial(request, "masstesting/round_detail.html", "coverage", context)
@@ -207,7 +208,7 @@ def close_question(rnd: Round) -> str:
 @login_required
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = _round(request, pk, write=Capability.MANAGE_ROUNDS)
+    rnd = _round(request, pk, write=MassTestingCapability.MANAGE_ROUNDS)
     if not confirmation.confirmed(request):
         return confirmation.ask(
             request,
@@ -229,7 +230,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """A leader reopens a closed round's sampling, with a reason (refused once results are in)."""
-    rnd = _round(request, pk, write=Capability.REOPEN_ROUNDS)
+    rnd = _round(request, pk, write=MassTestingCapability.REOPEN_ROUNDS)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the round is reopened."))
@@ -301,8 +302,8 @@ def _who(resident: Resident, household: Household | None) -> str:
 def sample(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 1 (GET ?tube=…): the tube. Step 2 (POST): a person into it, by pass QR, by a
     search result, or added to the round first."""
-    rnd = _round(request, pk, write=Capability.SAMPLE_TESTS)
-    user = require(request.user, Capability.SAMPLE_TESTS)
+    rnd = _round(request, pk, write=MassTestingCapability.SAMPLE_TESTS)
+    user = require(request.user, MassTestingCapability.SAMPLE_TESTS)
     tube_form = TubeForm(request.GET if "tube" in request.GET else None)
     context: dict[str, object] = {"round": rnd, "tube_form": tube_form}
     status = 200
@@ -394,8 +395,8 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def tube_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     """Take a person out of the tube they were put into by mistake (before its result)."""
-    rnd = _round(request, pk, write=Capability.SAMPLE_TESTS)
-    user = require(request.user, Capability.SAMPLE_TESTS)
+    rnd = _round(request, pk, write=MassTestingCapability.SAMPLE_TESTS)
+    user = require(request.user, MassTestingCapability.SAMPLE_TESTS)
     member = get_for(user, RoundMember, pk=member_id, round=rnd)
     code = actions.normalise_tube_code(request.POST.get("tube", ""))
     single = request.POST.get("single") in ("on", "true", "1", "True")
@@ -419,7 +420,7 @@ def tube_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def register_case(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    rnd = _round(request, pk, write=Capability.MANAGE_CASES)
+    rnd = _round(request, pk, write=QuarantineCapability.MANAGE_CASES)
     member = get_for(request.user, RoundMember, pk=member_id, round=rnd)
     try:
         index = actions.register_positive(request.user, member)  # type: ignore[arg-type]
@@ -443,8 +444,8 @@ def results_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _upload(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = _round(request, pk, write=Capability.RECORD_TESTS)
-    user = require(request.user, Capability.RECORD_TESTS)
+    rnd = _round(request, pk, write=QuarantineCapability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     form = ResultUploadForm(request.POST, request.FILES)
     if getattr(request, "upload_too_large", False):
         size = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -472,7 +473,7 @@ def _upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> RoundImportJob:
-    require(request.user, Capability.RECORD_TESTS)
+    require(request.user, QuarantineCapability.RECORD_TESTS)
     job = get_for(
         request.user,
         RoundImportJob,
@@ -523,5 +524,5 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def results_template(request: HttpRequest) -> FileResponse:
-    require(request.user, Capability.RECORD_TESTS)
+    require(request.user, QuarantineCapability.RECORD_TESTS)
     return _xlsx_response(write_template, "核酸检测结果模板.xlsx")

@@ -23,7 +23,8 @@ from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Building, Grid, Unit, User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
+from fangkong.people.capabilities import PeopleCapability
 
 from . import actions
 from .models import Household, Resident, ResidentTag
@@ -60,7 +61,7 @@ _NOT_IN_JURISDICTION = {
 
 def _reader(request: HttpRequest) -> User:
     """The caller, if their role may read the registry (403 otherwise, e.g. guards)."""
-    return require(caller(request), Capability.VIEW_PEOPLE)
+    return require(caller(request), CoreCapability.VIEW_PEOPLE)
 
 
 def _referenced(user: User, model: type[M], pk: int | None, field: str) -> M | None:
@@ -134,7 +135,7 @@ def _place_fields(user: User, data: dict[str, Any]) -> None:
 
 @router.post("/residents", response={201: ResidentOut}, tags=["residents"])
 def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[Resident]:
-    user = require(_reader(request), Capability.EDIT_PEOPLE)
+    user = require(_reader(request), PeopleCapability.EDIT_PEOPLE)
     data = {key: _plain(value) for key, value in payload.model_dump().items()}
     tags = data.pop("tags")
     data["gender"] = data["gender"] or ""
@@ -146,7 +147,7 @@ def create_resident(request: HttpRequest, payload: ResidentIn) -> Status[Residen
 @router.patch("/residents/{resident_id}", response=ResidentOut, tags=["residents"])
 def update_resident(request: HttpRequest, resident_id: Id, payload: ResidentPatch) -> Resident:
     user = _reader(request)
-    resident = get_for(user, Resident, write=Capability.EDIT_PEOPLE, pk=resident_id)
+    resident = get_for(user, Resident, write=PeopleCapability.EDIT_PEOPLE, pk=resident_id)
     data = {key: _plain(value) for key, value in payload.model_dump(exclude_unset=True).items()}
     tags = data.pop("tags", None)
     for key in ("name", "doc_type", "relation", "residence_type", "party_member", "works_away"):
@@ -166,7 +167,7 @@ def update_resident(request: HttpRequest, resident_id: Id, payload: ResidentPatc
 def reveal(request: HttpRequest, resident_id: Id, payload: RevealIn) -> RevealOut:
     """The full document number or phone, for a stated reason; the reveal is audited."""
     user = _reader(request)
-    resident = get_for(user, Resident, write=Capability.REVEAL_SENSITIVE, pk=resident_id)
+    resident = get_for(user, Resident, write=PeopleCapability.REVEAL_SENSITIVE, pk=resident_id)
     value = actions.reveal(user, resident, field=payload.field, reason=payload.reason)
     return RevealOut(field=payload.field, value=value)
 
@@ -230,7 +231,7 @@ def _staff(pk: int | None, grid: Grid | None, field: str) -> User | None:
 
 @router.post("/households", response={201: HouseholdDetailOut}, tags=["households"])
 def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[Household]:
-    user = require(_reader(request), Capability.EDIT_PEOPLE)
+    user = require(_reader(request), PeopleCapability.EDIT_PEOPLE)
     grid = _referenced(user, Grid, payload.grid, "grid")
     building = _referenced(user, Building, payload.building, "building")
     unit = _referenced(user, Unit, payload.unit, "unit")
@@ -250,7 +251,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[House
 @router.patch("/households/{household_id}", response=HouseholdDetailOut, tags=["households"])
 def update_household(request: HttpRequest, household_id: Id, payload: HouseholdPatch) -> Household:
     user = _reader(request)
-    household = get_for(user, Household, write=Capability.EDIT_PEOPLE, pk=household_id)
+    household = get_for(user, Household, write=PeopleCapability.EDIT_PEOPLE, pk=household_id)
     data = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {}
     if "number" in data:

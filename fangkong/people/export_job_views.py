@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from fangkong.core.access import get_for, require
 from fangkong.core.models import User
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
+from fangkong.people.capabilities import PeopleCapability
 
 from . import export_jobs as exports
 from .job_models import ExportJob, ExportStatus
@@ -27,7 +27,7 @@ def _own_job(user: User, pk: int) -> ExportJob:
 @login_required
 @require_GET
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.EXPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.EXPORT_PEOPLE)
     job = _own_job(user, pk)
     return page_or_partial(request, "imports/export_detail.html", "status", {"job": job})
 
@@ -35,7 +35,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    user = require(request.user, Capability.EXPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.EXPORT_PEOPLE)
     job = _own_job(user, pk)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404

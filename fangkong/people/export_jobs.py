@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
-from fangkong.core.roles import Capability
+from fangkong.people.capabilities import PeopleCapability
 
 from .exporting import check_reveal, export_residents, filters_of
 from .job_models import EXPORT_KEPT_FOR, ExportJob, ExportStatus, export_progress_file
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def start_export(user: User, *, query: str, reveal: bool, reason: str) -> ExportJob:
     """Queue the export of the user's list filtered by `query` (a query string)."""
-    require(user, Capability.EXPORT_PEOPLE)
+    require(user, PeopleCapability.EXPORT_PEOPLE)
     reason = reason.strip()
     check_reveal(user, reveal=reveal, reason=reason)
     expire_old_exports()
@@ -113,7 +113,7 @@ def run_export(job_id: int) -> None:
 
 def _write(job: ExportJob, path: Path) -> int:
     user = job.created_by
-    if not user.can(Capability.EXPORT_PEOPLE):
+    if not user.can(PeopleCapability.EXPORT_PEOPLE):
         raise DomainError(_("%(user)s may no longer export residents.") % {"user": user})
     params = QueryDict(job.query)
     _form, qs = filtered_residents(user, params)

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from fangkong.core.access import can, require
 from fangkong.core.errors import DomainError
-from fangkong.core.roles import Capability
 from fangkong.core.textfields import TextForm
+from fangkong.people.capabilities import PeopleCapability
 
 from .export_jobs import start_export
 from .exporting import export_residents as write_export
@@ -57,9 +57,9 @@ class ExportForm(TextForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_residents(request: HttpRequest) -> HttpResponseBase:
-    user = require(request.user, Capability.EXPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.EXPORT_PEOPLE)
     filter_form, qs = filtered_residents(user, request.GET)
-    may_reveal = can(user, Capability.REVEAL_SENSITIVE)
+    may_reveal = can(user, PeopleCapability.REVEAL_SENSITIVE)
     filters = filters_of(request.GET)
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

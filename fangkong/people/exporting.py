@@ -20,8 +20,8 @@ from fangkong.core import audit
 from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_phone
 from fangkong.core.models import AuditAction, User
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import XlsxStream
+from fangkong.people.capabilities import PeopleCapability
 
 from .importing import DOC_TYPE_VALUES, RELATION_VALUES, RESIDENCE_VALUES, TAG_VALUES
 from .models import Resident, ResidentTag
@@ -189,7 +189,7 @@ def check_reveal(user: User, *, reveal: bool, reason: str) -> None:
     """DomainError unless `user` may export full values now and has given a reason."""
     if not reveal:
         return
-    if not user.can(Capability.REVEAL_SENSITIVE):
+    if not user.can(PeopleCapability.REVEAL_SENSITIVE):
         raise DomainError(_("Your role may not export full document numbers and phones."))
     if len(reason.strip()) < 2:
         raise DomainError(
@@ -211,7 +211,7 @@ def export_residents(
     """The export as a user action: write the file, then ONE audit entry for it.
 
     `qs` must already be the user's list (`search.filtered_residents`). Revealing needs
-    `Capability.REVEAL_SENSITIVE` and a reason; without both the values stay masked.
+    `PeopleCapability.REVEAL_SENSITIVE` and a reason; without both the values stay masked.
     """
     reason = reason.strip()
     check_reveal(user, reveal=reveal, reason=reason)

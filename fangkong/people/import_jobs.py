@@ -18,8 +18,8 @@ from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.jobs import JobKind, JobStatus, Progress
 from fangkong.core.models import User
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import Table
+from fangkong.people.capabilities import PeopleCapability
 
 from .importing.resident_import import ResidentImport
 from .importing.results import MAX_STORED_PROBLEMS, CheckResult, WriteSummary
@@ -28,7 +28,7 @@ from .job_models import ImportJob
 
 def start_import(user: User, upload: UploadedFile[bytes]) -> ImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
-    job = jobs.store_upload(ImportJob, user, upload, Capability.IMPORT_PEOPLE)
+    job = jobs.store_upload(ImportJob, user, upload, PeopleCapability.IMPORT_PEOPLE)
     from .tasks import check_import
 
     check_import.enqueue(job.pk)
@@ -38,7 +38,7 @@ def start_import(user: User, upload: UploadedFile[bytes]) -> ImportJob:
 
 def confirm_import(user: User, job: ImportJob, *, only_valid: bool) -> ImportJob:
     """Queue the import of a checked file: all rows, or with `only_valid` the valid ones."""
-    require(user, Capability.IMPORT_PEOPLE)
+    require(user, PeopleCapability.IMPORT_PEOPLE)
     if job.status != JobStatus.CHECKED:
         raise DomainError(_("This file is not waiting for confirmation."))
     if job.error_rows and not only_valid:
@@ -51,7 +51,7 @@ def confirm_import(user: User, job: ImportJob, *, only_valid: bool) -> ImportJob
         )
     if not job.valid_rows:
         raise DomainError(_("There is no valid row to import."))
-    if not jobs.confirm(job, user, Capability.IMPORT_PEOPLE, only_valid=only_valid):
+    if not jobs.confirm(job, user, PeopleCapability.IMPORT_PEOPLE, only_valid=only_valid):
         raise DomainError(_("This import has already been started."))
     from .tasks import import_residents
 
@@ -61,7 +61,7 @@ def confirm_import(user: User, job: ImportJob, *, only_valid: bool) -> ImportJob
 
 
 def cancel_import(user: User, job: ImportJob) -> ImportJob:
-    return jobs.cancel(job, user, Capability.IMPORT_PEOPLE)
+    return jobs.cancel(job, user, PeopleCapability.IMPORT_PEOPLE)
 
 
 def expire_stale_jobs() -> None:
@@ -75,7 +75,7 @@ class ResidentJobs(JobKind[ImportJob, CheckResult, WriteSummary]):
     """The resident import as a kind of upload job."""
 
     model = ImportJob
-    capability = Capability.IMPORT_PEOPLE
+    capability = PeopleCapability.IMPORT_PEOPLE
     label = "import job"
 
     def no_longer_allowed(self, job: ImportJob) -> str:

@@ -1,6 +1,6 @@
 """Import pages: upload, the check's progress and problems, confirm, cancel, the template.
 
-Every view needs `Capability.IMPORT_PEOPLE`; a job outside the user's jurisdiction is 404.
+Every view needs `PeopleCapability.IMPORT_PEOPLE`; a job outside the user's jurisdiction is 404.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import XlsxStream, file_size
 from fangkong.core.uploads import SizeLimitHandler
+from fangkong.people.capabilities import PeopleCapability
 
 from . import import_jobs as actions
 from .import_forms import ConfirmForm, UploadForm
@@ -35,7 +35,7 @@ from .job_models import ImportJob
 @login_required
 @require_GET
 def job_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.IMPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.IMPORT_PEOPLE)
     jobs = ImportJob.objects.visible_to(user).select_related("created_by")
     return render(
         request,
@@ -55,7 +55,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _upload(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.IMPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.IMPORT_PEOPLE)
     form = UploadForm(request.POST, request.FILES)
     size_error = ""
     if getattr(request, "upload_too_large", False):
@@ -88,7 +88,7 @@ def _upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.IMPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.IMPORT_PEOPLE)
     job = get_for(user, ImportJob, pk=pk)
     return page_or_partial(
         request, "imports/job_detail.html", "status", _job_context(job, ConfirmForm())
@@ -98,7 +98,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.IMPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.IMPORT_PEOPLE)
     job = get_for(user, ImportJob, pk=pk)
     form = ConfirmForm(request.POST)
     if form.is_valid():
@@ -114,7 +114,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.IMPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.IMPORT_PEOPLE)
     job = get_for(user, ImportJob, pk=pk)
     try:
         actions.cancel_import(user, job)
@@ -128,14 +128,14 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def template_download(request: HttpRequest) -> FileResponse:
-    require(request.user, Capability.IMPORT_PEOPLE)
+    require(request.user, PeopleCapability.IMPORT_PEOPLE)
     return _xlsx_response(write_template, "居民导入模板.xlsx")
 
 
 @login_required
 @require_GET
 def problems_download(request: HttpRequest, pk: int) -> FileResponse:
-    user = require(request.user, Capability.IMPORT_PEOPLE)
+    user = require(request.user, PeopleCapability.IMPORT_PEOPLE)
     job = get_for(user, ImportJob, pk=pk)
 
     def write(path: Path) -> None:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.jobs import JobStatus, UploadJob, live_count, percent_of
 from fangkong.core.models import Community, Township, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.people.capabilities import PeopleCapability
 
 
 class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
@@ -31,7 +31,7 @@ class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
         "community": "community_id",
         "grid": "created_by__grid_id",
     }
-    view_capability = Capability.IMPORT_PEOPLE
+    view_capability = PeopleCapability.IMPORT_PEOPLE
 
 
 class ImportJob(UploadJob):
@@ -95,7 +95,7 @@ def export_progress_file(job: ExportJob) -> Path:
 
 class ExportJobQuerySet(ScopedQuerySet["ExportJob"]):
     scope_paths = ImportJobQuerySet.scope_paths
-    view_capability = Capability.EXPORT_PEOPLE
+    view_capability = PeopleCapability.EXPORT_PEOPLE
 
 
 class ExportJob(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core import sealing
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.core.sealed import DerivedField, SealedField, with_derived
 
@@ -76,7 +76,7 @@ _SCOPE = {"township": "township_id", "community": "community_id", "grid": "grid_
 
 class HouseholdQuerySet(ScopedQuerySet["Household"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_PEOPLE
+    view_capability = CoreCapability.VIEW_PEOPLE
 
 
 class Household(models.Model):
@@ -148,7 +148,7 @@ class Household(models.Model):
 
 class ResidentQuerySet(ScopedQuerySet["Resident"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_PEOPLE
+    view_capability = CoreCapability.VIEW_PEOPLE
 
     def update(self, **kwargs: Any) -> int:
         """`update(doc_number=…)` also writes the columns derived from it."""

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from fangkong.core.access import can
 from fangkong.core.models import Community, Grid, User
 from fangkong.core.registry import Panel, register_nav, register_panel
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.core.scoping import jurisdiction_level
+from fangkong.people.capabilities import PeopleCapability
 
 from .models import Household, Resident, VulnerableTag
 from .registry import with_likely_duplicates
@@ -97,11 +98,11 @@ def registry_panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not isinstance(user, User):
         return None
-    context: dict[str, Any] = {"registry": can(user, Capability.VIEW_PEOPLE)}
+    context: dict[str, Any] = {"registry": can(user, CoreCapability.VIEW_PEOPLE)}
     if context["registry"]:
         context["resident_url"] = url_parts("people:resident_detail")
         residents = Resident.objects.visible_to(user).active()
-        if can(user, Capability.EDIT_PEOPLE):
+        if can(user, PeopleCapability.EDIT_PEOPLE):
             context["duplicates"] = list(
                 with_likely_duplicates(residents)
                 .select_related("grid", "household")

@@ -24,7 +24,8 @@ from fangkong.core.models import Building, Grid, Unit, User
 from fangkong.core.paging import page_of
 from fangkong.core.registry import records_of
 from fangkong.core.rendering import is_htmx, page_or_partial
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
+from fangkong.people.capabilities import PeopleCapability
 
 from . import actions
 from .forms import (
@@ -49,7 +50,7 @@ PER_PAGE = 50
 
 @login_required
 def resident_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_PEOPLE)
+    user = require(request.user, CoreCapability.VIEW_PEOPLE)
     form, qs = filtered_residents(user, request.GET)
     qs = qs.select_related("grid__community", "household").prefetch_related("tags").order_by("id")
     page = page_of(qs, request.GET.get("page"), per_page=PER_PAGE)
@@ -139,7 +140,7 @@ def _resident_context(request: HttpRequest, resident: Resident, **extra: Any) ->
 
 @login_required
 def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     resident = get_for(request.user, Resident, pk=pk, queryset=_resident_queryset())
     return render(request, "people/resident_detail.html", _resident_context(request, resident))
 
@@ -148,15 +149,15 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resident_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full document number or phone after the user gives a reason (audited)."""
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     resident = get_for(
         request.user,
         Resident,
         pk=pk,
-        write=Capability.REVEAL_SENSITIVE,
+        write=PeopleCapability.REVEAL_SENSITIVE,
         queryset=_resident_queryset(),
     )
-    user = require(request.user, Capability.REVEAL_SENSITIVE)
+    user = require(request.user, PeopleCapability.REVEAL_SENSITIVE)
     form = RevealForm(request.POST)
     field = request.POST.get("field", "")
     if field not in actions.SENSITIVE_FIELDS:
@@ -199,7 +200,7 @@ def _with_duplicate_link(
 
 @login_required
 def resident_create(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.EDIT_PEOPLE)
+    user = require(request.user, PeopleCapability.EDIT_PEOPLE)
     household: Household | None = None
     if request.GET.get("household"):
         household = get_for(user, Household, pk=request.GET["household"])
@@ -232,11 +233,15 @@ def resident_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     resident = get_for(
-        request.user, Resident, pk=pk, write=Capability.EDIT_PEOPLE, queryset=_resident_queryset()
+        request.user,
+        Resident,
+        pk=pk,
+        write=PeopleCapability.EDIT_PEOPLE,
+        queryset=_resident_queryset(),
     )
-    user = require(request.user, Capability.EDIT_PEOPLE)
+    user = require(request.user, PeopleCapability.EDIT_PEOPLE)
     if resident.merged_into_id is not None:
         messages.error(request, _("This record was merged into another; edit that one instead."))
         return redirect("people:resident_detail", pk=resident.pk)
@@ -265,11 +270,15 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def resident_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     resident = get_for(
-        request.user, Resident, pk=pk, write=Capability.EDIT_PEOPLE, queryset=_resident_queryset()
+        request.user,
+        Resident,
+        pk=pk,
+        write=PeopleCapability.EDIT_PEOPLE,
+        queryset=_resident_queryset(),
     )
-    user = require(request.user, Capability.EDIT_PEOPLE)
+    user = require(request.user, PeopleCapability.EDIT_PEOPLE)
     form = ReasonForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -295,11 +304,15 @@ def resident_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resident_merge(request: HttpRequest, pk: int) -> HttpResponse:
     """Fold a likely duplicate into this record (or this one into it), with a reason."""
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     resident = get_for(
-        request.user, Resident, pk=pk, write=Capability.MERGE_PEOPLE, queryset=_resident_queryset()
+        request.user,
+        Resident,
+        pk=pk,
+        write=PeopleCapability.MERGE_PEOPLE,
+        queryset=_resident_queryset(),
     )
-    user = require(request.user, Capability.MERGE_PEOPLE)
+    user = require(request.user, PeopleCapability.MERGE_PEOPLE)
     form = MergeForm(request.POST)
     if form.is_valid():
         other = get_for(user, Resident, pk=form.cleaned_data["duplicate"])
@@ -332,7 +345,7 @@ def _household_context(request: HttpRequest, household: Household, **extra: Any)
         .order_by("id")
     )
     context: dict[str, Any] = {"household": household, "members": list(members)}
-    if can(request.user, Capability.EDIT_PEOPLE) and "assign_form" not in extra:
+    if can(request.user, PeopleCapability.EDIT_PEOPLE) and "assign_form" not in extra:
         context["assign_form"] = HouseholdAssignmentForm(
             grid=household.grid,
             initial={"cadre": household.cadre_id, "medic": household.medic_id},
@@ -349,7 +362,7 @@ def _household_queryset() -> Any:
 
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     household = get_for(request.user, Household, pk=pk, queryset=_household_queryset())
     return render(request, "people/household_detail.html", _household_context(request, household))
 
@@ -358,11 +371,15 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def household_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the 包户 cadre and medical worker of a household."""
-    require(request.user, Capability.VIEW_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
     household = get_for(
-        request.user, Household, pk=pk, write=Capability.EDIT_PEOPLE, queryset=_household_queryset()
+        request.user,
+        Household,
+        pk=pk,
+        write=PeopleCapability.EDIT_PEOPLE,
+        queryset=_household_queryset(),
     )
-    user = require(request.user, Capability.EDIT_PEOPLE)
+    user = require(request.user, PeopleCapability.EDIT_PEOPLE)
     form = HouseholdAssignmentForm(request.POST, grid=household.grid)
     if form.is_valid():
         try:
@@ -387,8 +404,8 @@ def household_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
     """A new household in a unit, in a building without units, or (village) on a grid."""
-    require(request.user, Capability.VIEW_PEOPLE)
-    user = require(request.user, Capability.EDIT_PEOPLE)
+    require(request.user, CoreCapability.VIEW_PEOPLE)
+    user = require(request.user, PeopleCapability.EDIT_PEOPLE)
     params = request.POST if request.method == "POST" else request.GET
     unit: Unit | None = None
     building: Building | None = None

@@ -22,7 +22,8 @@ from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
+from fangkong.policy.capabilities import PolicyCapability
 
 from . import actions, divisions
 from .areas import filtered_areas
@@ -50,7 +51,7 @@ register_router("policy", router, order=30)
 
 def _reader(request: HttpRequest) -> User:
     """The caller, if their role works cases (403 otherwise)."""
-    user = require(caller(request), Capability.VIEW_CASES)
+    user = require(caller(request), PolicyCapability.VIEW_CASES)
     try:
         request.policy_in_force = in_force(user.township_id, timezone.localdate()).pk  # type: ignore[attr-defined]
     except DomainError:
@@ -58,7 +59,7 @@ def _reader(request: HttpRequest) -> User:
     return user
 
 
-def _version(user: User, pk: int, write: Capability | None = None) -> Policy:
+def _version(user: User, pk: int, write: str | None = None) -> Policy:
     return get_for(
         user,
         Policy,
@@ -100,7 +101,7 @@ def get_version(request: HttpRequest, version_id: Id) -> Policy:
 def create_version(request: HttpRequest, payload: PolicyIn) -> Status[Policy]:
     """A new draft for your township (township admins). Rules you leave out keep the values
     of the version in force; activate the draft with `/activate`."""
-    user = require(_reader(request), Capability.MANAGE_POLICY)
+    user = require(_reader(request), PolicyCapability.MANAGE_POLICY)
     base = in_force(user.township_id, timezone.localdate())
     try:
         rules = rules_from_json(payload.rules, base.as_rules())
@@ -128,7 +129,7 @@ def activate_version(request: HttpRequest, version_id: Id, payload: ActivateIn) 
     """Put a draft of your township in force from `effective_from` (today or later).
     Decisions already taken keep the version they were made under."""
     user = _reader(request)
-    policy = _version(user, version_id, write=Capability.MANAGE_POLICY)
+    policy = _version(user, version_id, write=PolicyCapability.MANAGE_POLICY)
     actions.activate(user, policy, effective_from=payload.effective_from)
     result = _version(user, policy.pk)
     request.policy_in_force = in_force(user.township_id, timezone.localdate()).pk  # type: ignore[attr-defined]
@@ -143,7 +144,7 @@ def activate_version(request: HttpRequest, version_id: Id, payload: ActivateIn) 
 def withdraw_version(request: HttpRequest, version_id: Id, payload: WithdrawIn) -> Policy:
     """Set a draft of your township aside, with the reason."""
     user = _reader(request)
-    policy = _version(user, version_id, write=Capability.MANAGE_POLICY)
+    policy = _version(user, version_id, write=PolicyCapability.MANAGE_POLICY)
     actions.withdraw(user, policy, reason=payload.reason)
     return _version(user, policy.pk)
 
@@ -154,7 +155,7 @@ def withdraw_version(request: HttpRequest, version_id: Id, payload: WithdrawIn) 
 def _area_reader(request: HttpRequest) -> User:
     """The caller, if they read the registry or work cases (the register is public)."""
     user = caller(request)
-    if not (can(user, Capability.VIEW_CASES) or can(user, Capability.VIEW_PEOPLE)):
+    if not (can(user, PolicyCapability.VIEW_CASES) or can(user, CoreCapability.VIEW_PEOPLE)):
         raise PermissionDenied
     return user
 
@@ -189,7 +190,7 @@ def get_area(request: HttpRequest, area_id: Id) -> RiskArea:
 def create_area(request: HttpRequest, payload: RiskAreaIn) -> Status[RiskArea]:
     """Register an area (township admins). `place` is resolved to its division code offline;
     a place that cannot be identified is refused (422, `errors.place` names it)."""
-    user = require(_area_reader(request), Capability.MANAGE_POLICY)
+    user = require(_area_reader(request), PolicyCapability.MANAGE_POLICY)
     place = divisions.resolve(payload.place)
     area = actions.add_area(
         user,
@@ -206,5 +207,5 @@ def create_area(request: HttpRequest, payload: RiskAreaIn) -> Status[RiskArea]:
 def end_area(request: HttpRequest, area_id: Id, payload: EndIn) -> RiskArea:
     """Record the last day an area is at risk (township admins)."""
     user = _area_reader(request)
-    area = get_for(user, RiskArea, pk=area_id, write=Capability.MANAGE_POLICY)
+    area = get_for(user, RiskArea, pk=area_id, write=PolicyCapability.MANAGE_POLICY)
     return actions.end_area(user, area, end=payload.end)

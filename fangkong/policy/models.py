@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Township, User
-from fangkong.core.roles import Capability, capabilities_of
+from fangkong.core.roles import CoreCapability, capabilities_of
 from fangkong.core.scoping import covers
+from fangkong.policy.capabilities import PolicyCapability
 
 from .rules import Level, PolicyRules
 
@@ -44,7 +45,7 @@ class PolicyStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-def _capabilities(user: User | AnonymousUser) -> frozenset[Capability] | None:
+def _capabilities(user: User | AnonymousUser) -> frozenset[str] | None:
     """The user's capabilities; None for a superuser (everything), empty when logged out."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
@@ -61,11 +62,11 @@ class PolicyQuerySet(models.QuerySet["Policy"]):
         caps = _capabilities(user)
         if caps is None:
             return self
-        if Capability.VIEW_CASES not in caps:
+        if PolicyCapability.VIEW_CASES not in caps:
             return self.none()
         township_id = getattr(user, "township_id", None)
         qs = self.filter(Q(township__isnull=True) | Q(township_id=township_id))
-        if Capability.MANAGE_POLICY not in caps:
+        if PolicyCapability.MANAGE_POLICY not in caps:
             qs = qs.filter(status=PolicyStatus.ACTIVE)
         return qs
 
@@ -161,7 +162,7 @@ class RiskAreaQuerySet(models.QuerySet["RiskArea"]):
         """The register is public information: every staff member who reads the registry or
         works cases sees all of it."""
         caps = _capabilities(user)
-        if caps is None or caps & {Capability.VIEW_CASES, Capability.VIEW_PEOPLE}:
+        if caps is None or caps & {PolicyCapability.VIEW_CASES, CoreCapability.VIEW_PEOPLE}:
             return self
         return self.none()
 
@@ -231,4 +232,4 @@ class RiskArea(models.Model):
         caps = _capabilities(user)
         if caps is None:
             return True
-        return Capability.MANAGE_POLICY in caps and covers(user, township_id=self.township_id)
+        return PolicyCapability.MANAGE_POLICY in caps and covers(user, township_id=self.township_id)

@@ -35,10 +35,11 @@ from fangkong.core.models import User
 from fangkong.core.paging import page_of
 from fangkong.core.registry import policy_differences
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.core.scoping import covers
 from fangkong.core.spreadsheets import SpreadsheetError, check_size, file_size
 from fangkong.core.uploads import SizeLimitHandler
+from fangkong.policy.capabilities import PolicyCapability
 
 from . import actions, display, divisions, registering
 from .areas import filtered_areas
@@ -75,7 +76,7 @@ def _in_force_for(user: User, day: dt.date) -> Policy | None:
 
 @login_required
 def version_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     today = timezone.localdate()
     versions = (
         Policy.objects.visible_to(user)
@@ -120,7 +121,7 @@ def _version_context(request: HttpRequest, policy: Policy, **extra: Any) -> dict
     base = _comparison_base(user, policy, today)
     changes = display.changes(differences(base.as_rules(), policy.as_rules())) if base else []
     listed, affected_total = affected_cases(user, policy)
-    may_manage = can(user, Capability.MANAGE_POLICY) and covers(
+    may_manage = can(user, PolicyCapability.MANAGE_POLICY) and covers(
         user, township_id=policy.township_id
     )
     current = _in_force_for(user, today)
@@ -135,7 +136,7 @@ def _version_context(request: HttpRequest, policy: Policy, **extra: Any) -> dict
         "is_current": current is not None and current.pk == policy.pk,
         "is_draft": policy.status == PolicyStatus.DRAFT,
         "may_manage": may_manage,
-        "may_copy": can(user, Capability.MANAGE_POLICY),
+        "may_copy": can(user, PolicyCapability.MANAGE_POLICY),
         "activate_form": extra.pop("activate_form", None)
         or ActivateForm(initial={"effective_from": max(policy.effective_from, today)}),
         "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
@@ -152,7 +153,7 @@ def _version_queryset() -> QuerySet[Policy]:
 
 @login_required
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     policy = get_for(request.user, Policy, pk=pk, queryset=_version_queryset())
     return render(request, "policy/version_detail.html", _version_context(request, policy))
 
@@ -160,7 +161,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     source = get_for(user, Policy, pk=pk)
     try:
         draft = actions.copy_version(user, source)
@@ -180,11 +181,15 @@ def version_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     policy = get_for(
-        request.user, Policy, pk=pk, write=Capability.MANAGE_POLICY, queryset=_version_queryset()
+        request.user,
+        Policy,
+        pk=pk,
+        write=PolicyCapability.MANAGE_POLICY,
+        queryset=_version_queryset(),
     )
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     if not covers(user, township_id=policy.township_id):
         raise PermissionDenied
     if policy.status != PolicyStatus.DRAFT:
@@ -214,11 +219,15 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     policy = get_for(
-        request.user, Policy, pk=pk, write=Capability.MANAGE_POLICY, queryset=_version_queryset()
+        request.user,
+        Policy,
+        pk=pk,
+        write=PolicyCapability.MANAGE_POLICY,
+        queryset=_version_queryset(),
     )
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     form = ActivateForm(request.POST)
     if form.is_valid():
         try:
@@ -242,11 +251,15 @@ def version_activate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     policy = get_for(
-        request.user, Policy, pk=pk, write=Capability.MANAGE_POLICY, queryset=_version_queryset()
+        request.user,
+        Policy,
+        pk=pk,
+        write=PolicyCapability.MANAGE_POLICY,
+        queryset=_version_queryset(),
     )
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -266,7 +279,7 @@ def version_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def _area_reader(request: HttpRequest) -> User:
     """The user, if they read the registry or work cases (the register is public)."""
     user = request.user
-    if not (can(user, Capability.VIEW_CASES) or can(user, Capability.VIEW_PEOPLE)):
+    if not (can(user, PolicyCapability.VIEW_CASES) or can(user, CoreCapability.VIEW_PEOPLE)):
         raise PermissionDenied
     assert isinstance(user, User)
     return user
@@ -288,14 +301,14 @@ def area_list(request: HttpRequest) -> HttpResponse:
         "filter_query": params.urlencode(),
         "on": on,
         "status": status,
-        "may_manage": can(user, Capability.MANAGE_POLICY),
+        "may_manage": can(user, PolicyCapability.MANAGE_POLICY),
     }
     return page_or_partial(request, "policy/area_list.html", "results", context)
 
 
 @login_required
 def area_create(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     form = AreaForm(request.POST or None, initial={"start": timezone.localdate()})
     status = 200
     if request.method == "POST":
@@ -331,7 +344,7 @@ def area_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def area_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     area = get_for(user, RiskArea, pk=pk)
     if not area.may_be_changed_by(user):
         raise PermissionDenied
@@ -383,7 +396,7 @@ def end_area_question(area: RiskArea) -> str:
 @login_required
 def area_import(request: HttpRequest) -> HttpResponse:
     """Upload a register; every row is checked, and written only if all are good."""
-    require(request.user, Capability.MANAGE_POLICY)
+    require(request.user, PolicyCapability.MANAGE_POLICY)
     if request.method == "POST":
         # The size limit must be in place before anything reads the body, the CSRF check
         # included (which `_area_import` then does).
@@ -394,7 +407,7 @@ def area_import(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _area_import(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     limit = settings.FANGKONG_MAX_UPLOAD_BYTES
     form = AreaImportForm(request.POST or None, request.FILES or None)
     checked: registering.Checked | None = None
@@ -462,7 +475,7 @@ def _read_upload(upload: Any, limit: int) -> registering.Checked:
 
 @login_required
 def area_template(request: HttpRequest) -> FileResponse:
-    require(request.user, Capability.MANAGE_POLICY)
+    require(request.user, PolicyCapability.MANAGE_POLICY)
     tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     tmp.close()
     registering.write_template(tmp.name)
@@ -474,7 +487,7 @@ def area_template(request: HttpRequest) -> FileResponse:
 @login_required
 def area_paste(request: HttpRequest) -> HttpResponse:
     """Paste an announcement, read it, confirm: the places are written in one go."""
-    user = require(request.user, Capability.MANAGE_POLICY)
+    user = require(request.user, PolicyCapability.MANAGE_POLICY)
     form = AnnouncementForm(request.POST or None, initial={"start": timezone.localdate()})
     checked: registering.Checked | None = None
     preview: list[Any] = []

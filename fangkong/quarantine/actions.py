@@ -20,11 +20,12 @@ from fangkong.core import audit
 from fangkong.core.actions import check_assignee
 from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Community, Township, User
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.people.models import Resident
 from fangkong.policy.models import Policy
 from fangkong.policy.rules import Measure, MeasureKind
 from fangkong.policy.versions import in_force
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import release as rule
 from . import result_effect
@@ -323,8 +324,8 @@ def request_release_review(case: Case, *, by: User | None, reason: str = "") -> 
 
 
 _SIGN_CAPABILITY = {
-    SignRole.CADRE: Capability.SIGN_AS_CADRE,
-    SignRole.MEDIC: Capability.SIGN_AS_MEDIC,
+    SignRole.CADRE: QuarantineCapability.SIGN_AS_CADRE,
+    SignRole.MEDIC: QuarantineCapability.SIGN_AS_MEDIC,
 }
 
 
@@ -526,7 +527,11 @@ def _check_responsible(kind: str, user: User | None, case: Case) -> None:
     if user is None:
         return
     check_assignee(kind, user, case.grid)
-    capability = Capability.SIGN_AS_CADRE if kind == "cadre" else Capability.SIGN_AS_MEDIC
+    capability = (
+        QuarantineCapability.SIGN_AS_CADRE
+        if kind == "cadre"
+        else QuarantineCapability.SIGN_AS_MEDIC
+    )
     if not user.can(capability):
         raise DomainError(
             _("The responsible cadre must be someone who may sign as the cadre.")
@@ -539,7 +544,9 @@ def _check_responsible(kind: str, user: User | None, case: Case) -> None:
 def may_reassign(user: User) -> bool:
     """Who decides which cadre and medical worker 包保 a case (and so who signs its release):
     community leaders and township admins, who hold case work and the jurisdictions."""
-    return user.can(Capability.MANAGE_CASES) and user.can(Capability.MANAGE_JURISDICTIONS)
+    return user.can(QuarantineCapability.MANAGE_CASES) and user.can(
+        CoreCapability.MANAGE_JURISDICTIONS
+    )
 
 
 @transaction.atomic
@@ -811,7 +818,9 @@ ROOM_FIELDS = ("site", "number", "capacity")
 
 def may_manage_sites(user: User) -> bool:
     """Township admins and community leaders: they hold case work and the jurisdictions."""
-    return user.can(Capability.MANAGE_CASES) and user.can(Capability.MANAGE_JURISDICTIONS)
+    return user.can(QuarantineCapability.MANAGE_CASES) and user.can(
+        CoreCapability.MANAGE_JURISDICTIONS
+    )
 
 
 def _site_values(name: str, address: str, phone: str) -> tuple[str, str, str]:

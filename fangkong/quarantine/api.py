@@ -24,8 +24,9 @@ from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import Community, User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
 from fangkong.people.models import Resident
+from fangkong.policy.capabilities import PolicyCapability
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import actions
 from .blockers import describe, tests_in_force, verdict_for
@@ -61,7 +62,7 @@ register_router("quarantine", router, order=50)
 
 def _reader(request: HttpRequest) -> User:
     """The caller, if their role may see health records (403 otherwise)."""
-    return require(caller(request), Capability.VIEW_CASES)
+    return require(caller(request), PolicyCapability.VIEW_CASES)
 
 
 def _cases() -> QuerySet[Case]:
@@ -96,7 +97,7 @@ def _detail(user: User, pk: int) -> Case:
 
 
 def _writer(
-    request: HttpRequest, pk: int, capability: Capability = Capability.MANAGE_CASES
+    request: HttpRequest, pk: int, capability: str = QuarantineCapability.MANAGE_CASES
 ) -> tuple[User, Case]:
     user = _reader(request)
     return user, get_for(user, Case, pk=pk, write=capability)
@@ -217,8 +218,11 @@ def sign_case(request: HttpRequest, case_id: Id, payload: SignIn) -> Case:
     """One release signature: `cadre` or `medic`, by the cadre or the medical worker assigned
     to the case (SIGN_AS_CADRE / SIGN_AS_MEDIC); anyone else gets 422 saying who may."""
     user = _reader(request)
-    if not (can(user, Capability.SIGN_AS_CADRE) or can(user, Capability.SIGN_AS_MEDIC)):
-        require(user, Capability.SIGN_AS_CADRE)  # 403
+    if not (
+        can(user, QuarantineCapability.SIGN_AS_CADRE)
+        or can(user, QuarantineCapability.SIGN_AS_MEDIC)
+    ):
+        require(user, QuarantineCapability.SIGN_AS_CADRE)  # 403
     case = get_for(user, Case, pk=case_id)
     actions.sign(case, by=user, role=payload.role)
     return _detail(user, case_id)
@@ -255,7 +259,7 @@ def list_tests(request: HttpRequest, case_id: Id) -> list[ScheduledTest]:
 def record_result(request: HttpRequest, test_id: Id, payload: ResultIn) -> ScheduledTest:
     """The result of one scheduled test (RECORD_TESTS). An invalid result schedules a retest."""
     user = _reader(request)
-    item = get_for(user, ScheduledTest, pk=test_id, write=Capability.RECORD_TESTS)
+    item = get_for(user, ScheduledTest, pk=test_id, write=QuarantineCapability.RECORD_TESTS)
     actions.record_test_result(
         item, by=user, result=payload.result, sampled_on=payload.sampled_on, lab=payload.lab
     )
@@ -281,7 +285,7 @@ def list_index_cases(request: HttpRequest) -> QuerySet[IndexCase]:
 
 @router.post("/index-cases", response={201: IndexCaseOut})
 def create_index_case(request: HttpRequest, payload: IndexCaseIn) -> Status[IndexCase]:
-    user = require(_reader(request), Capability.MANAGE_CASES)
+    user = require(_reader(request), QuarantineCapability.MANAGE_CASES)
     if user.township is None:
         raise DomainError(_("Your account is not bound to a township."))
     community = None
@@ -314,7 +318,7 @@ def create_index_case(request: HttpRequest, payload: IndexCaseIn) -> Status[Inde
 @router.post("/close-contacts", response={201: CaseDetailOut})
 def register_close_contact(request: HttpRequest, payload: CloseContactIn) -> Status[Case]:
     """A close contact of an index case: centralised quarantine with the first test at once."""
-    user = require(_reader(request), Capability.MANAGE_CASES)
+    user = require(_reader(request), QuarantineCapability.MANAGE_CASES)
     index = IndexCase.objects.visible_to(user).filter(pk=payload.index_case_id).first()
     if index is None:
         raise DomainError(

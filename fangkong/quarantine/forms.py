@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import add_domain_errors as add_domain_errors
 from fangkong.core.models import Community, Grid, Township, User
-from fangkong.core.roles import ROLE_CAPABILITIES, Capability
+from fangkong.core.roles import roles_with
 from fangkong.core.spreadsheets import SPREADSHEET_SUFFIXES
 from fangkong.core.textfields import TextForm
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from .models import (
     CaseKind,
@@ -83,14 +84,18 @@ class CaseFilterForm(TextForm):
         )
 
 
-def signer_roles(capability: Capability) -> list[str]:
-    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+def signer_roles(capability: str) -> list[str]:
+    return roles_with(capability)
 
 
 def responsible_choices(kind: str, grid: Grid) -> QuerySet[User]:
     """Active staff of the grid's community (not bound to another grid) who may sign as the
     cadre ('cadre') or the medical worker ('medic')."""
-    capability = Capability.SIGN_AS_CADRE if kind == "cadre" else Capability.SIGN_AS_MEDIC
+    capability = (
+        QuarantineCapability.SIGN_AS_CADRE
+        if kind == "cadre"
+        else QuarantineCapability.SIGN_AS_MEDIC
+    )
     return User.objects.filter(
         Q(grid__isnull=True) | Q(grid_id=grid.pk),
         is_active=True,

@@ -15,8 +15,8 @@ from fangkong.core.access import require
 from fangkong.core.errors import DomainError
 from fangkong.core.jobs import JobKind, JobStatus, Progress
 from fangkong.core.models import User
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import Table
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from .lab_import import MAX_STORED_PROBLEMS, ApplySummary, LabCheck, LabImport
 from .models import LabImportJob
@@ -24,7 +24,7 @@ from .models import LabImportJob
 
 def start_lab_import(user: User, upload: UploadedFile[bytes]) -> LabImportJob:
     """Store the upload and queue its check. DomainError (nothing stored) for a bad file."""
-    job = jobs.store_upload(LabImportJob, user, upload, Capability.RECORD_TESTS)
+    job = jobs.store_upload(LabImportJob, user, upload, QuarantineCapability.RECORD_TESTS)
     from .tasks import check_lab_import
 
     check_lab_import.enqueue(job.pk)
@@ -34,7 +34,7 @@ def start_lab_import(user: User, upload: UploadedFile[bytes]) -> LabImportJob:
 
 def confirm_lab_import(user: User, job: LabImportJob, *, skip_unmatched: bool) -> LabImportJob:
     """Queue writing a checked file: all rows, or with `skip_unmatched` the matched ones."""
-    require(user, Capability.RECORD_TESTS)
+    require(user, QuarantineCapability.RECORD_TESTS)
     if job.status != JobStatus.CHECKED:
         raise DomainError(_("This file is not waiting for confirmation."))
     if job.unmatched_rows and not skip_unmatched:
@@ -47,7 +47,9 @@ def confirm_lab_import(user: User, job: LabImportJob, *, skip_unmatched: bool) -
         )
     if not job.matched_rows:
         raise DomainError(_("No row of the file matches a test waiting for a result."))
-    if not jobs.confirm(job, user, Capability.RECORD_TESTS, skip_unmatched=skip_unmatched):
+    if not jobs.confirm(
+        job, user, QuarantineCapability.RECORD_TESTS, skip_unmatched=skip_unmatched
+    ):
         raise DomainError(_("This import has already been started."))
     from .tasks import apply_lab_import
 
@@ -57,7 +59,7 @@ def confirm_lab_import(user: User, job: LabImportJob, *, skip_unmatched: bool) -
 
 
 def cancel_lab_import(user: User, job: LabImportJob) -> LabImportJob:
-    return jobs.cancel(job, user, Capability.RECORD_TESTS)
+    return jobs.cancel(job, user, QuarantineCapability.RECORD_TESTS)
 
 
 def expire_stale_jobs() -> None:
@@ -71,7 +73,7 @@ class LabJobs(JobKind[LabImportJob, LabCheck, ApplySummary]):
     """A quarantine lab file as a kind of upload job."""
 
     model = LabImportJob
-    capability = Capability.RECORD_TESTS
+    capability = QuarantineCapability.RECORD_TESTS
     label = "lab import"
 
     def no_longer_allowed(self, job: LabImportJob) -> str:

@@ -1,6 +1,6 @@
 """Lab import pages: upload, the check's progress and unmatched rows, confirm, cancel, the
-template. Every view needs `Capability.RECORD_TESTS`; a job outside the user's jurisdiction
-is 404."""
+template. Every view needs `QuarantineCapability.RECORD_TESTS`; a job outside the user's
+jurisdiction is 404."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import file_size
 from fangkong.core.uploads import SizeLimitHandler
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import lab_jobs
 from .forms import LabConfirmForm, LabUploadForm
@@ -48,7 +48,7 @@ def _jobs(request: HttpRequest, form: LabUploadForm, **extra: object) -> dict[st
 @login_required
 @require_GET
 def lab_list(request: HttpRequest) -> HttpResponse:
-    require(request.user, Capability.RECORD_TESTS)
+    require(request.user, QuarantineCapability.RECORD_TESTS)
     return render(request, "quarantine/lab_list.html", _jobs(request, LabUploadForm()))
 
 
@@ -63,7 +63,7 @@ def lab_upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _upload(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     form = LabUploadForm(request.POST, request.FILES)
     size_error = ""
     if getattr(request, "upload_too_large", False):
@@ -100,7 +100,7 @@ def _job_context(job: LabImportJob, form: LabConfirmForm) -> dict[str, object]:
 @login_required
 @require_GET
 def lab_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.RECORD_TESTS)
+    require(request.user, QuarantineCapability.RECORD_TESTS)
     job = get_for(
         request.user,
         LabImportJob,
@@ -115,7 +115,7 @@ def lab_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lab_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     job = get_for(user, LabImportJob, pk=pk)
     form = LabConfirmForm(request.POST)
     if form.is_valid():
@@ -133,7 +133,7 @@ def lab_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lab_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     job = get_for(user, LabImportJob, pk=pk)
     try:
         lab_jobs.cancel_lab_import(user, job)
@@ -147,14 +147,14 @@ def lab_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def lab_template(request: HttpRequest) -> FileResponse:
-    require(request.user, Capability.RECORD_TESTS)
+    require(request.user, QuarantineCapability.RECORD_TESTS)
     return _xlsx_response(write_template, "检测结果导入模板.xlsx")
 
 
 @login_required
 @require_GET
 def lab_problems(request: HttpRequest, pk: int) -> FileResponse:
-    user = require(request.user, Capability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     job = get_for(user, LabImportJob, pk=pk)
     stamp = timezone.localtime().strftime("%Y%m%d")
     return _xlsx_response(

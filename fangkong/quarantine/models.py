@@ -22,11 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.jobs import JobStatus, UploadJob
 from fangkong.core.models import Community, Grid, Township, User
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.people.models import Resident
 from fangkong.policy import impact
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.models import Policy
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import release
 
@@ -43,7 +45,7 @@ class SiteQuerySet(ScopedQuerySet["Site"]):
         "community": "township__communities",
         "grid": "township__communities__grids",
     }
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
 
 class Site(models.Model):
@@ -100,7 +102,7 @@ class IndexCaseQuerySet(ScopedQuerySet["IndexCase"]):
         "community": "township__communities",
         "grid": "township__communities__grids",
     }
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
     def with_identity(self, user: User | AnonymousUser) -> Self:
         """Annotate `identity_visible`: may `user` see who the case is (name, resident, notes)?
@@ -128,7 +130,7 @@ class _IdentityPlaceQuerySet(ScopedQuerySet["IndexCase"]):
     be: a township's and a community's staff; a grid's cannot tell (no grid is known)."""
 
     scope_paths = {"township": "township_id", "community": "community_id"}
-    view_capability = Capability.VIEW_PEOPLE
+    view_capability = CoreCapability.VIEW_PEOPLE
 
 
 class IndexCase(models.Model):
@@ -204,7 +206,7 @@ OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.IN_QUARANTINE, CaseStatus.REL
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -380,7 +382,7 @@ class ScheduledTestQuerySet(ScopedQuerySet["ScheduledTest"]):
         "community": "case__community_id",
         "grid": "case__grid_id",
     }
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
     def pending(self) -> ScheduledTestQuerySet:
         return self.filter(result="")
@@ -495,7 +497,7 @@ class LabImportQuerySet(ScopedQuerySet["LabImportJob"]):
         "community": "community_id",
         "grid": "created_by__grid_id",
     }
-    view_capability = Capability.RECORD_TESTS
+    view_capability = QuarantineCapability.RECORD_TESTS
 
 
 class LabImportJob(UploadJob):

@@ -32,9 +32,11 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.paging import page_of
 from fangkong.core.rendering import page_or_partial
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.people.models import Resident
 from fangkong.people.search import search_query
+from fangkong.policy.capabilities import PolicyCapability
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from . import actions
 from .blockers import describe_all, tests_in_force, verdict_for
@@ -80,7 +82,7 @@ CHECKINS_TEMPLATE = "health/_case_checkins.html"
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     today = timezone.localdate()
     form, qs = filtered_cases(user, request.GET, today)
     qs = qs.select_related("resident", "grid", "room__site").order_by("-start_date", "-id")
@@ -107,8 +109,8 @@ def _case_queryset() -> QuerySet[Case]:
     )
 
 
-def _case_for(request: HttpRequest, pk: int, write: Capability | None = None) -> Case:
-    require(request.user, Capability.VIEW_CASES)
+def _case_for(request: HttpRequest, pk: int, write: str | None = None) -> Case:
+    require(request.user, PolicyCapability.VIEW_CASES)
     return get_for(request.user, Case, pk=pk, write=write, queryset=_case_queryset())
 
 
@@ -139,8 +141,8 @@ def _case_context(
     signoffs = list(case.signoffs.select_related("user"))
     verdict = verdict_for(case, today=today, tests=tests, signoffs=signoffs)
     is_open = case.is_open
-    may_manage = is_open and can(user, Capability.MANAGE_CASES)
-    may_record = is_open and can(user, Capability.RECORD_TESTS)
+    may_manage = is_open and can(user, QuarantineCapability.MANAGE_CASES)
+    may_record = is_open and can(user, QuarantineCapability.RECORD_TESTS)
     result_form = bound.get("result_form")
     superseded = {t.pk for t in tests} - {t.pk for t in in_force}
     for t in tests:
@@ -185,7 +187,7 @@ def _case_context(
         "has_positive": any(t.result == TestItemResult.POSITIVE for t in tests),
         "may_manage": may_manage,
         "may_record": may_record,
-        "may_view_people": can(user, Capability.VIEW_PEOPLE),
+        "may_view_people": can(user, CoreCapability.VIEW_PEOPLE),
         "sign_roles": sign_roles,
         "sign_refusals": sign_refusals,
         "checkins_template": _checkins_template(),
@@ -241,7 +243,7 @@ def _act(
     request: HttpRequest,
     pk: int,
     *,
-    write: Capability,
+    write: str,
     key: str,
     make_form: Callable[[Case, Any], forms.Form],
     call: Call,
@@ -288,7 +290,7 @@ def case_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="start_form",
         make_form=lambda c, data: StartForm(data, township_id=c.township_id),
         call=lambda u, c, d: actions.start_quarantine(c, by=u, room=d["room"], reason=d["reason"]),
@@ -302,7 +304,7 @@ def case_room(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="room_form",
         make_form=lambda c, data: RoomForm(data, township_id=c.township_id),
         call=lambda u, c, d: actions.assign_room(c, by=u, room=d["room"], reason=d["reason"]),
@@ -314,12 +316,12 @@ def case_room(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_responsible(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the case's 包保 cadre and medical worker: a leader's decision, with the reason."""
-    if not actions.may_reassign(require(request.user, Capability.MANAGE_CASES)):
+    if not actions.may_reassign(require(request.user, QuarantineCapability.MANAGE_CASES)):
         raise PermissionDenied
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="responsible_form",
         make_form=lambda c, data: ResponsibleForm(data, grid=c.grid),
         call=lambda u, c, d: actions.change_responsible(
@@ -335,7 +337,7 @@ def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="extend_form",
         make_form=lambda c, data: ExtendForm(data),
         call=lambda u, c, d: actions.extend(c, by=u, days=d["days"], reason=d["reason"]),
@@ -349,7 +351,7 @@ def case_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="review_form",
         make_form=lambda c, data: ReasonForm(data),
         call=lambda u, c, d: actions.request_release_review(c, by=u, reason=d["reason"]),
@@ -363,12 +365,15 @@ def case_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """A release signature. Who may sign for which role is the action's rule (refused on the
     page); a role that may sign for neither gets 403."""
     user = request.user
-    if not (can(user, Capability.SIGN_AS_CADRE) or can(user, Capability.SIGN_AS_MEDIC)):
+    if not (
+        can(user, QuarantineCapability.SIGN_AS_CADRE)
+        or can(user, QuarantineCapability.SIGN_AS_MEDIC)
+    ):
         raise PermissionDenied
     return _act(
         request,
         pk,
-        write=Capability.VIEW_CASES,
+        write=PolicyCapability.VIEW_CASES,
         key="sign_form",
         make_form=lambda c, data: SignForm(data),
         call=lambda u, c, d: actions.sign(c, by=u, role=d["role"]),
@@ -405,7 +410,7 @@ def case_release(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="release_form",
         make_form=lambda c, data: ReasonForm(data),
         call=lambda u, c, d: actions.release(c, by=u, reason=d["reason"]),
@@ -424,7 +429,7 @@ def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="refer_form",
         make_form=lambda c, data: ReferForm(data),
         call=lambda u, c, d: actions.refer_to_hospital(
@@ -440,7 +445,7 @@ def case_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         key="note_form",
         make_form=lambda c, data: NoteForm(data),
         call=lambda u, c, d: actions.add_counselling_note(c, by=u, text=d["text"]),
@@ -452,15 +457,15 @@ def case_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def test_result(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter the result of one scheduled test."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     item = get_for(
         request.user,
         ScheduledTest,
         pk=pk,
-        write=Capability.RECORD_TESTS,
+        write=QuarantineCapability.RECORD_TESTS,
         queryset=ScheduledTest.objects.select_related("case"),
     )
-    user = require(request.user, Capability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     form = TestResultForm(request.POST, prefix=f"t{item.pk}")
     if form.is_valid():
         try:
@@ -538,12 +543,12 @@ def release_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def index_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
-    may_manage = can(user, Capability.MANAGE_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
+    may_manage = can(user, QuarantineCapability.MANAGE_CASES)
     form = IndexCaseForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST":
-        require(user, Capability.MANAGE_CASES)
+        require(user, QuarantineCapability.MANAGE_CASES)
         if user.township is None:
             raise PermissionDenied
         if form.is_valid():
@@ -586,7 +591,7 @@ def _index_context(request: HttpRequest, index: IndexCase, **extra: Any) -> dict
     assert isinstance(user, User)
     q = " ".join(request.GET.get("q", "").split())[:50]
     found: list[Resident] = []
-    if q and can(user, Capability.VIEW_PEOPLE):
+    if q and can(user, CoreCapability.VIEW_PEOPLE):
         found = list(
             Resident.objects.visible_to(user)
             .active()
@@ -600,7 +605,7 @@ def _index_context(request: HttpRequest, index: IndexCase, **extra: Any) -> dict
         .select_related("resident", "grid", "room__site")
         .order_by("-start_date", "-id")
     )
-    may_manage = can(user, Capability.MANAGE_CASES)
+    may_manage = can(user, QuarantineCapability.MANAGE_CASES)
     return {
         "index": index,
         "contacts": contacts,
@@ -616,7 +621,7 @@ def _index_context(request: HttpRequest, index: IndexCase, **extra: Any) -> dict
 @login_required
 @require_GET
 def index_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     index = get_for(
         request.user,
         IndexCase,
@@ -632,17 +637,17 @@ def index_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def index_contact(request: HttpRequest, pk: int) -> HttpResponse:
     """Register a resident as a close contact of the index case."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     index = get_for(
         request.user,
         IndexCase,
         pk=pk,
-        write=Capability.MANAGE_CASES,
+        write=QuarantineCapability.MANAGE_CASES,
         queryset=IndexCase.objects.with_identity(request.user).select_related(
             "township", "community", "resident"
         ),
     )
-    user = require(request.user, Capability.MANAGE_CASES)
+    user = require(request.user, QuarantineCapability.MANAGE_CASES)
     form = CloseContactForm(request.POST, township=index.township)
     raw = request.POST.get("resident", "")
     resident = (
@@ -682,7 +687,7 @@ def index_contact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _site_manager(request: HttpRequest) -> User:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     if not actions.may_manage_sites(user):
         raise PermissionDenied
     return user
@@ -690,7 +695,7 @@ def _site_manager(request: HttpRequest) -> User:
 
 @login_required
 def site_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     may_manage = actions.may_manage_sites(user)
     form = SiteForm(request.POST or None)
     status = 200
@@ -746,7 +751,7 @@ def _site_context(request: HttpRequest, site: Site, **extra: Any) -> dict[str, A
 
 @login_required
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     site = get_for(request.user, Site, pk=pk)
     if request.method != "POST":
         return render(request, "quarantine/site_detail.html", _site_context(request, site))

@@ -28,9 +28,11 @@ from fangkong.core.apitypes import Id
 from fangkong.core.errors import DomainError
 from fangkong.core.models import User
 from fangkong.core.registry import register_router
-from fangkong.core.roles import Capability
 from fangkong.people.identity import normalise
 from fangkong.people.models import Household, Resident
+from fangkong.policy.capabilities import PolicyCapability
+from fangkong.quarantine.capabilities import QuarantineCapability
+from fangkong.screening.capabilities import ScreeningCapability
 
 from . import actions
 from .actions import Arrival, CertificateInput, ObservationInput, StayInput
@@ -121,7 +123,7 @@ def _person_errors(exc: DomainError) -> DomainError:
 @router.post("/returnees", response={201: ReturneeOut})
 def register_returnee(request: HttpRequest, payload: ReturneeIn) -> Status[Registration]:
     """Register an arrival: decided at once under the policy in force (see the decision)."""
-    user = require(caller(request), Capability.SCREEN_RETURNEES)
+    user = require(caller(request), ScreeningCapability.SCREEN_RETURNEES)
     if (payload.person is None) == (payload.resident_id is None):
         raise DomainError(_("Give either resident_id or person, not both."), field="person")
     resident = _referenced(user, Resident, payload.resident_id, "resident_id")
@@ -180,7 +182,7 @@ def register_returnee(request: HttpRequest, payload: ReturneeIn) -> Status[Regis
 @router.get("/returnees", response=ReturneePage)
 def list_returnees(request: HttpRequest, filters: Query[ReturneeFilters]) -> dict[str, Any]:
     """Registrations of your jurisdiction, waiting ones first, then by arrival (latest first)."""
-    user = require(caller(request), Capability.VIEW_CASES)
+    user = require(caller(request), PolicyCapability.VIEW_CASES)
     qs = Registration.objects.visible_to(user)
     for key in ("status", "level", "measure"):
         value = getattr(filters, key)
@@ -204,15 +206,17 @@ def list_returnees(request: HttpRequest, filters: Query[ReturneeFilters]) -> dic
 
 @router.get("/returnees/{registration_id}", response=ReturneeDetailOut)
 def get_returnee(request: HttpRequest, registration_id: Id) -> Registration:
-    return _out(require(caller(request), Capability.VIEW_CASES), registration_id)
+    return _out(require(caller(request), PolicyCapability.VIEW_CASES), registration_id)
 
 
 @router.post("/returnees/{registration_id}/confirm", response=ReturneeOut)
 def confirm_returnee(request: HttpRequest, registration_id: Id, payload: ConfirmIn) -> Registration:
     """Confirm a self-registration against a resident (or a new one in a household): the
     decision is taken now."""
-    user = require(caller(request), Capability.VIEW_CASES)
-    reg = get_for(user, Registration, write=Capability.SCREEN_RETURNEES, pk=registration_id)
+    user = require(caller(request), PolicyCapability.VIEW_CASES)
+    reg = get_for(
+        user, Registration, write=ScreeningCapability.SCREEN_RETURNEES, pk=registration_id
+    )
     if (payload.resident_id is None) == (payload.household_id is None):
         raise DomainError(_("Give either resident_id or household_id."), field="resident_id")
     try:
@@ -230,8 +234,10 @@ def confirm_returnee(request: HttpRequest, registration_id: Id, payload: Confirm
 
 @router.post("/returnees/{registration_id}/reject", response=ReturneeOut)
 def reject_returnee(request: HttpRequest, registration_id: Id, payload: RejectIn) -> Registration:
-    user = require(caller(request), Capability.VIEW_CASES)
-    reg = get_for(user, Registration, write=Capability.SCREEN_RETURNEES, pk=registration_id)
+    user = require(caller(request), PolicyCapability.VIEW_CASES)
+    reg = get_for(
+        user, Registration, write=ScreeningCapability.SCREEN_RETURNEES, pk=registration_id
+    )
     actions.reject_registration(user, reg, reason=payload.reason)
     return _out(user, reg.pk)
 
@@ -241,8 +247,8 @@ def record_test_task_result(
     request: HttpRequest, registration_id: Id, payload: TestResultIn
 ) -> Registration:
     """The result of a low-risk arrival's 24-hour test."""
-    user = require(caller(request), Capability.VIEW_CASES)
-    reg = get_for(user, Registration, write=Capability.RECORD_TESTS, pk=registration_id)
+    user = require(caller(request), PolicyCapability.VIEW_CASES)
+    reg = get_for(user, Registration, write=QuarantineCapability.RECORD_TESTS, pk=registration_id)
     task = ArrivalTest.objects.filter(registration=reg).first()
     if task is None:
         raise DomainError(_("This registration has no 24-hour test."), field="result")
@@ -261,8 +267,11 @@ def _refusals(qs: QuerySet[Refusal]) -> QuerySet[Refusal]:
 def record_refusal(request: HttpRequest, payload: RefusalIn) -> Status[Refusal]:
     """Someone refused to report, be tested or observed: referred to the police officer."""
     user = caller(request)
-    if not (user.can(Capability.SCREEN_RETURNEES) or user.can(Capability.MANAGE_CASES)):
-        require(user, Capability.SCREEN_RETURNEES)
+    if not (
+        user.can(ScreeningCapability.SCREEN_RETURNEES)
+        or user.can(QuarantineCapability.MANAGE_CASES)
+    ):
+        require(user, ScreeningCapability.SCREEN_RETURNEES)
     resident = _referenced(user, Resident, payload.resident_id, "resident_id")
     assert resident is not None
     registration = _referenced(user, Registration, payload.registration_id, "registration_id")
@@ -279,7 +288,7 @@ def record_refusal(request: HttpRequest, payload: RefusalIn) -> Status[Refusal]:
 @router.get("/refusals", response=RefusalPage)
 def list_refusals(request: HttpRequest, filters: Query[RefusalFilters]) -> dict[str, Any]:
     """Refusals of your jurisdiction (the police officer's worklist), latest first."""
-    user = require(caller(request), Capability.VIEW_REFERRALS)
+    user = require(caller(request), ScreeningCapability.VIEW_REFERRALS)
     limit, offset = filters.limit, filters.offset
     qs = Refusal.objects.visible_to(user)
     if filters.status:
@@ -295,7 +304,7 @@ def list_refusals(request: HttpRequest, filters: Query[RefusalFilters]) -> dict[
 @router.post("/refusals/{refusal_id}/handle", response=RefusalOut)
 def handle_refusal(request: HttpRequest, refusal_id: Id, payload: HandleIn) -> Refusal:
     """The police officer records what was done about a referral."""
-    user = require(caller(request), Capability.VIEW_REFERRALS)
+    user = require(caller(request), ScreeningCapability.VIEW_REFERRALS)
     refusal = get_for(user, Refusal, pk=refusal_id)
     actions.handle_refusal(user, refusal, notes=payload.notes)
     return _refusals(Refusal.objects.all()).get(pk=refusal.pk)

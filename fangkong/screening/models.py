@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Community, Grid, Township, User
-from fangkong.core.roles import Capability
 from fangkong.core.scoping import ScopedQuerySet
 from fangkong.core.sealed import SealedField
 from fangkong.people.models import Resident
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.models import Policy, RiskLevel
 from fangkong.policy.rules import MeasureKind
+from fangkong.screening.capabilities import ScreeningCapability
 
 from .classification import DecisionMeasure
 
@@ -75,7 +76,7 @@ class TestResult(models.TextChoices):
 
 class RegistrationQuerySet(ScopedQuerySet["Registration"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
 
 class RegistrationLinkQuerySet(ScopedQuerySet["RegistrationLink"]):
@@ -84,7 +85,7 @@ class RegistrationLinkQuerySet(ScopedQuerySet["RegistrationLink"]):
         "community": "grid__community_id",
         "grid": "grid_id",
     }
-    view_capability = Capability.SCREEN_RETURNEES
+    view_capability = ScreeningCapability.SCREEN_RETURNEES
 
 
 class RegistrationLink(models.Model):
@@ -313,7 +314,7 @@ class ArrivalTestQuerySet(ScopedQuerySet["ArrivalTest"]):
         "community": "registration__community_id",
         "grid": "registration__grid_id",
     }
-    view_capability = Capability.VIEW_CASES
+    view_capability = PolicyCapability.VIEW_CASES
 
 
 class ArrivalTest(models.Model):
@@ -356,7 +357,7 @@ class RefusalStatus(models.TextChoices):
 
 class RefusalQuerySet(ScopedQuerySet["Refusal"]):
     scope_paths = _SCOPE
-    view_capability = Capability.VIEW_REFERRALS
+    view_capability = ScreeningCapability.VIEW_REFERRALS
 
 
 class Refusal(models.Model):

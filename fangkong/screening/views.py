@@ -34,13 +34,17 @@ from fangkong.core.forms import add_domain_errors
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Grid, User
 from fangkong.core.paging import page_of
-from fangkong.core.roles import Capability, Role
+from fangkong.core.roles import Role
+from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.models import Household, Resident
 from fangkong.people.search import filtered_residents
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.rules import DEFAULT_RULES
 from fangkong.policy.versions import in_force
+from fangkong.quarantine.capabilities import QuarantineCapability
 from fangkong.quarantine.models import Case as QuarantineCase
 from fangkong.quarantine.models import IndexCase
+from fangkong.screening.capabilities import ScreeningCapability
 
 from . import actions
 from .forms import (
@@ -84,7 +88,7 @@ def _symptoms(township_id: int | None) -> tuple[str, ...]:
 
 @login_required
 def registration_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_CASES)
+    user = require(request.user, PolicyCapability.VIEW_CASES)
     grids = Grid.objects.visible_to(user).select_related("community")
     form = RegistrationFilterForm(request.GET or None, grids=grids)
     qs = form.apply(Registration.objects.visible_to(user))
@@ -117,7 +121,7 @@ def registration_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def registration_create(request: HttpRequest) -> HttpResponse:
     """Register an arrival for a resident: first find the resident, then the journey."""
-    user = require(request.user, Capability.SCREEN_RETURNEES)
+    user = require(request.user, ScreeningCapability.SCREEN_RETURNEES)
     params = request.POST if request.method == "POST" else request.GET
     if not params.get("resident"):
         search, found = filtered_residents(user, {"q": request.GET.get("q", "")})
@@ -135,7 +139,7 @@ def registration_create(request: HttpRequest) -> HttpResponse:
         user,
         Resident,
         pk=params["resident"],
-        write=Capability.SCREEN_RETURNEES,
+        write=ScreeningCapability.SCREEN_RETURNEES,
         queryset=Resident.objects.select_related("household", "grid"),
     )
     symptoms = _symptoms(resident.township_id)
@@ -224,16 +228,16 @@ def _detail_context(request: HttpRequest, reg: Registration, **extra: Any) -> di
         "test_form": extra.pop("test_form", None) or TestResultForm(),
         "refusal_form": extra.pop("refusal_form", None) or RefusalForm(),
         "reject_form": extra.pop("reject_form", None) or RejectForm(),
-        "may_screen": can(request.user, Capability.SCREEN_RETURNEES),
-        "may_record_tests": can(request.user, Capability.RECORD_TESTS),
-        "may_reveal": can(request.user, Capability.REVEAL_SENSITIVE),
+        "may_screen": can(request.user, ScreeningCapability.SCREEN_RETURNEES),
+        "may_record_tests": can(request.user, QuarantineCapability.RECORD_TESTS),
+        "may_reveal": can(request.user, PeopleCapability.REVEAL_SENSITIVE),
         **extra,
     }
 
 
 @login_required
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     reg = get_for(request.user, Registration, pk=pk, queryset=_registration_queryset())
     return render(request, "screening/registration_detail.html", _detail_context(request, reg))
 
@@ -241,15 +245,15 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def registration_reveal(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     reg = get_for(
         request.user,
         Registration,
         pk=pk,
-        write=Capability.REVEAL_SENSITIVE,
+        write=PeopleCapability.REVEAL_SENSITIVE,
         queryset=_registration_queryset(),
     )
-    user = require(request.user, Capability.REVEAL_SENSITIVE)
+    user = require(request.user, PeopleCapability.REVEAL_SENSITIVE)
     field = request.POST.get("field", "")
     try:
         value = actions.reveal(user, reg, field=field, reason=request.POST.get("reason", ""))
@@ -288,15 +292,15 @@ def _candidates(user: User, reg: Registration) -> QuerySet[Resident]:
 @login_required
 def registration_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm a self-registration against a resident (or a new one), then decide."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     reg = get_for(
         request.user,
         Registration,
         pk=pk,
-        write=Capability.SCREEN_RETURNEES,
+        write=ScreeningCapability.SCREEN_RETURNEES,
         queryset=_registration_queryset(),
     )
-    user = require(request.user, Capability.SCREEN_RETURNEES)
+    user = require(request.user, ScreeningCapability.SCREEN_RETURNEES)
     if reg.status != RegistrationStatus.PENDING:
         messages.info(request, _("This registration is no longer waiting for confirmation."))
         return redirect("screening:registration_detail", pk=reg.pk)
@@ -332,15 +336,15 @@ def registration_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     reg = get_for(
         request.user,
         Registration,
         pk=pk,
-        write=Capability.SCREEN_RETURNEES,
+        write=ScreeningCapability.SCREEN_RETURNEES,
         queryset=_registration_queryset(),
     )
-    user = require(request.user, Capability.SCREEN_RETURNEES)
+    user = require(request.user, ScreeningCapability.SCREEN_RETURNEES)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
@@ -358,15 +362,15 @@ def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def test_result(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the result of the 24-hour test of a registration."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     reg = get_for(
         request.user,
         Registration,
         pk=pk,
-        write=Capability.RECORD_TESTS,
+        write=QuarantineCapability.RECORD_TESTS,
         queryset=_registration_queryset(),
     )
-    user = require(request.user, Capability.RECORD_TESTS)
+    user = require(request.user, QuarantineCapability.RECORD_TESTS)
     task = ArrivalTest.objects.filter(registration=reg).first()
     if task is None:
         raise Http404
@@ -401,15 +405,15 @@ def test_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def refusal_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that the person of a registration refused to report, be tested or observed."""
-    require(request.user, Capability.VIEW_CASES)
+    require(request.user, PolicyCapability.VIEW_CASES)
     reg = get_for(
         request.user,
         Registration,
         pk=pk,
-        write=Capability.SCREEN_RETURNEES,
+        write=ScreeningCapability.SCREEN_RETURNEES,
         queryset=_registration_queryset(),
     )
-    user = require(request.user, Capability.SCREEN_RETURNEES)
+    user = require(request.user, ScreeningCapability.SCREEN_RETURNEES)
     form = RefusalForm(request.POST)
     if reg.resident is None:
         form.add_error(None, _("Confirm the registration first: the person is not known yet."))
@@ -442,7 +446,7 @@ def _refusal_queryset() -> QuerySet[Refusal]:
 
 @login_required
 def refusal_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_REFERRALS)
+    user = require(request.user, ScreeningCapability.VIEW_REFERRALS)
     show = request.GET.get("status", RefusalStatus.REFERRED)
     qs = Refusal.objects.visible_to(user)
     if show in RefusalStatus.values:
@@ -463,12 +467,12 @@ def refusal_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def refusal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Capability.VIEW_REFERRALS)
+    require(request.user, ScreeningCapability.VIEW_REFERRALS)
     refusal = get_for(request.user, Refusal, pk=pk, queryset=_refusal_queryset())
     form = HandleRefusalForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        user = require(request.user, Capability.VIEW_REFERRALS)
+        user = require(request.user, ScreeningCapability.VIEW_REFERRALS)
         if form.is_valid():
             try:
                 actions.handle_refusal(user, refusal, notes=form.cleaned_data["notes"])
@@ -501,7 +505,7 @@ def _qr_svg(url: str) -> str:
 @login_required
 def qr_codes(request: HttpRequest) -> HttpResponse:
     """The printable QR code of each of the user's grids, leading to the public page."""
-    user = require(request.user, Capability.SCREEN_RETURNEES)
+    user = require(request.user, ScreeningCapability.SCREEN_RETURNEES)
     grids = Grid.objects.visible_to(user).select_related("community").order_by("community_id", "id")
     if request.GET.get("grid"):
         grids = grids.filter(pk=request.GET["grid"])
@@ -517,9 +521,9 @@ def qr_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def qr_rotate(request: HttpRequest, grid_id: int) -> HttpResponse:
-    require(request.user, Capability.SCREEN_RETURNEES)
-    grid = get_for(request.user, Grid, pk=grid_id, write=Capability.SCREEN_RETURNEES)
-    user = require(request.user, Capability.SCREEN_RETURNEES)
+    require(request.user, ScreeningCapability.SCREEN_RETURNEES)
+    grid = get_for(request.user, Grid, pk=grid_id, write=ScreeningCapability.SCREEN_RETURNEES)
+    user = require(request.user, ScreeningCapability.SCREEN_RETURNEES)
     actions.rotate_link(user, grid)
     messages.success(
         request,

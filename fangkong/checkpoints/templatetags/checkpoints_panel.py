@@ -7,9 +7,9 @@ from typing import Any
 
 from django import template
 
+from fangkong.checkpoints.capabilities import CheckpointCapability
 from fangkong.checkpoints.models import GateEntry, Pass
 from fangkong.checkpoints.reasons import described
-from fangkong.core.roles import Capability
 
 register = template.Library()
 
@@ -28,8 +28,10 @@ def gate_stops_panel(context: Any) -> dict[str, Any]:
     }
     if user is None or not user.is_authenticated:
         return out
-    out["guard"] = user.can(Capability.GUARD_GATE) and not user.can(Capability.HANDLE_STOPS)
-    if not user.can(Capability.HANDLE_STOPS):
+    out["guard"] = user.can(CheckpointCapability.GUARD_GATE) and not user.can(
+        CheckpointCapability.HANDLE_STOPS
+    )
+    if not user.can(CheckpointCapability.HANDLE_STOPS):
         return out
     rows = list(
         GateEntry.objects.visible_to(user)
@@ -53,7 +55,7 @@ def resident_pass_card(context: Any, resident: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or resident.merged_into_id:
         return {"show": False}
-    if not user.can(Capability.ISSUE_PASSES):
+    if not user.can(CheckpointCapability.ISSUE_PASSES):
         return {"show": False}
     card = Pass.objects.valid().filter(resident=resident).first()
     household = resident.household

@@ -13,9 +13,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from fangkong.closure.capabilities import ClosureCapability
 from fangkong.core.access import can
 from fangkong.core.models import Community, User
-from fangkong.core.roles import Capability
 
 from .. import checklist as rule
 from ..board import facts_of, kind_label, reason_text
@@ -30,7 +30,7 @@ MAX_SHOWN = 12
 @register.inclusion_tag("closure/_panel.html", takes_context=True)
 def closure_panel(context: dict[str, Any]) -> dict[str, Any]:
     user = context.get("user")
-    if user is None or not can(user, Capability.VIEW_CLOSURE):
+    if user is None or not can(user, ClosureCapability.VIEW_CLOSURE):
         return {"shown": False}
     today = timezone.localdate()
     found = community_levels(Community.objects.visible_to(user).order_by("code"), today)

@@ -14,7 +14,7 @@ from ..forms import (
 from ..models import AuditEntry
 from ..paging import page_of
 from ..rendering import page_or_partial
-from ..roles import Capability
+from ..roles import CoreCapability
 
 TARGET_URLS = {
     "people.resident": "people:resident_detail",
@@ -37,7 +37,7 @@ def target_url(entry: AuditEntry) -> str:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_AUDIT)
+    user = require(request.user, CoreCapability.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None, user=user)
     qs = form.apply(AuditEntry.objects.visible_to(user)).order_by("-at", "-id")
     page = page_of(qs, request.GET.get("page"), per_page=50)

@@ -25,12 +25,12 @@ from ..forms import (
 from ..models import User
 from ..paging import page_of
 from ..rendering import page_or_partial
-from ..roles import Capability
+from ..roles import CoreCapability
 
 
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_STAFF)
+    user = require(request.user, CoreCapability.VIEW_STAFF)
     form = StaffFilterForm(request.GET or {"inactive": ""})
     qs = form.apply(
         User.objects.visible_to(user).select_related("township", "community", "grid")
@@ -45,7 +45,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_create(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_STAFF)
+    user = require(request.user, CoreCapability.MANAGE_STAFF)
     form = StaffForm(request.POST or None, by=user)
     status = 200
     if request.method == "POST":
@@ -70,7 +70,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 def _manageable(request: HttpRequest, pk: int) -> tuple[User, User]:
     """(manager, staff member): 404 outside the manager's jurisdiction, 403 if not theirs."""
-    user = require(request.user, Capability.MANAGE_STAFF)
+    user = require(request.user, CoreCapability.MANAGE_STAFF)
     staff = get_for(
         user, User, pk=pk, queryset=User.objects.select_related("township", "community", "grid")
     )

@@ -14,7 +14,8 @@ from django import template
 from django.utils import timezone
 
 from fangkong.core.access import can
-from fangkong.core.roles import Capability
+from fangkong.policy.capabilities import PolicyCapability
+from fangkong.quarantine.capabilities import QuarantineCapability
 from fangkong.quarantine.models import OPEN_STATUSES, Case
 
 from ..forms import CheckInForm
@@ -40,7 +41,7 @@ class CasePanel:
 def case_health(context: template.Context, case: Case) -> CasePanel | None:
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
-    if user is None or not can(user, Capability.VIEW_CASES):
+    if user is None or not can(user, PolicyCapability.VIEW_CASES):
         return None
     checkins = CheckIn.objects.visible_to(user)
     today = today_of([case], checkins, timezone.localdate())[0]
@@ -50,7 +51,7 @@ def case_health(context: template.Context, case: Case) -> CasePanel | None:
         .order_by("-date", "-slot", "-pk")[:RECENT]
     )
     alert = Alert.objects.visible_to(user).active().filter(resident_id=case.resident_id).first()
-    may_record = can(user, Capability.MANAGE_CASES) and case.status in OPEN_STATUSES
+    may_record = can(user, QuarantineCapability.MANAGE_CASES) and case.status in OPEN_STATUSES
     form: Any = context.get("checkin_form")
     if form is None and may_record:
         form = CheckInForm(prefix=f"c{case.pk}", rules=today.rules, with_slot=True)
@@ -60,5 +61,6 @@ def case_health(context: template.Context, case: Case) -> CasePanel | None:
         alert=alert,
         form=form if may_record else None,
         may_record=may_record,
-        may_links=can(user, Capability.MANAGE_CASES) and case.resident.household_id is not None,
+        may_links=can(user, QuarantineCapability.MANAGE_CASES)
+        and case.resident.household_id is not None,
     )

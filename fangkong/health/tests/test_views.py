@@ -339,9 +339,10 @@ def test_a_step_with_a_missing_field_shows_it_on_the_form(client, world, case_g1
 
 
 def test_only_holders_of_handle_alerts_see_and_use_the_steps(client, world, case_g1):
-    from fangkong.core.roles import ROLE_CAPABILITIES, Capability, Role
+    from fangkong.core.roles import ROLE_CAPABILITIES, Role
+    from fangkong.health.capabilities import HealthCapability
 
-    assert Capability.HANDLE_ALERTS in ROLE_CAPABILITIES[Role.OFFICE_STAFF]
+    assert HealthCapability.HANDLE_ALERTS in ROLE_CAPABILITIES[Role.OFFICE_STAFF]
     alert = raise_alert(case_g1)
     url = reverse("health:alert_acknowledge", args=[alert.pk])
 

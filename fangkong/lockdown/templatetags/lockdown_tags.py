@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.access import can
-from fangkong.core.roles import Capability, Role
+from fangkong.core.roles import Role
 from fangkong.core.scoping import covers
+from fangkong.lockdown.capabilities import LockdownCapability
 from fangkong.quarantine.models import IndexCase, IndexCaseKind
 
 from .. import actions, delivery, disinfection
@@ -35,13 +36,13 @@ def lockdown_panel(context: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"shown": False, "rows": [], "deliveries": None}
     if user is None:
         return out
-    if can(user, Capability.DELIVER_SUPPLIES) and user.role == Role.VOLUNTEER:
+    if can(user, LockdownCapability.DELIVER_SUPPLIES) and user.role == Role.VOLUNTEER:
         # deliveries are assigned to volunteers only
         out["shown"] = True
         out["deliveries"] = SupplyRequest.objects.filter(
             volunteer=user, status=SupplyStatus.ASSIGNED
         ).count()
-    if not can(user, Capability.VIEW_LOCKDOWNS):
+    if not can(user, LockdownCapability.VIEW_LOCKDOWNS):
         return out
     lockdowns = list(
         Lockdown.objects.visible_to(user)
@@ -98,7 +99,7 @@ def lockdown_offer(context: dict[str, Any], index: IndexCase) -> dict[str, Any]:
     if (
         user is None
         or not getattr(index, "identity_visible", False)
-        or not can(user, Capability.MANAGE_LOCKDOWNS)
+        or not can(user, LockdownCapability.MANAGE_LOCKDOWNS)
         or household is None
         or household.building_id is None
         or not covers(user, household.grid)

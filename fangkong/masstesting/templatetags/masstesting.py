@@ -8,7 +8,7 @@ from django import template
 from django.db.models import Count, Q
 
 from fangkong.core.access import can
-from fangkong.core.roles import Capability
+from fangkong.masstesting.capabilities import MassTestingCapability
 from fangkong.masstesting.models import Round, RoundMember, RoundStatus
 
 register = template.Library()
@@ -21,7 +21,7 @@ PANEL_ROUNDS = 5
 def rounds_panel(context: dict[str, Any]) -> dict[str, Any]:
     """Two queries: the open rounds, and their counts grouped by round."""
     user = context["request"].user
-    if not can(user, Capability.VIEW_ROUNDS):
+    if not can(user, MassTestingCapability.VIEW_ROUNDS):
         return {"show": False}
     rounds = list(
         Round.objects.visible_to(user).filter(status=RoundStatus.OPEN)[: PANEL_ROUNDS + 1]

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from fangkong.core import jobs
 from fangkong.core.jobs import JobStatus
 from fangkong.core.models import AuditEntry
-from fangkong.core.roles import Capability
 from fangkong.core.spreadsheets import read_table
 from fangkong.masstesting import actions, result_jobs
 from fangkong.masstesting.models import RoundImportJob, RoundMember, Tube
 from fangkong.masstesting.results import RoundResults
+from fangkong.quarantine.capabilities import QuarantineCapability
 
 from .helpers import community_round, csv_upload, write_csv
 
@@ -266,7 +266,7 @@ def test_a_rounds_file_is_stored_by_the_shared_job_store(world, sampled, setting
         RoundImportJob,
         medic,
         upload,
-        Capability.RECORD_TESTS,
+        QuarantineCapability.RECORD_TESTS,
         round=rnd,
         township_id=rnd.township_id,
     )
@@ -282,7 +282,7 @@ def test_a_rounds_file_is_stored_by_the_shared_job_store(world, sampled, setting
             RoundImportJob,
             world.user("guard_a1"),
             csv_upload([HEAD, ["P1", "", "阳性", ""]]),
-            Capability.RECORD_TESTS,
+            QuarantineCapability.RECORD_TESTS,
             round=rnd,
             township_id=rnd.township_id,
         )

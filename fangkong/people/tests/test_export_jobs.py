@@ -11,9 +11,10 @@ from django.utils import timezone, translation
 from fangkong.core import roles
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import AuditEntry
-from fangkong.core.roles import Capability, Role
+from fangkong.core.roles import Role
 from fangkong.core.spreadsheets import read_xlsx_bytes, xlsx_has_formulas
 from fangkong.people import export_views, exporting
+from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.exporting import EXPORT_HEADERS
 from fangkong.people.job_models import ExportJob, ExportStatus
 from fangkong.people.models import Resident
@@ -223,7 +224,7 @@ def test_a_creator_who_may_no_longer_reveal_gets_a_failed_job(world, media_root,
     user = world.user("leader_a1")
     job = queued_job(user, reveal=True, reason="核对")
     # the role loses full values meanwhile (no role today exports without revealing)
-    caps = roles.ROLE_CAPABILITIES[Role.COMMUNITY_LEADER] - {Capability.REVEAL_SENSITIVE}
+    caps = roles.ROLE_CAPABILITIES[Role.COMMUNITY_LEADER] - {PeopleCapability.REVEAL_SENSITIVE}
     monkeypatch.setitem(roles.ROLE_CAPABILITIES, Role.COMMUNITY_LEADER, caps)
     run(job)
     assert job.status == ExportStatus.FAILED

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from fangkong.core.access import can
 from fangkong.core.models import Community, Township
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.policy import divisions
 from fangkong.policy.areas import county_risk
+from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.rules import Level
 
 register = template.Library()
@@ -56,6 +57,6 @@ def county_risk_panel(context: dict[str, Any]) -> dict[str, Any]:
         "more": max(len(areas) - MAX_SHOWN, 0),
         "today": today,
         "may_open_register": any(
-            can(user, c) for c in (Capability.VIEW_CASES, Capability.VIEW_PEOPLE)
+            can(user, c) for c in (PolicyCapability.VIEW_CASES, CoreCapability.VIEW_PEOPLE)
         ),
     }

@@ -25,7 +25,7 @@ from fangkong.core.forms import (
 )
 from fangkong.core.models import Building, Community, Grid, Township, Unit, User
 from fangkong.core.rendering import is_htmx, page_or_partial
-from fangkong.core.roles import Capability
+from fangkong.core.roles import CoreCapability
 from fangkong.core.scoping import jurisdiction_level
 from fangkong.people.models import Household, Resident
 
@@ -47,7 +47,7 @@ def _grouped(qs: Any, key: str) -> dict[int, int]:
 def tree(request: HttpRequest) -> HttpResponse:
     """Township → communities → grids with counts; a grid opens (htmx) to its buildings and
     units. Leaders and township admins add grids here, buildings and units on the grid page."""
-    user = require(request.user, Capability.VIEW_JURISDICTIONS)
+    user = require(request.user, CoreCapability.VIEW_JURISDICTIONS)
     residents = _grouped(Resident.objects.visible_to(user).active(), "grid_id")
     households = _grouped(Household.objects.visible_to(user), "grid_id")
     buildings = _grouped(Building.objects.visible_to(user), "grid_id")
@@ -127,7 +127,7 @@ def _grid_context(user: User, grid: Grid) -> dict[str, Any]:
 
 @login_required
 def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_JURISDICTIONS)
+    user = require(request.user, CoreCapability.VIEW_JURISDICTIONS)
     grid = get_for(user, Grid, pk=pk, queryset=Grid.objects.select_related("community__township"))
     return page_or_partial(request, "core/grid_detail.html", "grid_body", _grid_context(user, grid))
 
@@ -146,7 +146,7 @@ def _building_context(user: User, building: Building, **extra: Any) -> dict[str,
         "households": list(households),
         "name_form": NameForm(),
     }
-    if can(user, Capability.MANAGE_JURISDICTIONS):
+    if can(user, CoreCapability.MANAGE_JURISDICTIONS):
         context["assign_form"] = AssignmentForm(
             grid=building.grid, initial={"cadre": building.cadre_id, "medic": building.medic_id}
         )
@@ -160,7 +160,7 @@ def _building_queryset() -> Any:
 
 @login_required
 def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require(request.user, Capability.VIEW_JURISDICTIONS)
+    user = require(request.user, CoreCapability.VIEW_JURISDICTIONS)
     building = get_for(user, Building, pk=pk, queryset=_building_queryset())
     return render(request, "core/building_detail.html", _building_context(user, building))
 
@@ -169,15 +169,15 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def building_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Set the 包楼 cadre and medical worker of a building."""
-    require(request.user, Capability.VIEW_JURISDICTIONS)
+    require(request.user, CoreCapability.VIEW_JURISDICTIONS)
     building = get_for(
         request.user,
         Building,
         pk=pk,
-        write=Capability.MANAGE_JURISDICTIONS,
+        write=CoreCapability.MANAGE_JURISDICTIONS,
         queryset=_building_queryset(),
     )
-    user = require(request.user, Capability.MANAGE_JURISDICTIONS)
+    user = require(request.user, CoreCapability.MANAGE_JURISDICTIONS)
     form = AssignmentForm(request.POST, grid=building.grid)
     if form.is_valid():
         try:
@@ -214,7 +214,7 @@ def _create_place(request: HttpRequest, make: Any, success: str, back: str) -> H
 @login_required
 @require_POST
 def grid_create(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_JURISDICTIONS)
+    user = require(request.user, CoreCapability.MANAGE_JURISDICTIONS)
     community = get_for(user, Community, pk=request.POST.get("community"))
     return _create_place(
         request,
@@ -227,7 +227,7 @@ def grid_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def building_create(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_JURISDICTIONS)
+    user = require(request.user, CoreCapability.MANAGE_JURISDICTIONS)
     grid = get_for(
         user, Grid, pk=request.POST.get("grid"), queryset=Grid.objects.select_related("community")
     )
@@ -242,7 +242,7 @@ def building_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def unit_create(request: HttpRequest) -> HttpResponse:
-    user = require(request.user, Capability.MANAGE_JURISDICTIONS)
+    user = require(request.user, CoreCapability.MANAGE_JURISDICTIONS)
     building = get_for(
         user, Building, pk=request.POST.get("building"), queryset=_building_queryset()
     )
