@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import connection
 
 # The browser (Chromium on Django's live server) for every app's journeys. Defined once here:
 # a session fixture imported into several conftests would start Playwright once per app,
@@ -44,6 +45,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     other. Their own tests run those migrations' functions (policy 0005: the health tests)."""
     with django_db_blocker.unblock():
         Policy.objects.filter(township__isnull=True, version__gt=1).delete()
+    yield
+    # The browser journeys' live server serves each keep-alive connection on a thread of its
+    # own, which closes its database connection only once Chromium's socket is closed; at the
+    # end of the session one may not be yet, and PostgreSQL refuses to drop a database that is
+    # in use ("being accessed by other users"). Close what is left before the drop.
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def ensure_default_policy() -> Policy:
