@@ -362,7 +362,7 @@ def list_rooms(request: HttpRequest, filters: Query[RoomFilters]) -> dict[str, A
     qs = rooms_with_beds(Room.objects.filter(site__in=sites).select_related("site"))
     if filters.free_only:
         qs = qs.filter(Q(free__gt=0))  # (an annotation: the type checker cannot see it)
-    qs = qs.order_by("site__name", "site_id", "number")
+    qs = qs.order_by("site__name", "site_id", "sort_key", "id")
     end = filters.offset + filters.limit
     return {
         "count": qs.count(),

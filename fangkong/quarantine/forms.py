@@ -108,7 +108,7 @@ def rooms_of(township_id: int) -> QuerySet[Room]:
     """The rooms of the township's sites, with the beds taken in each."""
     return rooms_with_beds(
         Room.objects.filter(site__township_id=township_id).select_related("site")
-    ).order_by("site__name", "number")
+    ).order_by("site__name", "sort_key", "id")
 
 
 # The stubs make ModelChoiceField generic; Django's own class takes no subscript at run time.

@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.jobs import JobStatus, UploadJob
 from fangkong.core.models import Community, Grid, Township, User
+from fangkong.core.placeorder import KEY_LENGTH, natural_key
 from fangkong.core.roles import CoreCapability
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.sealed import DerivedField
 from fangkong.people.models import Resident
 from fangkong.policy import impact
 from fangkong.policy.capabilities import PolicyCapability
@@ -73,12 +75,14 @@ class Site(models.Model):
 class Room(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="rooms")
     number = models.CharField(_("room"), max_length=20)
+    #: rooms sort naturally (801 before 1001, 九 before 十一), like the places of core
+    sort_key = DerivedField(_("order"), max_length=KEY_LENGTH, source="number", derive=natural_key)
     capacity = models.PositiveSmallIntegerField(_("beds"), default=1)
 
     class Meta:
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
-        ordering = ["site_id", "number"]
+        ordering = ["site_id", "sort_key", "id"]
         constraints = [
             models.UniqueConstraint(fields=["site", "number"], name="room_number_unique")
         ]

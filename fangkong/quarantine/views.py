@@ -729,7 +729,7 @@ def _site_context(request: HttpRequest, site: Site, **extra: Any) -> dict[str, A
         Case.objects.visible_to(user)
         .filter(room__site=site, status__in=OPEN_STATUSES)
         .select_related("resident", "room")
-        .order_by("room__number", "id")
+        .order_by("room__sort_key", "id")
     )
     may_manage = actions.may_manage_sites(user)
     return {

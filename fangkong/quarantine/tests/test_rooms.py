@@ -229,3 +229,14 @@ def test_staff_outside_the_case_cannot_assign_its_room_on_the_page(
     )
     assert response.status_code == 404
     assert Case.objects.get(pk=centralised.pk).room is None
+
+
+def test_rooms_are_listed_in_natural_order_on_the_page_and_over_the_api(world, site_a):
+    """Room 801 before 1001 and 九号 before 十一号, by value (issue 12 item 14: places sort
+    naturally)."""
+    for number in ("1001", "九号", "801", "十一号", "90"):
+        RoomFactory.create(site=site_a, number=number)
+    expected = ["九号", "十一号", "90", "801", "1001"]  # by value: 9, 11, 90, 801, 1001
+    assert [r.number for r in site_a.rooms.all()] == expected
+    listed = api(world, "grid_g1").get(f"/quarantine-rooms?site={site_a.pk}").json()
+    assert [r["number"] for r in listed["items"]] == expected
