@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +29,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.masking import mask_name
 from fangkong.core.models import AuditAction, Grid, User
 from fangkong.core.paging import page_of
+from fangkong.core.qrcodes import qr_svg
 from fangkong.core.redirects import next_url
 from fangkong.core.rendering import is_htmx
 from fangkong.health.capabilities import HealthCapability
@@ -708,8 +708,7 @@ def symptom_report_codes(request: HttpRequest) -> HttpResponse:
     for grid in page.items:
         link = screening.live_link(user, grid)
         url = request.build_absolute_uri(reverse("health:public_symptoms", args=[link.token]))
-        svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
-        codes.append({"grid": grid, "url": url, "svg": mark_safe(svg)})
+        codes.append({"grid": grid, "url": url, "svg": qr_svg(url)})
     return render(request, "health/symptom_codes.html", {"codes": codes, "page": page})
 
 

@@ -14,7 +14,6 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +22,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +32,7 @@ from fangkong.core.forms import add_domain_errors
 from fangkong.core.masking import mask_document, mask_phone
 from fangkong.core.models import Grid, User
 from fangkong.core.paging import page_of
+from fangkong.core.qrcodes import qr_svg
 from fangkong.core.roles import Role
 from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.models import Household, Resident
@@ -497,11 +496,6 @@ def refusal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the grid's QR code ---------------------------------------------------------------------
 
 
-def _qr_svg(url: str) -> str:
-    """The QR code of `url` as inline SVG (drawn here: no image service, works offline)."""
-    return str(segno.make(url, error="m").svg_inline(scale=6, border=2))
-
-
 @login_required
 def qr_codes(request: HttpRequest) -> HttpResponse:
     """The printable QR code of each of the user's grids, leading to the public page."""
@@ -514,7 +508,7 @@ def qr_codes(request: HttpRequest) -> HttpResponse:
     for grid in page.items:
         link = actions.live_link(user, grid)
         url = request.build_absolute_uri(reverse("screening:public_register", args=[link.token]))
-        codes.append({"grid": grid, "url": url, "svg": mark_safe(_qr_svg(url))})
+        codes.append({"grid": grid, "url": url, "svg": qr_svg(url)})
     return render(request, "screening/qr_codes.html", {"codes": codes, "page": page})
 
 
