@@ -14,7 +14,7 @@ declares its workbench panels, navigation entries and answers, and is imported b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
@@ -251,3 +251,42 @@ def records_of(user: Any, resident: Any) -> list[ResidentRecord]:
     """Every registered app's records about `resident` that `user` may see, newest first."""
     rows = [row for records in resident_records for row in records(user, resident)]
     return sorted(rows, key=lambda r: r.sort_key, reverse=True)
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure of the community's daily report (plan 四(二)): `key` is stable ("health.
+    alerts_raised") and stored with every submitted report; `label` a lazy translation.
+    `counts_cases` marks a figure that, when not zero, means the community has something to
+    report, so the day cannot be submitted as 无病例零报告."""
+
+    key: str
+    label: Any
+    counts_cases: bool = False
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of the daily report, contributed by the app that holds the records.
+
+    `compute(day, community_ids)` returns {community id: {figure key: value}} for every
+    community asked about (a missing figure counts as 0), computed from the records with one
+    grouped query per figure family, never per community. `link(key, community_id, day)` is
+    the URL of the list behind a figure ("" for none); the list checks its own access."""
+
+    title: Any
+    figures: tuple[ReportFigure, ...]
+    compute: Callable[[dt.date, Sequence[int]], Mapping[int, Mapping[str, int]]]
+    link: Callable[[str, int, dt.date], str] | None = None
+
+
+#: The sections of the daily report (`reports`), in order; each app registers its own in its
+#: `panels.py`, so a new section is added by its app, not by editing the report.
+report_sections = Registry()
+
+
+def register_report_section(name: str, section: ReportSection, *, order: int = 100) -> None:
+    keys = [f.key for f in section.figures]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"report section {name!r} repeats a figure key")
+    report_sections.add(name, section, order=order)

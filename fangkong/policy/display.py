@@ -72,6 +72,10 @@ RULE_LABELS: dict[str, Promise] = {
     "pool_size": gettext_lazy("Mass testing: people per pooled tube"),
     "delivery_limit_hours": gettext_lazy("A supply request escalates if not delivered within"),
     "urgent_delivery_limit_hours": gettext_lazy("An urgent supply request escalates after"),
+    "daily_report_deadline": gettext_lazy("The community's daily report is due by"),
+    "urgent_report_escalation_minutes": gettext_lazy(
+        "An urgent report the township has not acknowledged escalates after"
+    ),
     "retention_case_days": gettext_lazy("Quarantine cases"),
     "retention_registration_days": gettext_lazy("Returnee registrations"),
     "retention_checkin_days": gettext_lazy("Health check-ins"),
@@ -100,6 +104,8 @@ CLOSURE_RULES = (
     "delivery_limit_hours",
     "urgent_delivery_limit_hours",
 )
+#: the rules of reporting to the township, in the order shown
+REPORTING_RULES = ("daily_report_deadline", "urgent_report_escalation_minutes")
 #: the sections of a version's page, each a list of rule names
 SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Measures by risk level of origin"), ("high", "medium", "low")),
@@ -127,6 +133,7 @@ SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     ),
     (gettext_lazy("Release from quarantine"), ("release",)),
     (gettext_lazy("Closed management, lockdown and mass testing"), CLOSURE_RULES),
+    (gettext_lazy("Reporting to the township"), REPORTING_RULES),
     (gettext_lazy("Personal data kept after a record is closed"), RETENTION_RULES),
 )
 
@@ -185,6 +192,10 @@ def value_text(name: str, value: Any) -> str:
         return _("%(n)s in 1") % {"n": value}
     if name in ("delivery_limit_hours", "urgent_delivery_limit_hours"):
         return _("%(n)s hours") % {"n": value}
+    if name == "daily_report_deadline":
+        return _("%(time)s each day") % {"time": value}
+    if name == "urgent_report_escalation_minutes":
+        return _("%(n)s minutes") % {"n": value}
     if name in RETENTION_RULES:
         return _("%(n)s days, then only counts are kept") % {"n": value}
     return str(value)

@@ -151,6 +151,14 @@ class PolicyForm(TextForm):
     urgent_delivery_limit_hours = forms.IntegerField(
         label=_("An urgent supply request escalates after (hours)"), min_value=0
     )
+    daily_report_deadline = forms.TimeField(
+        label=_("The community's daily report is due by (time of day)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    urgent_report_escalation_minutes = forms.IntegerField(
+        label=_("An urgent report the township has not acknowledged escalates after (minutes)"),
+        min_value=0,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -198,6 +206,9 @@ class PolicyForm(TextForm):
                 *CLOSURE_NUMBERS,
             )
         ]
+
+    def reporting_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in ("daily_report_deadline", "urgent_report_escalation_minutes")]
 
     def retention_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in RETENTION_RULES]
@@ -259,6 +270,8 @@ class PolicyForm(TextForm):
             "closed_management_from": rules.closed_management_from.value,
             "refuse_non_essential_visits": rules.refuse_non_essential_visits,
             "gate_stop_health_codes": list(rules.gate_stop_health_codes),
+            "daily_report_deadline": rules.daily_report_deadline,
+            "urgent_report_escalation_minutes": rules.urgent_report_escalation_minutes,
         }
         for name in (*CLOSURE_NUMBERS, *RETENTION_RULES):
             data[name] = getattr(rules, name)
@@ -304,6 +317,8 @@ class PolicyForm(TextForm):
             gate_stop_health_codes=tuple(
                 c for c in HEALTH_CODES if c in d["gate_stop_health_codes"]
             ),
+            daily_report_deadline=d["daily_report_deadline"].strftime("%H:%M"),
+            urgent_report_escalation_minutes=d["urgent_report_escalation_minutes"],
             **{name: d[name] for name in (*CLOSURE_NUMBERS, *RETENTION_RULES)},
         )
 

@@ -133,6 +133,11 @@ class PolicyRules:
     #: a supply request not delivered within this many hours escalates (urgent: the second)
     delivery_limit_hours: int = 24
     urgent_delivery_limit_hours: int = 4
+    # --- reporting to the township (plan 四(二)) ---
+    #: each community's daily report (无病例零报告 included) is due by this local time, "HH:MM"
+    daily_report_deadline: str = "16:00"
+    #: an urgent report ("第一时间") the township has not acknowledged escalates after this
+    urgent_report_escalation_minutes: int = 30
     # --- retention of personal data (PIPL 最小必要; 中央网信办 2020 年 2 月 9 日《关于做好个人信息
     # 保护利用大数据支撑联防联控工作的通知》): days after a record is closed, after which the
     # person is taken out of it (`fangkong purge`) and only counts remain ---

@@ -13,6 +13,8 @@ not policy, which is in the `PolicyRules` being checked.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
@@ -48,6 +50,7 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "pool_size": (1, 20),
     "delivery_limit_hours": (1, 168),
     "urgent_delivery_limit_hours": (1, 72),
+    "urgent_report_escalation_minutes": (1, 1440),
     "retention_case_days": (1, 365),
     "retention_registration_days": (1, 365),
     "retention_checkin_days": (1, 365),
@@ -57,6 +60,8 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
 }
 #: the health-code colours a gate may stop (the codes of `gate_stop_health_codes`)
 HEALTH_CODES = ("green", "yellow", "red", "none")
+#: a time of day "HH:MM" (00:00 to 23:59)
+_DEADLINE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 #: body temperatures no thermometer reading can plausibly leave
 TEMPERATURE_FLOOR = Decimal("30.0")
 TEMPERATURE_CEILING = Decimal("45.0")
@@ -111,6 +116,13 @@ def problems(rules: PolicyRules) -> list[Problem]:
     found.extend(_temperature_problems(rules))
     found.extend(_symptom_problems(rules.symptoms))
     found.extend(_closure_problems(rules))
+    if not _DEADLINE.fullmatch(rules.daily_report_deadline):
+        found.append(
+            Problem(
+                ("daily_report_deadline",),
+                gettext_noop("Enter the deadline as a time of day, like 16:00."),
+            )
+        )
     if not any(getattr(rules.release, f.name) for f in fields(ReleaseCriteria)):
         found.append(
             Problem(

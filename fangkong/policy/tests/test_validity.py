@@ -53,6 +53,10 @@ def test_the_plans_numbers_are_valid():
         ({"symptoms": ("发热", "  ")}, ["symptoms"]),
         ({"symptoms": ("很" * 21,)}, ["symptoms"]),
         ({"release": ReleaseCriteria(False, False, False, False, False)}, ["release"]),
+        ({"daily_report_deadline": "24:00"}, ["daily_report_deadline"]),
+        ({"daily_report_deadline": "4pm"}, ["daily_report_deadline"]),
+        ({"daily_report_deadline": "9:30"}, ["daily_report_deadline"]),
+        ({"urgent_report_escalation_minutes": 0}, ["urgent_report_escalation_minutes"]),
     ],
 )
 def test_a_number_that_cannot_be_right_is_named_by_its_rule(change, expected):
@@ -68,6 +72,8 @@ def test_a_number_that_cannot_be_right_is_named_by_its_rule(change, expected):
         {"fever_threshold": Decimal("43.0")},
         {"release": ReleaseCriteria(period_served=True, medic_signoff=False, cadre_signoff=False)},
         {"lookback_days": 7, "certificate_valid_days": 3, "test_within_hours": 48},
+        {"daily_report_deadline": "09:30", "urgent_report_escalation_minutes": 10},
+        {"daily_report_deadline": "23:59"},
     ],
 )
 def test_other_sensible_numbers_are_accepted(change):
