@@ -14,7 +14,6 @@ not policy, which is in the `PolicyRules` being checked.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
