@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fangkong.checkpoints",
     "fangkong.lockdown",
     "fangkong.masstesting",
+    "fangkong.reports",
     "fangkong.demo",
     "fangkong.web",
 ]

@@ -16,9 +16,11 @@ from fangkong.core.registry import (
     ResidentRecord,
     register_nav,
     register_panel,
+    register_report_section,
     register_resident_records,
 )
 
+from .daily_report import SECTION as REPORT_SECTION
 from .models import Pass
 from .templatetags.checkpoints_panel import gate_stops_panel
 
@@ -73,3 +75,6 @@ def _passes(user: Any, resident: Any) -> list[ResidentRecord]:
 
 
 register_resident_records("checkpoints.passes", _passes, order=60)
+
+# The app's section of the community's daily report (fangkong/reports).
+register_report_section("checkpoints", REPORT_SECTION, order=50)

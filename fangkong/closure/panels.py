@@ -8,8 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.registry import Panel, provide, register_nav, register_panel
+from fangkong.core.registry import (
+    Panel,
+    provide,
+    register_nav,
+    register_panel,
+    register_report_section,
+)
 
+from .daily_report import SECTION as REPORT_SECTION
 from .levels import closed_management_on
 from .templatetags.closure import closure_panel
 
@@ -30,3 +37,6 @@ register_nav(
 
 # The gate asks this on every scan (fangkong/checkpoints/closed.py).
 provide("closed_management_on", closed_management_on)
+
+# The app's section of the community's daily report (fangkong/reports).
+register_report_section("closure", REPORT_SECTION, order=60)

@@ -19,10 +19,12 @@ from fangkong.core.registry import (
     provide,
     register_nav,
     register_panel,
+    register_report_section,
     register_resident_records,
 )
 
 from .actions import Person, Reported, report_symptoms
+from .daily_report import SECTION as REPORT_SECTION
 from .models import Alert, CheckIn
 from .worklists import worklists_for
 
@@ -114,3 +116,6 @@ def _report_symptoms(
 
 
 provide("report_symptoms", _report_symptoms)
+
+# The app's section of the community's daily report (fangkong/reports).
+register_report_section("health", REPORT_SECTION, order=30)

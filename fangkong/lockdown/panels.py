@@ -16,9 +16,11 @@ from fangkong.core.registry import (
     ResidentRecord,
     register_nav,
     register_panel,
+    register_report_section,
     register_resident_records,
 )
 
+from .daily_report import SECTION as REPORT_SECTION
 from .models import LockdownMember, LockdownStatus
 from .templatetags.lockdown_tags import lockdown_panel
 
@@ -68,3 +70,6 @@ def _lockdowns(user: Any, resident: Any) -> list[ResidentRecord]:
 
 
 register_resident_records("lockdown.members", _lockdowns, order=50)
+
+# The app's section of the community's daily report (fangkong/reports).
+register_report_section("lockdown", REPORT_SECTION, order=40)

@@ -17,11 +17,13 @@ from fangkong.core.registry import (
     ResidentRecord,
     register_nav,
     register_policy_difference,
+    register_report_section,
     register_resident_records,
 )
 from fangkong.policy.impact import OpenCase
 from fangkong.policy.models import Policy
 
+from .daily_report import SECTION as REPORT_SECTION
 from .models import Case, IndexCase, ScheduledTest, TestItemResult
 
 
@@ -116,3 +118,6 @@ def _cases_and_tests(user: Any, resident: Any) -> list[ResidentRecord]:
 
 
 register_resident_records("quarantine.cases", _cases_and_tests, order=20)
+
+# The app's section of the community's daily report (fangkong/reports).
+register_report_section("quarantine", REPORT_SECTION, order=20)

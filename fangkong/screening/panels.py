@@ -12,9 +12,11 @@ from fangkong.core.registry import (
     RECORDS_SHOWN,
     ResidentRecord,
     register_nav,
+    register_report_section,
     register_resident_records,
 )
 
+from .daily_report import SECTION as REPORT_SECTION
 from .models import Registration
 
 register_nav(
@@ -62,3 +64,6 @@ def _registrations(user: Any, resident: Any) -> list[ResidentRecord]:
 
 
 register_resident_records("screening.registrations", _registrations, order=10)
+
+# The app's section of the community's daily report (fangkong/reports).
+register_report_section("screening", REPORT_SECTION, order=10)

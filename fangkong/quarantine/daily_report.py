@@ -1,0 +1,97 @@
+"""Quarantine's section of the community's daily report (plan 四(二)): people in centralised
+and home quarantine, quarantines started and released, close contacts, tests due, done,
+overdue and positive, new index cases. Each figure is one grouped query for all communities
+asked about, counted "as of the end of the day" so that a past day reads as it stood then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.days import day_span, figures_by_community
+from fangkong.core.registry import ReportFigure, ReportSection
+
+from .models import Case, CaseKind, CaseReason, CaseStatus, IndexCase, ScheduledTest, TestItemResult
+
+P = "quarantine."
+FIGURES = (
+    ReportFigure(P + "centralised", _("In centralised quarantine")),
+    ReportFigure(P + "home", _("In home quarantine")),
+    ReportFigure(P + "started", _("Quarantines started today")),
+    ReportFigure(P + "released", _("Released today")),
+    ReportFigure(P + "close_contacts", _("Close contacts in quarantine")),
+    ReportFigure(P + "tests_due", _("Tests due today")),
+    ReportFigure(P + "tests_done", _("Test results recorded today")),
+    ReportFigure(P + "tests_overdue", _("Tests overdue")),
+    ReportFigure(P + "tests_positive", _("Positive results today"), counts_cases=True),
+    ReportFigure(P + "index_cases", _("New index cases"), counts_cases=True),
+)
+
+
+def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
+    start, end = day_span(day)
+    # in quarantine at the end of the day: started by then, not closed before
+    held = Q(start_date__lte=day) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    cases = (
+        Case.objects.filter(community_id__in=community_ids, start_date__lte=day)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+        .values("community_id")
+        .annotate(
+            centralised=Count("id", filter=held & Q(kind=CaseKind.CENTRALISED)),
+            home=Count("id", filter=held & Q(kind=CaseKind.HOME)),
+            started=Count("id", filter=Q(start_date=day)),
+            released=Count(
+                "id",
+                filter=Q(status=CaseStatus.RELEASED, closed_at__gte=start, closed_at__lt=end),
+            ),
+            close_contacts=Count("id", filter=held & Q(reason=CaseReason.CLOSE_CONTACT)),
+        )
+        .order_by()
+    )
+    recorded = Q(result_at__gte=start, result_at__lt=end)
+    pending_at_end = Q(result="") | Q(result_at__gte=end)
+    tests = (
+        ScheduledTest.objects.filter(case__community_id__in=community_ids)
+        .filter(Q(due_date=day) | recorded | (Q(due_date__lt=day) & pending_at_end))
+        .values(community_id=F("case__community_id"))
+        .annotate(
+            tests_due=Count("id", filter=Q(due_date=day)),
+            tests_done=Count("id", filter=recorded & ~Q(result="")),
+            tests_overdue=Count("id", filter=Q(due_date__lt=day) & pending_at_end),
+            tests_positive=Count("id", filter=recorded & Q(result=TestItemResult.POSITIVE)),
+        )
+        .order_by()
+    )
+    index_cases = (
+        IndexCase.objects.filter(community_id__in=community_ids, reported_on=day)
+        .values("community_id")
+        .annotate(index_cases=Count("id"))
+        .order_by()
+    )
+    return figures_by_community(P, cases, tests, index_cases)
+
+
+def link(key: str, community_id: int, day: dt.date) -> str:
+    name = key.removeprefix(P)
+    if name == "index_cases":
+        return reverse("quarantine:index_list")
+    queries: dict[str, dict[str, str]] = {
+        "centralised": {"kind": CaseKind.CENTRALISED},
+        "home": {"kind": CaseKind.HOME},
+        "close_contacts": {"reason": CaseReason.CLOSE_CONTACT},
+        "released": {"status": CaseStatus.RELEASED},
+        "tests_overdue": {"flag": "overdue"},
+        "tests_positive": {"flag": "positive", "status": "all"},
+    }
+    query = queries.get(name, {})
+    url = reverse("quarantine:case_list")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+SECTION = ReportSection(_("Quarantine and testing"), FIGURES, compute, link)

@@ -1,0 +1,81 @@
+"""Screening's section of the community's daily report (plan 四(二)): returnees registered
+that day by the risk level of where they came from and by the measure decided, and refusals
+recorded (拒不配合, referred to the police officer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.days import day_span, figures_by_community
+from fangkong.core.registry import ReportFigure, ReportSection
+from fangkong.policy.models import RiskLevel
+
+from .models import Measure, Refusal, Registration, RegistrationStatus
+
+P = "screening."
+FIGURES = (
+    ReportFigure(P + "returnees", _("Returnees registered today")),
+    ReportFigure(P + "from_high", _("of them from high-risk areas")),
+    ReportFigure(P + "from_medium", _("of them from medium-risk areas")),
+    ReportFigure(P + "from_low", _("of them from low-risk areas")),
+    ReportFigure(P + "centralised", _("of them sent to centralised quarantine")),
+    ReportFigure(P + "home", _("of them in home quarantine")),
+    ReportFigure(P + "checked", _("of them checked by test or certificate")),
+    ReportFigure(P + "refusals", _("Refusals to cooperate recorded today")),
+)
+_CHECKED = (Measure.CERTIFICATE_ACCEPTED, Measure.TEST_WITHIN_24H, Measure.HEALTH_MONITORING)
+
+
+def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
+    start, end = day_span(day)
+    registrations = (
+        Registration.objects.filter(
+            community_id__in=community_ids, created_at__gte=start, created_at__lt=end
+        )
+        .exclude(status=RegistrationStatus.REJECTED)
+        .values("community_id")
+        .annotate(
+            returnees=Count("id"),
+            from_high=Count("id", filter=Q(level=RiskLevel.HIGH)),
+            from_medium=Count("id", filter=Q(level=RiskLevel.MEDIUM)),
+            from_low=Count("id", filter=Q(level=RiskLevel.LOW)),
+            centralised=Count("id", filter=Q(measure=Measure.CENTRALISED_QUARANTINE)),
+            home=Count("id", filter=Q(measure=Measure.HOME_QUARANTINE)),
+            checked=Count("id", filter=Q(measure__in=_CHECKED)),
+        )
+        .order_by()
+    )
+    refusals = (
+        Refusal.objects.filter(
+            community_id__in=community_ids, recorded_at__gte=start, recorded_at__lt=end
+        )
+        .values("community_id")
+        .annotate(refusals=Count("id"))
+        .order_by()
+    )
+    return figures_by_community(P, registrations, refusals)
+
+
+def link(key: str, community_id: int, day: dt.date) -> str:
+    name = key.removeprefix(P)
+    if name == "refusals":
+        return reverse("screening:refusal_list")
+    queries: dict[str, dict[str, str]] = {
+        "from_high": {"level": RiskLevel.HIGH},
+        "from_medium": {"level": RiskLevel.MEDIUM},
+        "from_low": {"level": RiskLevel.LOW},
+        "centralised": {"measure": Measure.CENTRALISED_QUARANTINE},
+        "home": {"measure": Measure.HOME_QUARANTINE},
+    }
+    query = queries.get(name, {})
+    url = reverse("screening:registration_list")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+SECTION = ReportSection(_("Returnees"), FIGURES, compute, link)
