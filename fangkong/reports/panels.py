@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from fangkong.core.models import Community, Township
+from fangkong.core.models import Community
 from fangkong.core.registry import Panel, register_nav, register_nav_group, register_panel
 from fangkong.core.scoping import jurisdiction_level
 
@@ -26,20 +26,17 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     if user.can(ReportCapability.REVIEW_DAILY_REPORTS) and jurisdiction_level(user) == "township":
-        township = Township.objects.filter(pk=user.township_id or 0).first()
-        if township is None:
-            return None
-        ids = list(Community.objects.filter(township=township).values_list("pk", flat=True))
+        communities = list(
+            Community.objects.filter(township_id=user.township_id).order_by("sort_key", "id")
+        )
         received = [
             Received(cid, status, on_time)
             for cid, status, on_time in DailyReport.objects.filter(
-                township=township, date=today
+                township_id=user.township_id, date=today
             ).values_list("community_id", "status", "on_time")
         ]
-        found = completeness(ids, received)
-        missing = list(
-            Community.objects.filter(pk__in=found.missing).order_by("sort_key", "id")[:8]
-        )
+        found = completeness((c.pk for c in communities), received)
+        missing = [c for c in communities if c.pk in set(found.missing)][:8]
         return {"township": True, "today": today, "found": found, "missing": missing}
     communities = list(Community.objects.visible_to(user).order_by("sort_key", "id")[:5])
     if not communities:

@@ -38,6 +38,7 @@ RULE_MODULES = (
     "fangkong.quarantine.release",
     "fangkong.quarantine.result_effect",
     "fangkong.quarantine.schedule",
+    "fangkong.reports.rules",
     "fangkong.retention.windows",
     "fangkong.screening.classification",
 )
