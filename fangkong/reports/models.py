@@ -168,7 +168,7 @@ class Reminder(models.Model):
     report = models.ForeignKey(DailyReport, on_delete=models.CASCADE, related_name="reminders")
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder to report")
@@ -196,7 +196,7 @@ class TownshipReport(models.Model):
     date = models.DateField(_("day"))
     totals = models.JSONField(_("totals"), default=dict)
     #: ids of the community reports included
-    included = models.JSONField(default=list)
+    included = models.JSONField(_("reports included"), default=list)
     #: names of the communities that had not reported when it was approved
     missing = models.JSONField(_("communities without a report"), default=list, blank=True)
     note = models.TextField(_("remarks"), blank=True)

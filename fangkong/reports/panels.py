@@ -26,14 +26,12 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     if user.can(ReportCapability.REVIEW_DAILY_REPORTS) and jurisdiction_level(user) == "township":
-        communities = list(
-            Community.objects.filter(township_id=user.township_id).order_by("sort_key", "id")
-        )
+        communities = list(Community.objects.visible_to(user).order_by("sort_key", "id"))
         received = [
             Received(cid, status, on_time)
-            for cid, status, on_time in DailyReport.objects.filter(
-                township_id=user.township_id, date=today
-            ).values_list("community_id", "status", "on_time")
+            for cid, status, on_time in DailyReport.objects.visible_to(user)
+            .filter(date=today)
+            .values_list("community_id", "status", "on_time")
         ]
         found = completeness((c.pk for c in communities), received)
         missing = [c for c in communities if c.pk in set(found.missing)][:8]
