@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fangkong.lockdown",
     "fangkong.masstesting",
     "fangkong.reports",
+    "fangkong.dashboards",
     "fangkong.demo",
     "fangkong.web",
 ]

@@ -29,4 +29,5 @@ urlpatterns = [
     path("lockdown/", include("fangkong.lockdown.urls")),
     path("rounds/", include("fangkong.masstesting.urls")),
     path("daily/", include("fangkong.reports.urls")),
+    path("dashboard/", include("fangkong.dashboards.urls")),
 ]

@@ -27,6 +27,7 @@ LAYERS: tuple[str, ...] = (
     "closure",
     "masstesting",
     "reports",
+    "dashboards",
     "retention",
     "demo",
     "api",

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from fangkong.browser import PHONE, log_in, phone_problems, screenshot
 from fangkong.conftest import World
-from fangkong.core.models import Role
+from fangkong.core.roles import Role
 from fangkong.core.spreadsheets import read_xlsx_bytes
 from fangkong.core.tests.factories import CommunityFactory, UserFactory
 from fangkong.reports import actions

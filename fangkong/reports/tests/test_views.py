@@ -12,8 +12,8 @@ from fangkong.core.models import AuditEntry
 from fangkong.core.spreadsheets import read_xlsx_bytes
 from fangkong.quarantine.models import TestItemResult as Result
 from fangkong.quarantine.tests.factories import CaseFactory, ScheduledTestFactory
-from fangkong.reports import actions
-from fangkong.reports.models import ReportStatus, Submission
+from fangkong.reports import actions, figures
+from fangkong.reports.models import Correction, ReportStatus, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_correction_without_a_reason_is_refused_on_the_form(client, world, tod
     assert client.get(url).status_code == 200
     response = client.post(url, {"value": "4", "reason": ""})
     assert response.status_code == 200
-    assert not actions.Correction.objects.exists()
+    assert not Correction.objects.exists()
     response = client.post(url, {"value": "4", "reason": "电话登记未录入"})
     assert response.status_code == 302
     page = client.get(_day_url(world, today)).content.decode()
@@ -156,7 +156,7 @@ def test_the_township_xlsx_has_a_row_per_community_and_a_totals_row(client, worl
     rows = read_xlsx_bytes(data)
     assert "江汉街道" in rows[0][0]
     labels = rows[2]
-    col = labels.index(str(actions.figures.layout().label("screening.returnees")))
+    col = labels.index(str(figures.layout().label("screening.returnees")))
     names = [r[0] for r in rows[3:]]
     assert sorted(names[:2]) == sorted(["民族社区", "新河村"]) and len(names) == 3
     assert rows[3 + names.index("民族社区")][col] == "5"
