@@ -72,19 +72,29 @@ def nice_top(value: int) -> int:
     return 10 * power  # pragma: no cover - the loop always returns
 
 
+def ticks_for(top: int) -> int:
+    """How many steps the axis up to `top` (a `nice_top`) is cut into, each a whole number:
+    1 → 1, 2 → 2, 5 → 5, 10 → 5, 20 → 4, 50 → 5, …"""
+    if top <= 2:
+        return top
+    return 4 if str(top)[0] == "2" else 5
+
+
 def _label_step(chart: Chart, width: float) -> int:
     if chart.label_every:
         return chart.label_every
     n = len(chart.categories)
     longest = max((len(c) for c in chart.categories), default=1)
-    fits = max(1, int(width / (longest * 7 + 6)))
+    fits = max(1, int(width / (longest * FONT * 0.62 + 6)))
     return max(1, math.ceil(n / fits))
 
 
 # --- geometry shared by both renderers ---------------------------------------------------------
 
-W, H = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 10, 12, 34
+W, H = 480, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 12, 34
+#: the labels' size, in the chart's own units (about 10 px on a 375 px phone)
+FONT = 13
 
 
 @dataclass(frozen=True)
@@ -101,12 +111,11 @@ def _shapes(chart: Chart) -> list[_Shape]:
     top = nice_top(chart.top)
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
     base = TOP + plot_h
-    for i in range(5):
-        value = top * i / 4
-        y = base - plot_h * i / 4
+    ticks = ticks_for(top)
+    for i in range(ticks + 1):
+        y = base - plot_h * i / ticks
         shapes.append(_Shape("line", (LEFT, y, W - RIGHT, y), "#ddd"))
-        label = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
-        shapes.append(_Shape("text", (LEFT - 6, y + 4), "#555", label, "end"))
+        shapes.append(_Shape("text", (LEFT - 5, y + 4), "#555", str(top * i // ticks), "end"))
     n = max(1, len(chart.categories))
     slot = plot_w / n
     step = _label_step(chart, plot_w)
@@ -177,7 +186,7 @@ def svg(chart: Chart, *, element_id: str = "") -> str:
         else:
             x, y = s.coords
             parts.append(
-                f'<text x="{x:.1f}" y="{y:.1f}" font-size="11" fill="{s.colour}" '
+                f'<text x="{x:.1f}" y="{y:.1f}" font-size="{FONT}" fill="{s.colour}" '
                 f'text-anchor="{s.anchor}">{escape(s.text)}</text>'
             )
     parts.append("</svg>")
@@ -190,7 +199,7 @@ def png(chart: Chart, *, scale: int = 2) -> bytes:
 
     image = Image.new("RGB", (W * scale, H * scale), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=11 * scale)
+    font = ImageFont.load_default(size=FONT * scale)
     for s in _shapes(chart):
         c = [v * scale for v in s.coords]
         if s.kind == "line":

@@ -84,3 +84,11 @@ def test_a_bad_period_falls_back_to_the_last_two_weeks(client, world):
     client.force_login(world.user("leader_a1"))
     response = client.get(reverse("dashboards:dashboard"), {"start": "yesterday", "end": "x"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("top", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
+def test_every_tick_of_the_axis_is_a_whole_number(top):
+    from fangkong.core.charts import ticks_for
+
+    n = ticks_for(top)
+    assert n >= 1 and all(top * i % n == 0 for i in range(n + 1))
