@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.masstesting",
     "fangkong.reports",
     "fangkong.dashboards",
+    "fangkong.summaries",
     "fangkong.demo",
     "fangkong.web",
 ]

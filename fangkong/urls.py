@@ -30,4 +30,5 @@ urlpatterns = [
     path("rounds/", include("fangkong.masstesting.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
+    path("summary/", include("fangkong.summaries.urls")),
 ]

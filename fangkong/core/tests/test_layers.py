@@ -28,6 +28,7 @@ LAYERS: tuple[str, ...] = (
     "masstesting",
     "reports",
     "dashboards",
+    "summaries",
     "retention",
     "demo",
     "api",

@@ -47,6 +47,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_staff",
             "merge_people",
             "prepare_daily_reports",
+            "record_aftercare",
             "record_tests",
             "reopen_rounds",
             "reveal_sensitive",
@@ -67,6 +68,8 @@ PINNED: dict[str, frozenset[str]] = {
             "view_referrals",
             "view_rounds",
             "view_staff",
+            "view_summaries",
+            "write_assessment",
         }
     ),
     Role.COMMUNITY_LEADER: frozenset(
@@ -87,6 +90,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_staff",
             "merge_people",
             "prepare_daily_reports",
+            "record_aftercare",
             "record_tests",
             "reopen_rounds",
             "reveal_sensitive",
@@ -104,6 +108,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_referrals",
             "view_rounds",
             "view_staff",
+            "view_summaries",
         }
     ),
     Role.OFFICE_STAFF: frozenset(
@@ -120,6 +125,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_rounds",
             "merge_people",
             "prepare_daily_reports",
+            "record_aftercare",
             "record_tests",
             "reveal_sensitive",
             "sample_tests",
@@ -134,6 +140,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_people",
             "view_rounds",
             "view_staff",
+            "view_summaries",
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -145,6 +152,7 @@ PINNED: dict[str, frozenset[str]] = {
             "issue_passes",
             "manage_cases",
             "manage_deliveries",
+            "record_aftercare",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -164,6 +172,7 @@ PINNED: dict[str, frozenset[str]] = {
             "handle_alerts",
             "manage_cases",
             "manage_rounds",
+            "record_aftercare",
             "record_tests",
             "reveal_sensitive",
             "sample_tests",
