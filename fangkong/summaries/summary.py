@@ -31,7 +31,7 @@ from fangkong.lockdown.models import DisinfectionTask, Lockdown, LockdownMember,
 from fangkong.masstesting.models import Round, RoundMember
 from fangkong.policy.capabilities import PolicyCapability
 from fangkong.policy.models import RiskLevel
-from fangkong.quarantine.models import Case, CaseStatus, IndexCase, ScheduledTest
+from fangkong.quarantine.models import Case, CaseKind, CaseStatus, IndexCase, ScheduledTest
 from fangkong.reports.models import LOCKED, DailyReport
 from fangkong.screening.models import Registration, RegistrationStatus
 
@@ -104,7 +104,8 @@ def build(user: User, start: dt.date, end: dt.date) -> Summary:
             .order_by("reported_on", "id")
         )
         quarantine = _count(
-            Case.objects.visible_to(user),
+            # lockdown isolation is counted with the lockdowns
+            Case.objects.visible_to(user).filter(kind__in=(CaseKind.CENTRALISED, CaseKind.HOME)),
             started=Count("id", filter=Q(start_date__gte=start, start_date__lte=end)),
             released=Count(
                 "id",
