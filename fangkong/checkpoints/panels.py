@@ -14,12 +14,14 @@ from fangkong.core.registry import (
     RECORDS_SHOWN,
     Panel,
     ResidentRecord,
+    register_line_list,
     register_nav,
     register_panel,
     register_report_section,
     register_resident_records,
 )
 
+from . import linelists
 from .daily_report import SECTION as REPORT_SECTION
 from .models import Pass
 from .templatetags.checkpoints_panel import gate_stops_panel
@@ -78,3 +80,6 @@ register_resident_records("checkpoints.passes", _passes, order=60)
 
 # The app's section of the community's daily report (fangkong/reports).
 register_report_section("checkpoints", REPORT_SECTION, order=50)
+
+# Its line lists, exported to .xlsx (fangkong/reports).
+register_line_list("gate_entries", linelists.GATE_ENTRIES, order=50)

@@ -290,3 +290,41 @@ def register_report_section(name: str, section: ReportSection, *, order: int = 1
     if len(set(keys)) != len(keys):
         raise ValueError(f"report section {name!r} repeats a figure key")
     report_sections.add(name, section, order=order)
+
+
+@dataclass(frozen=True)
+class LineColumn:
+    """A column of a line list: its header (a lazy translation), the `values_list` path it
+    reads, its width; `mask` hides a sensitive value (a document number, a phone) unless the
+    export reveals it; `labels` turns a stored code into its words; `when` writes an aware
+    time in local time ("%Y-%m-%d %H:%M")."""
+
+    header: Any
+    path: str
+    width: int = 12
+    mask: Callable[[str], str] | None = None
+    labels: Mapping[str, Any] | None = None
+    when: bool = False
+
+
+@dataclass(frozen=True)
+class LineList:
+    """A list of records exported line by line to .xlsx (issue 13 item 4): returnees, cases,
+    tests, alerts, gate entries, deliveries. `rows(user, start, end)` is the user's scoped
+    queryset of the period, ordered; `capability` is needed to export it (besides the
+    export capability every export needs); `record_type` names the records in the audit log."""
+
+    title: Any
+    capability: str
+    columns: tuple[LineColumn, ...]
+    rows: Callable[[Any, dt.date, dt.date], Any]
+    record_type: str
+
+
+#: The line lists an export page offers, registered by the apps that hold the records.
+line_lists = Registry()
+
+
+def register_line_list(name: str, line_list: LineList, *, order: int = 100) -> None:
+    check_capability(line_list.capability)
+    line_lists.add(name, line_list, order=order)

@@ -17,12 +17,14 @@ from fangkong.core.registry import (
     Panel,
     ResidentRecord,
     provide,
+    register_line_list,
     register_nav,
     register_panel,
     register_report_section,
     register_resident_records,
 )
 
+from . import linelists
 from .actions import Person, Reported, report_symptoms
 from .daily_report import SECTION as REPORT_SECTION
 from .models import Alert, CheckIn
@@ -119,3 +121,6 @@ provide("report_symptoms", _report_symptoms)
 
 # The app's section of the community's daily report (fangkong/reports).
 register_report_section("health", REPORT_SECTION, order=30)
+
+# Its line lists, exported to .xlsx (fangkong/reports).
+register_line_list("alerts", linelists.ALERTS, order=40)

@@ -14,12 +14,14 @@ from fangkong.core.registry import (
     RECORDS_SHOWN,
     Panel,
     ResidentRecord,
+    register_line_list,
     register_nav,
     register_panel,
     register_report_section,
     register_resident_records,
 )
 
+from . import linelists
 from .daily_report import SECTION as REPORT_SECTION
 from .models import LockdownMember, LockdownStatus
 from .templatetags.lockdown_tags import lockdown_panel
@@ -73,3 +75,6 @@ register_resident_records("lockdown.members", _lockdowns, order=50)
 
 # The app's section of the community's daily report (fangkong/reports).
 register_report_section("lockdown", REPORT_SECTION, order=40)
+
+# Its line lists, exported to .xlsx (fangkong/reports).
+register_line_list("deliveries", linelists.DELIVERIES, order=60)

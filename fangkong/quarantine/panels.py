@@ -15,6 +15,7 @@ from fangkong.core.models import User
 from fangkong.core.registry import (
     RECORDS_SHOWN,
     ResidentRecord,
+    register_line_list,
     register_nav,
     register_policy_difference,
     register_report_section,
@@ -23,6 +24,7 @@ from fangkong.core.registry import (
 from fangkong.policy.impact import OpenCase
 from fangkong.policy.models import Policy
 
+from . import linelists
 from .daily_report import SECTION as REPORT_SECTION
 from .models import Case, IndexCase, ScheduledTest, TestItemResult
 
@@ -121,3 +123,7 @@ register_resident_records("quarantine.cases", _cases_and_tests, order=20)
 
 # The app's section of the community's daily report (fangkong/reports).
 register_report_section("quarantine", REPORT_SECTION, order=20)
+
+# Its line lists, exported to .xlsx (fangkong/reports).
+register_line_list("cases", linelists.CASES, order=20)
+register_line_list("tests", linelists.TESTS, order=30)

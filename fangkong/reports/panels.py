@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from fangkong.core.models import Community
 from fangkong.core.registry import Panel, register_nav, register_nav_group, register_panel
 from fangkong.core.scoping import jurisdiction_level
+from fangkong.people.capabilities import PeopleCapability
 
 from .capabilities import ReportCapability
 from .models import DailyReport, Reminder, ReportStatus
@@ -65,4 +66,12 @@ register_nav(
     order=10,
     group="reports",
     any_of=(ReportCapability.VIEW_DAILY_REPORTS,),
+)
+register_nav(
+    "line_lists",
+    "reports:line_lists",
+    _("Line lists"),
+    order=50,
+    group="reports",
+    any_of=(PeopleCapability.EXPORT_PEOPLE,),
 )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("t/<str:day>/approve/", views.approve, name="approve"),
     path("reports/<int:pk>/return/", views.return_report, name="return"),
     path("history/<str:key>/", views.history, name="history"),
+    path("lists/", views.line_list_export, name="line_lists"),
 ]

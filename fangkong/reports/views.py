@@ -18,23 +18,34 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fangkong.core import confirmation
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import Community, Township, User
+from fangkong.core.registry import LineList, line_lists
 from fangkong.core.scoping import jurisdiction_level
+from fangkong.people import linelists
+from fangkong.people.capabilities import PeopleCapability
 
 from . import actions, board, exports, figures
 from .capabilities import ReportCapability
-from .forms import ApproveForm, CorrectionForm, PeriodForm, ReturnForm, SubmitForm
+from .forms import (
+    ApproveForm,
+    CorrectionForm,
+    LineListForm,
+    PeriodForm,
+    ReturnForm,
+    SubmitForm,
+)
 from .history import figure_history
 from .models import DailyReport, Reminder, ReportStatus
 
@@ -408,4 +419,59 @@ def history(request: HttpRequest, key: str) -> HttpResponse:
             "end": end,
             "status_submitted": ReportStatus.SUBMITTED,
         },
+    )
+
+
+# --- line lists ----------------------------------------------------------------------------
+
+
+def _line_lists(user: User) -> dict[str, LineList]:
+    if not user.can(PeopleCapability.EXPORT_PEOPLE):
+        return {}
+    return {r.name: r.item for r in line_lists.registered() if user.can(r.item.capability)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def line_list_export(request: HttpRequest) -> HttpResponseBase:
+    """Line lists (returnees, cases, tests, alerts, gate entries, deliveries) of a period to
+    .xlsx, under the resident export's rules: masked unless revealed with a reason, audited."""
+    user = require(request.user, PeopleCapability.EXPORT_PEOPLE)
+    found = _line_lists(user)
+    if not found:
+        raise PermissionDenied
+    today = timezone.localdate()
+    may_reveal = user.can(PeopleCapability.REVEAL_SENSITIVE)
+    form = LineListForm(
+        request.POST if request.method == "POST" else None,
+        choices=[(name, str(ll.title)) for name, ll in found.items()],
+        may_reveal=may_reveal,
+        initial={"start": today - dt.timedelta(days=6), "end": today},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        reveal = bool(d.get("reveal"))
+        line_list = found[d["name"]]
+        path = _temp()
+        try:
+            linelists.write(
+                user,
+                line_list,
+                path,
+                start=d["start"],
+                end=min(d["end"], today),
+                reveal=reveal,
+                reason=d.get("reason", ""),
+            )
+        except DomainError as exc:
+            path.unlink(missing_ok=True)
+            add_domain_errors(form, exc)
+        else:
+            name = f"{line_list.title}-{d['start']:%Y%m%d}-{d['end']:%Y%m%d}.xlsx"
+            return _file(path, name)
+    return render(
+        request,
+        "reports/line_lists.html",
+        {"form": form, "may_reveal": may_reveal},
+        status=422 if form.errors else 200,
     )

@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.core.registry import (
     RECORDS_SHOWN,
     ResidentRecord,
+    register_line_list,
     register_nav,
     register_report_section,
     register_resident_records,
 )
 
+from . import linelists
 from .daily_report import SECTION as REPORT_SECTION
 from .models import Registration
 
@@ -67,3 +69,6 @@ register_resident_records("screening.registrations", _registrations, order=10)
 
 # The app's section of the community's daily report (fangkong/reports).
 register_report_section("screening", REPORT_SECTION, order=10)
+
+# Its line lists, exported to .xlsx (fangkong/reports).
+register_line_list("returnees", linelists.RETURNEES, order=10)

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 
 from fangkong.core.errors import DomainError
@@ -36,6 +36,12 @@ def case(world, today):
 
 def _figures(data):
     return {f.label: f.value for _g, figures in data.figures for f in figures}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_the_summary_counts_the_period_and_masks_names(world, today, case):

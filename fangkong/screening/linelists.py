@@ -1,0 +1,49 @@
+"""Screening's line list (issue 13 item 4): the returnees registered in a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.days import day_span
+from fangkong.core.masking import mask_document, mask_phone
+from fangkong.core.registry import LineColumn, LineList
+from fangkong.policy.capabilities import PolicyCapability
+from fangkong.policy.models import RiskLevel
+
+from .models import Measure, Registration, RegistrationSource, RegistrationStatus
+
+
+def _rows(user: Any, start: dt.date, end: dt.date) -> QuerySet[Registration]:
+    return (
+        Registration.objects.visible_to(user)
+        .filter(created_at__gte=day_span(start)[0], created_at__lt=day_span(end)[1])
+        .order_by("created_at", "id")
+    )
+
+
+RETURNEES = LineList(
+    title=_("Returnees"),
+    capability=PolicyCapability.VIEW_CASES,
+    record_type="screening.registration",
+    rows=_rows,
+    columns=(
+        LineColumn(_("Number"), "id", 8),
+        LineColumn(_("Community"), "community__name", 12),
+        LineColumn(_("Grid"), "grid__name", 12),
+        LineColumn(_("Name (registry)"), "resident__name", 10),
+        LineColumn(_("Name (as given)"), "claimed_name", 10),
+        LineColumn(_("ID number"), "resident__doc_number", 20, mask=mask_document),
+        LineColumn(_("ID number (as given)"), "claimed_doc_number", 20, mask=mask_document),
+        LineColumn(_("Phone"), "claimed_phone", 14, mask=mask_phone),
+        LineColumn(_("Arrival date"), "arrival_date", 11),
+        LineColumn(_("Risk level"), "level", 10, labels=dict(RiskLevel.choices)),
+        LineColumn(_("Measure"), "measure", 14, labels=dict(Measure.choices)),
+        LineColumn(_("Status"), "status", 10, labels=dict(RegistrationStatus.choices)),
+        LineColumn(_("Source"), "source", 10, labels=dict(RegistrationSource.choices)),
+        LineColumn(_("Registered at"), "created_at", 16, when=True),
+    ),
+)
