@@ -28,4 +28,5 @@ urlpatterns = [
     path("gate/", include("fangkong.checkpoints.urls")),
     path("lockdown/", include("fangkong.lockdown.urls")),
     path("rounds/", include("fangkong.masstesting.urls")),
+    path("urgent/", include("fangkong.urgent.urls")),
 ]

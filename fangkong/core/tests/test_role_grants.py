@@ -29,6 +29,7 @@ from fangkong.quarantine.capabilities import QuarantineCapability
 PINNED: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_ADMIN: frozenset(
         {
+            "acknowledge_urgent",
             "deliver_supplies",
             "edit_people",
             "export_people",
@@ -48,6 +49,7 @@ PINNED: dict[str, frozenset[str]] = {
             "merge_people",
             "record_tests",
             "reopen_rounds",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -63,6 +65,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_referrals",
             "view_rounds",
             "view_staff",
+            "view_urgent",
         }
     ),
     Role.COMMUNITY_LEADER: frozenset(
@@ -84,6 +87,7 @@ PINNED: dict[str, frozenset[str]] = {
             "merge_people",
             "record_tests",
             "reopen_rounds",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -97,6 +101,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_referrals",
             "view_rounds",
             "view_staff",
+            "view_urgent",
         }
     ),
     Role.OFFICE_STAFF: frozenset(
@@ -113,6 +118,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_rounds",
             "merge_people",
             "record_tests",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -124,6 +130,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_people",
             "view_rounds",
             "view_staff",
+            "view_urgent",
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -135,6 +142,7 @@ PINNED: dict[str, frozenset[str]] = {
             "issue_passes",
             "manage_cases",
             "manage_deliveries",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -147,6 +155,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_people",
             "view_rounds",
             "view_staff",
+            "view_urgent",
         }
     ),
     Role.MEDICAL_WORKER: frozenset(
