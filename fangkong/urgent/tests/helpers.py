@@ -4,6 +4,7 @@ one (the lab's tube result is set as its import would)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from fangkong.urgent.models import UrgentReport
 
 
 def report(world: World, key: str = "office_a1", community=None, **kw) -> UrgentReport:
-    fields = {
+    fields: dict[str, Any] = {
         "category": "supplies",
         "what": "口罩只剩一天的量",
         "place": "社区办公室",
