@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 SEE_A1 = ["admin_a", "leader_a1", "office_a1", "grid_g1", "grid_g2"]
 #: the other community of the township, and the other township: 404
 NOT_A1 = ["leader_a2", "admin_b"]
+FORMAT = "%Y-%m-%dT%H:%M"
 NOBODY = ["medic_a1", "guard_a1", "volunteer_a1", "police_a1"]
 
 
