@@ -107,9 +107,11 @@ class UrgentReport(models.Model):
     escalate_at = models.DateTimeField(_("escalates at"))
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
     #: the record it was made from, if any: its kind, id and label at the time
-    source_kind = models.CharField(max_length=8, choices=SourceKind.choices, blank=True)
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
-    source_label = models.CharField(max_length=200, blank=True)
+    source_kind = models.CharField(
+        _("made from"), max_length=8, choices=SourceKind.choices, blank=True
+    )
+    source_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
+    source_label = models.CharField(_("record"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.REPORTED
     )

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -40,8 +40,13 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     township = jurisdiction_level(user) == "township" or user.is_superuser
     qs = UrgentReport.objects.visible_to(user)
     qs = qs.unacknowledged() if township else qs.open()
-    total = qs.count()
-    found = list(qs.waiting_first(now).select_related("community")[:PANEL_SHOWN])
+    # one query: the rows shown and, with each, how many there are in all
+    found = list(
+        qs.waiting_first(now)
+        .select_related("community")
+        .annotate(total=Window(Count("id")))[:PANEL_SHOWN]
+    )
+    total: int = getattr(found[0], "total", 0) if found else 0
     return {
         "shown": True,
         "township": township,
