@@ -26,7 +26,7 @@ from .models import UrgentReport
 from .schemas import AcknowledgeIn, ReportFilters, ReportIn, ReportOut, ReportPage, Show
 
 router = Router(tags=["urgent"])
-register_router("urgent", router, order=90)
+register_router("urgent", router, order=100)
 
 
 @router.get("/urgent-reports", response=ReportPage)

@@ -137,7 +137,11 @@ def _alert(user: User, pk: int) -> Prefill:
         id=alert.pk,
         label=_("Health alert: %(name)s") % {"name": alert.name},
         category=Category.FEVER,
-        what=_("Fever or symptoms (%(signs)s), raised %(time)s; not acknowledged in time.")
+        what=(
+            _("Fever or symptoms (%(signs)s), raised %(time)s; not acknowledged in time.")
+            if alert.is_escalated()
+            else _("Fever or symptoms (%(signs)s), raised %(time)s.")
+        )
         % {
             "signs": "、".join(signs) or "—",
             "time": timezone.localtime(alert.raised_at).strftime("%m-%d %H:%M"),

@@ -43,7 +43,9 @@ def _filtered(user: User, data: Any, now: dt.datetime) -> tuple[Any, dict[str, A
         d = form.cleaned_data
         if d["community"]:
             qs = qs.filter(community_id=d["community"])
-            chosen["community"] = Community.objects.filter(pk=d["community"]).first()
+            chosen["community"] = (
+                Community.objects.in_jurisdiction(user).filter(pk=d["community"]).first()
+            )
         if d["day"]:
             start = timezone.make_aware(dt.datetime.combine(d["day"], dt.time.min))
             qs = qs.filter(reported_at__gte=start, reported_at__lt=start + dt.timedelta(days=1))

@@ -1,6 +1,8 @@
 """A report made from another app's record: the offer on its page, the pre-filled form (only
 from a record the user may see), and the link back."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -183,3 +185,13 @@ def test_a_report_from_an_escalated_alert(client, world):
 def test_no_report_from_an_alert_one_may_not_see(client, world, key):
     alert = escalated_alert(world)
     assert login(client, world, key).get(new_url("alert", alert.pk)).status_code == 404
+
+
+def test_an_alert_not_yet_escalated_is_not_called_late(client, world):
+    alert = escalated_alert(world)
+    alert.escalate_at = timezone.now() + dt.timedelta(minutes=5)
+    alert.save(update_fields=["escalate_at"])
+    page = login(client, world, "grid_g1").get(reverse("health:alert_detail", args=[alert.pk]))
+    assert 'id="urgent-offer"' not in page.content.decode()
+    form = client.get(new_url("alert", alert.pk))
+    assert "not acknowledged in time" not in initial(form, "what")
