@@ -61,7 +61,7 @@ register_nav(
     "urgent",
     "urgent:list",
     _("Urgent reports"),
-    order=30,
+    order=65,
     group="prevention",
     any_of=(UrgentCapability.VIEW_URGENT,),
 )

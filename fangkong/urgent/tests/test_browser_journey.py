@@ -84,6 +84,9 @@ def test_a_grid_worker_reports_a_positive_case_and_the_township_acknowledges(
     expect(admin.locator("#report-status")).to_have_text("已确认")
     expect(admin.locator("#close-form")).to_be_visible()
     look(admin, "05-acknowledged")
+    admin.goto("/urgent/")
+    expect(admin.locator("#urgent-reports li[data-status=acknowledged]")).to_have_count(1)
+    look(admin, "06-list")
     made.refresh_from_db()
     assert (made.status, made.acknowledged_by, made.acknowledgement) == (
         Status.ACKNOWLEDGED,

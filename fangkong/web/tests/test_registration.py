@@ -22,6 +22,7 @@ HAND_WRITTEN = [
     ("quarantine:case_list", lambda c: "view_cases" in c),
     ("health:checkin_list", lambda c: "view_cases" in c),
     ("health:alert_list", lambda c: "view_cases" in c),
+    ("urgent:list", lambda c: "view_urgent" in c),
     ("screening:refusal_list", lambda c: "view_referrals" in c),
     ("policy:area_list", lambda c: "view_cases" in c or "view_people" in c),
     ("policy:version_list", lambda c: "view_cases" in c),
