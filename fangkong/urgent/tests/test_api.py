@@ -126,3 +126,19 @@ def test_only_the_township_acknowledges(world, key, status):
     assert response.status_code == status
     made.refresh_from_db()
     assert made.status == Status.REPORTED
+
+
+def test_odd_but_valid_input(world):
+    naive = api(world, "office_a1").post(
+        "/urgent-reports", body(world, occurred_at="2026-01-20T07:30")
+    )
+    assert naive.status_code == 201
+    made = UrgentReport.objects.get()
+    assert timezone.localtime(made.occurred_at).strftime("%H:%M") == "07:30"
+    huge = api(world, "office_a1").post("/urgent-reports", body(world, community=2**63 - 1))
+    assert huge.status_code == 404
+    zero = api(world, "office_a1").post("/urgent-reports", body(world, community=0))
+    assert zero.status_code == 422
+    assert api(world, "admin_a").get("/urgent-reports", limit=0).status_code == 422
+    assert api(world, "admin_a").post("/urgent-reports/999999/acknowledge", {}).status_code == 404
+    assert UrgentReport.objects.count() == 1
