@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fangkong.checkpoints",
     "fangkong.lockdown",
     "fangkong.masstesting",
+    "fangkong.urgent",
     "fangkong.reports",
     "fangkong.dashboards",
     "fangkong.summaries",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("gate/", include("fangkong.checkpoints.urls")),
     path("lockdown/", include("fangkong.lockdown.urls")),
     path("rounds/", include("fangkong.masstesting.urls")),
+    path("urgent/", include("fangkong.urgent.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
     path("summary/", include("fangkong.summaries.urls")),

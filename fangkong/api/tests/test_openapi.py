@@ -81,6 +81,8 @@ EXPECTED = {
     "/api/v1/rounds/{round_id}/results": {"post"},
     "/api/v1/rounds/imports/{job_id}": {"get"},
     "/api/v1/rounds/imports/{job_id}/confirm": {"post"},
+    "/api/v1/urgent-reports": {"get", "post"},
+    "/api/v1/urgent-reports/{report_id}/acknowledge": {"post"},
 }
 
 

@@ -26,6 +26,7 @@ LAYERS: tuple[str, ...] = (
     "checkpoints",
     "closure",
     "masstesting",
+    "urgent",
     "reports",
     "dashboards",
     "summaries",

@@ -29,6 +29,7 @@ from fangkong.quarantine.capabilities import QuarantineCapability
 PINNED: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_ADMIN: frozenset(
         {
+            "acknowledge_urgent",
             "deliver_supplies",
             "edit_people",
             "export_people",
@@ -50,6 +51,7 @@ PINNED: dict[str, frozenset[str]] = {
             "record_aftercare",
             "record_tests",
             "reopen_rounds",
+            "report_urgent",
             "reveal_sensitive",
             "review_daily_reports",
             "sample_tests",
@@ -69,6 +71,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_urgent",
             "write_assessment",
         }
     ),
@@ -93,6 +96,7 @@ PINNED: dict[str, frozenset[str]] = {
             "record_aftercare",
             "record_tests",
             "reopen_rounds",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -109,6 +113,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_urgent",
         }
     ),
     Role.OFFICE_STAFF: frozenset(
@@ -127,6 +132,7 @@ PINNED: dict[str, frozenset[str]] = {
             "prepare_daily_reports",
             "record_aftercare",
             "record_tests",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -141,6 +147,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_urgent",
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -153,6 +160,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_cases",
             "manage_deliveries",
             "record_aftercare",
+            "report_urgent",
             "reveal_sensitive",
             "sample_tests",
             "screen_returnees",
@@ -165,6 +173,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_people",
             "view_rounds",
             "view_staff",
+            "view_urgent",
         }
     ),
     Role.MEDICAL_WORKER: frozenset(
