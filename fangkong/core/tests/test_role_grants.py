@@ -29,7 +29,9 @@ from fangkong.quarantine.capabilities import QuarantineCapability
 PINNED: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_ADMIN: frozenset(
         {
+            "approve_notices",
             "deliver_supplies",
+            "draft_notices",
             "edit_people",
             "export_people",
             "guard_gate",
@@ -49,6 +51,7 @@ PINNED: dict[str, frozenset[str]] = {
             "record_tests",
             "reopen_rounds",
             "reveal_sensitive",
+            "review_notices",
             "sample_tests",
             "screen_returnees",
             "set_community_level",
@@ -59,6 +62,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_referrals",
             "view_rounds",
@@ -67,6 +71,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNITY_LEADER: frozenset(
         {
+            "draft_notices",
             "edit_people",
             "export_people",
             "guard_gate",
@@ -85,6 +90,7 @@ PINNED: dict[str, frozenset[str]] = {
             "record_tests",
             "reopen_rounds",
             "reveal_sensitive",
+            "review_notices",
             "sample_tests",
             "screen_returnees",
             "sign_as_cadre",
@@ -93,6 +99,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_referrals",
             "view_rounds",
@@ -101,6 +108,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.OFFICE_STAFF: frozenset(
         {
+            "draft_notices",
             "edit_people",
             "export_people",
             "handle_alerts",
@@ -121,6 +129,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_rounds",
             "view_staff",
@@ -144,6 +153,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_rounds",
             "view_staff",

@@ -1,0 +1,61 @@
+"""What notices bring to pages they do not own (fangkong.core.registry): the workbench panel of
+what waits for the user (notices to review, approve or publish; interview requests to
+decide) and the menu entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.models import User
+from fangkong.core.registry import Panel, register_nav, register_panel
+from fangkong.core.scoping import jurisdiction_level
+
+from .capabilities import NoticesCapability
+from .models import MediaRequest, MediaStatus, Notice, NoticeStatus
+
+
+def pending_for(user: User) -> dict[str, int]:
+    """How many notices and requests wait for `user`'s step."""
+    notices = Notice.objects.visible_to(user)
+    level = jurisdiction_level(user)
+    counts = {"review": 0, "approve": 0, "publish": 0, "media": 0}
+    if user.can(NoticesCapability.REVIEW_NOTICES) and level == "community":
+        counts["review"] = notices.filter(status=NoticeStatus.SUBMITTED).count()
+    if user.can(NoticesCapability.APPROVE_NOTICES) and level == "township":
+        counts["approve"] = notices.filter(status=NoticeStatus.REVIEWED).count()
+        counts["media"] = (
+            MediaRequest.objects.visible_to(user).filter(status=MediaStatus.REQUESTED).count()
+        )
+    if user.can(NoticesCapability.DRAFT_NOTICES) and level == "community":
+        counts["publish"] = notices.filter(status=NoticeStatus.APPROVED).count()
+    return counts
+
+
+def _panel(request: HttpRequest) -> dict[str, Any] | None:
+    user = request.user
+    if not isinstance(user, User) or not user.can(NoticesCapability.VIEW_NOTICES):
+        return None
+    counts = pending_for(user)
+    return {"shown": True, "counts": counts, "total": sum(counts.values())}
+
+
+register_panel("notices", Panel("notices/_panel.html", _panel), order=90)
+register_nav(
+    "notices",
+    "notices:notice_list",
+    _("Notices"),
+    order=60,
+    group="prevention",
+    any_of=(NoticesCapability.VIEW_NOTICES,),
+)
+register_nav(
+    "notices.media",
+    "notices:media_list",
+    _("Media interview requests"),
+    order=61,
+    group="prevention",
+    any_of=(NoticesCapability.APPROVE_NOTICES,),
+)
