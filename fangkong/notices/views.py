@@ -185,8 +185,15 @@ def _detail_context(
         for step in flow.steps_from(notice.status)
         if actions.may_take(user, notice, step)
     ]
+    refusal: list[str] = []
+    if form is not None and failed not in {s["step"] for s in steps}:
+        refusal = [m for messages in form.errors.values() for m in messages]
     findings_text = ""
-    if notice.status in flow.EDITABLE and actions.is_staff_of(user, notice.community):
+    if (
+        form is None
+        and notice.status in flow.EDITABLE
+        and actions.is_staff_of(user, notice.community)
+    ):
         findings = actions.findings_in(notice.community, notice.title, notice.body)
         if findings:
             findings_text = actions.findings_message(findings)
@@ -196,6 +203,7 @@ def _detail_context(
         "history": list(notice.steps.select_related("by").order_by("at", "id")),
         "may_edit": notice.editable and actions.is_staff_of(user, notice.community),
         "findings": findings_text,
+        "refusal": refusal,
         "waiting_for": flow.WAITING_FOR.get(notice.status, ""),
     }
 
