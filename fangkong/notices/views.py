@@ -187,7 +187,7 @@ def _detail_context(
     ]
     refusal: list[str] = []
     if form is not None and failed not in {s["step"] for s in steps}:
-        refusal = [m for messages in form.errors.values() for m in messages]
+        refusal = [str(m) for messages in form.errors.values() for m in messages]
     findings_text = ""
     if (
         form is None
