@@ -77,10 +77,10 @@ class Notice(models.Model):
         _("status"), max_length=12, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
     )
     #: the key of the plan's text it started from (`drafts.BY_KEY`), if any
-    template = models.CharField(max_length=30, blank=True)
+    template = models.CharField(_("plan text started from"), max_length=30, blank=True)
     #: the text as the township approved it: what the board shows
-    approved_title = models.CharField(max_length=100, blank=True)
-    approved_body = models.TextField(blank=True)
+    approved_title = models.CharField(_("approved title"), max_length=100, blank=True)
+    approved_body = models.TextField(_("approved text"), blank=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -89,16 +89,16 @@ class Notice(models.Model):
     approved_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     published_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     objects = NoticeQuerySet.as_manager()
 
@@ -127,11 +127,11 @@ class NoticeStep(models.Model):
     from_status = models.CharField(max_length=12, choices=NoticeStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=NoticeStatus.choices)
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    by_name = models.CharField(max_length=150, blank=True)
+    by_name = models.CharField(_("by"), max_length=150, blank=True)
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
-    title = models.CharField(max_length=100)
-    body = models.TextField()
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"))
 
     class Meta:
         verbose_name = _("notice step")
@@ -175,7 +175,7 @@ class MediaRequest(models.Model):
     decided_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reason"), blank=True)
 
     objects = MediaRequestQuerySet.as_manager()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -18,19 +19,27 @@ from .models import MediaRequest, MediaStatus, Notice, NoticeStatus
 
 
 def pending_for(user: User) -> dict[str, int]:
-    """How many notices and requests wait for `user`'s step."""
-    notices = Notice.objects.visible_to(user)
+    """How many notices and requests wait for `user`'s step: one query for the notices, one
+    more for the interview requests of a township."""
     level = jurisdiction_level(user)
-    counts = {"review": 0, "approve": 0, "publish": 0, "media": 0}
+    wanted: dict[str, str] = {}
     if user.can(NoticesCapability.REVIEW_NOTICES) and level == "community":
-        counts["review"] = notices.filter(status=NoticeStatus.SUBMITTED).count()
+        wanted["review"] = NoticeStatus.SUBMITTED
     if user.can(NoticesCapability.APPROVE_NOTICES) and level == "township":
-        counts["approve"] = notices.filter(status=NoticeStatus.REVIEWED).count()
+        wanted["approve"] = NoticeStatus.REVIEWED
+    if user.can(NoticesCapability.DRAFT_NOTICES) and level == "community":
+        wanted["publish"] = NoticeStatus.APPROVED
+    counts = {"review": 0, "approve": 0, "publish": 0, "media": 0}
+    if wanted:
+        counts.update(
+            Notice.objects.visible_to(user).aggregate(
+                **{key: Count("id", filter=Q(status=status)) for key, status in wanted.items()}
+            )
+        )
+    if "approve" in wanted:
         counts["media"] = (
             MediaRequest.objects.visible_to(user).filter(status=MediaStatus.REQUESTED).count()
         )
-    if user.can(NoticesCapability.DRAFT_NOTICES) and level == "community":
-        counts["publish"] = notices.filter(status=NoticeStatus.APPROVED).count()
     return counts
 
 

@@ -153,6 +153,7 @@ def test_the_workbench_stays_within_its_query_budget(client, world, django_asser
     # 1 for the lockdown panel with no lockdown (at most 5 with some: lockdown/tests/test_panel),
     # 1 for the gate stops panel (bounded: checkpoints/tests/test_panel), 1 for the testing
     # rounds panel with no open round (2 with some: masstesting/tests/test_panel), 1 for the
-    # township admin's verified authenticator device (django-otp, core.twofactor)
-    with django_assert_max_num_queries(19):
+    # township admin's verified authenticator device (django-otp, core.twofactor), 2 for the
+    # notices panel (the notices waiting for approval, the interview requests to decide)
+    with django_assert_max_num_queries(21):
         c.get(WORKBENCH)

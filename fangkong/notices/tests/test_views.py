@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from fangkong.notices import flow
 from fangkong.notices.models import MediaRequest, Notice, NoticeStep
@@ -218,3 +219,17 @@ def test_the_workbench_panel_counts_what_waits(client, world) -> None:
     _as(client, world, "admin_b")
     page = client.get(reverse("core:workbench")).content.decode()
     assert 'id="panel-approve"' not in page
+
+
+def test_the_refusal_is_in_chinese_and_nothing_changes(client, world) -> None:
+    phone = world.resident_g1.phone
+    notice = notice_in(world, body=f"请联系 {phone}")
+    _as(client, world, "office_a1")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    with translation.override("zh-hans"):
+        response = client.post(reverse("notices:notice_step", args=[notice.pk, flow.SUBMIT]))
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert f"文中似乎含有个人信息：居民的电话号码“{phone}”" in page
+    notice.refresh_from_db()
+    assert notice.status == flow.DRAFT
