@@ -326,7 +326,7 @@ def take_step(by: User, notice: Notice, step: str, *, comment: str = "") -> Noti
         by,
         AuditAction.TRANSITION,
         notice,
-        changes={"status": [before, after], "step": step},
+        changes={"status": [before, after]},
         reason=comment,
     )
     return notice
