@@ -173,9 +173,13 @@ def registry_for(community: Community, text: str) -> personal_data.Registry:
     )
 
 
-def findings_in(community: Community, title: str, body: str) -> tuple[personal_data.Finding, ...]:
+def findings_in(
+    community: Community, title: str, body: str, not_names: list[str] | None = None
+) -> tuple[personal_data.Finding, ...]:
     text = f"{title}\n{body}"
-    return personal_data.check(text, registry_for(community, text))
+    return personal_data.check(
+        text, registry_for(community, text), not_names=frozenset(not_names or ())
+    )
 
 
 def findings_message(findings: tuple[personal_data.Finding, ...]) -> str:
@@ -190,8 +194,8 @@ def findings_message(findings: tuple[personal_data.Finding, ...]) -> str:
     ) % {"found": found}
 
 
-def _refuse_personal_data(community: Community, title: str, body: str) -> None:
-    findings = findings_in(community, title, body)
+def _refuse_personal_data(notice: Notice) -> None:
+    findings = findings_in(notice.community, notice.title, notice.body, notice.not_names)
     if findings:
         raise DomainError(findings_message(findings), field="body")
 
@@ -303,7 +307,7 @@ def take_step(by: User, notice: Notice, step: str, *, comment: str = "") -> Noti
         raise _refuse_actor(notice, step)
     comment = _reason(comment, required=step in flow.NEEDS_REASON)
     if step in flow.CHECKED:
-        _refuse_personal_data(notice.community, notice.title, notice.body)
+        _refuse_personal_data(notice)
     before = notice.status
     now = timezone.now()
     notice.status = after
@@ -328,6 +332,36 @@ def take_step(by: User, notice: Notice, step: str, *, comment: str = "") -> Noti
         notice,
         changes={"status": [before, after]},
         reason=comment,
+    )
+    return notice
+
+
+@transaction.atomic
+def mark_not_a_name(by: User, notice: Notice, word: str) -> Notice:
+    """The drafter says `word`, found in the text as a name, is no one's name here (高风 in
+    中高风险). Only a word the check reports as a name; kept on the notice, shown to the
+    leader and the township, recorded in its history and the audit log."""
+    notice = Notice.objects.select_for_update().select_related("community").get(pk=notice.pk)
+    _check_staff(by, notice.community)
+    if not notice.editable:
+        raise DomainError(
+            _("Only a draft or a returned notice may be changed; this one is “%(status)s”.")
+            % {"status": notice.get_status_display()}
+        )
+    names = {
+        f.fragment
+        for f in findings_in(notice.community, notice.title, notice.body, notice.not_names)
+        if f.kind in personal_data.NAME_KINDS
+    }
+    if word not in names:
+        raise DomainError(_("Only a word found as a name may be marked as no one's name."))
+    before = list(notice.not_names)
+    notice.not_names = [*before, word]
+    notice.updated_at = timezone.now()
+    notice.save(update_fields=["not_names", "updated_at"])
+    _step(by, notice, NoticeStepKind.NOT_NAME, notice.status, word)
+    audit.record_object(
+        by, AuditAction.UPDATE, notice, changes={"not_names": [before, notice.not_names]}
     )
     return notice
 

@@ -47,6 +47,7 @@ class NoticeStatus(models.TextChoices):
 class NoticeStepKind(models.TextChoices):
     CREATE = "create", _("Drafted")
     EDIT = "edit", _("Edited")
+    NOT_NAME = "not_name", _("Marked a word as no one's name")
     SUBMIT = flow.SUBMIT, _("Submitted to the leader")
     REVIEW = flow.REVIEW, _("Reviewed, sent to the township")
     APPROVE = flow.APPROVE, _("Approved by the township")
@@ -78,6 +79,8 @@ class Notice(models.Model):
     )
     #: the key of the plan's text it started from (`drafts.BY_KEY`), if any
     template = models.CharField(_("plan text started from"), max_length=30, blank=True)
+    #: words found as names that the drafter said are no one's name in this text
+    not_names = models.JSONField(_("words marked as not names"), default=list, blank=True)
     #: the text as the township approved it: what the board shows
     approved_title = models.CharField(_("approved title"), max_length=100, blank=True)
     approved_body = models.TextField(_("approved text"), blank=True)

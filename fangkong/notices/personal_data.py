@@ -15,7 +15,8 @@ all a case). Two sources of findings:
 `check(text, registry)` returns the findings in the order they occur in the text, each
 with its kind and the fragment of the text it found (the text's own words, never the
 registry's other data). A case's data is reported as such, before the same fragment as a
-resident's.
+resident's. A two-character name is often part of a common word (高风 in 中高风险): the
+drafter may say a name found is no one's name here (`not_names`), which the reviewers see.
 """
 
 from __future__ import annotations
@@ -128,8 +129,14 @@ def _address_forms(address: str) -> list[str]:
     return forms
 
 
-def check(text: str, registry: Registry = Registry()) -> tuple[Finding, ...]:
-    """Everything in `text` that looks like personal data, in the order it occurs."""
+def check(
+    text: str, registry: Registry = Registry(), *, not_names: frozenset[str] = frozenset()
+) -> tuple[Finding, ...]:
+    """Everything in `text` that looks like personal data, in the order it occurs.
+
+    `not_names` are words the drafter said are no one's name in this text (a resident named
+    高风 and the words 中高风险): never reported as a name. Numbers and addresses cannot be
+    cleared that way."""
     text = normalise(text)
     found: dict[tuple[int, str], Finding] = {}
 
@@ -141,7 +148,7 @@ def check(text: str, registry: Registry = Registry()) -> tuple[Finding, ...]:
     for names, kind in ((registry.case_names, CASE_NAME), (registry.names, NAME)):
         for name in names:
             name = name.strip()
-            if len(name) >= MIN_NAME:
+            if len(name) >= MIN_NAME and name not in not_names:
                 for at in _occurrences(text, name):
                     add(kind, name, at)
 
@@ -184,6 +191,9 @@ def check(text: str, registry: Registry = Registry()) -> tuple[Finding, ...]:
             seen.add((finding.kind, finding.fragment))
             result.append(finding)
     return tuple(result)
+
+
+NAME_KINDS = frozenset({CASE_NAME, NAME})
 
 
 def kinds_of(findings: tuple[Finding, ...]) -> tuple[str, ...]:

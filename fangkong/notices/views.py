@@ -27,7 +27,7 @@ from fangkong.core.models import Community, User
 from fangkong.core.paging import page_of
 from fangkong.core.qrcodes import qr_svg
 
-from . import actions, drafts, flow
+from . import actions, drafts, flow, personal_data
 from .capabilities import NoticesCapability
 from .forms import DecisionForm, MediaRequestForm, NoticeForm, StepForm
 from .models import MediaRequest, MediaStatus, Notice, NoticeStatus
@@ -189,20 +189,27 @@ def _detail_context(
     if form is not None and failed not in {s["step"] for s in steps}:
         refusal = [str(m) for messages in form.errors.values() for m in messages]
     findings_text = ""
+    name_words: list[str] = []
     if (
         form is None
         and notice.status in flow.EDITABLE
         and actions.is_staff_of(user, notice.community)
     ):
-        findings = actions.findings_in(notice.community, notice.title, notice.body)
+        findings = actions.findings_in(
+            notice.community, notice.title, notice.body, notice.not_names
+        )
         if findings:
             findings_text = actions.findings_message(findings)
+            name_words = list(
+                dict.fromkeys(f.fragment for f in findings if f.kind in personal_data.NAME_KINDS)
+            )
     return {
         "notice": notice,
         "steps": steps,
         "history": list(notice.steps.select_related("by").order_by("at", "id")),
         "may_edit": notice.editable and actions.is_staff_of(user, notice.community),
         "findings": findings_text,
+        "name_words": name_words,
         "refusal": refusal,
         "waiting_for": flow.WAITING_FOR.get(notice.status, ""),
     }
@@ -259,6 +266,24 @@ def notice_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         _detail_context(request, notice, form=form, failed=step),
         status=422,
     )
+
+
+@login_required
+@require_POST
+def notice_not_name(request: HttpRequest, pk: int) -> HttpResponse:
+    """The drafter says a word found as a name is no one's name in this text."""
+    notice = _notice(request, pk)
+    user = require(request.user, NoticesCapability.DRAFT_NOTICES)
+    word = request.POST.get("word", "")
+    try:
+        actions.mark_not_a_name(user, notice, word)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("“%(word)s” is no longer taken for a name in this notice.") % {"word": word}
+        )
+    return redirect("notices:notice_detail", pk=notice.pk)
 
 
 # --- media interview requests -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditEntry
 from fangkong.notices import actions, flow
 from fangkong.notices.models import MediaRequest, MediaStatus, Notice, NoticeStep
+from fangkong.people.tests.factories import ResidentFactory
 from fangkong.quarantine.tests.factories import CaseFactory
 
 from .factories import SAFE_BODY, notice_in
@@ -254,3 +255,22 @@ def test_media_requests_are_recorded_by_the_community_and_decided_by_its_townshi
         )
     assert MediaRequest.objects.count() == 2
     assert AuditEntry.objects.filter(target_type="notices.mediarequest").count() == 4
+
+
+def test_the_drafter_may_say_a_word_found_as_a_name_is_no_ones_name(world) -> None:
+    ResidentFactory.create(household=world.household_g1, name="高风")
+    notice = notice_in(world, body="中高风险地区返乡人员请主动报备。")
+    with pytest.raises(DomainError, match="a resident's name “高风”"):
+        actions.take_step(world.user("office_a1"), notice, flow.SUBMIT)
+    for word in ("中高风险", "13712345678"):
+        with pytest.raises(DomainError, match="Only a word found as a name"):
+            actions.mark_not_a_name(world.user("office_a1"), notice, word)
+    with pytest.raises(DomainError):
+        actions.mark_not_a_name(world.user("leader_a2"), notice, "高风")
+    notice = actions.mark_not_a_name(world.user("office_a1"), notice, "高风")
+    assert notice.not_names == ["高风"]
+    assert notice.steps.filter(kind="not_name", comment="高风").exists()
+    notice = actions.take_step(world.user("office_a1"), notice, flow.SUBMIT)
+    assert notice.status == flow.SUBMITTED
+    with pytest.raises(DomainError, match="Only a draft or a returned notice"):
+        actions.mark_not_a_name(world.user("office_a1"), notice, "高风")

@@ -96,3 +96,12 @@ def test_every_fragment_found_is_in_the_text(text) -> None:
     squeezed = "".join(normal.split())
     for finding in check(text, REGISTRY):
         assert finding.fragment in normal or finding.fragment in squeezed
+
+
+def test_a_word_cleared_as_no_ones_name_is_not_reported_as_a_name_but_numbers_stay() -> None:
+    registry = Registry(names=frozenset({"高风"}), case_names=frozenset({"中高"}))
+    text = "中高风险地区返乡人员请报备，电话 13712345678"
+    assert kinds_of(check(text, registry)) == (pd.CASE_NAME, pd.NAME, pd.MOBILE)
+    cleared = check(text, registry, not_names=frozenset({"高风", "中高"}))
+    assert kinds_of(cleared) == (pd.MOBILE,)
+    assert kinds_of(check(text, Registry(), not_names=frozenset({"13712345678"}))) == (pd.MOBILE,)

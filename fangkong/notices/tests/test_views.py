@@ -10,6 +10,7 @@ from django.utils import translation
 
 from fangkong.notices import flow
 from fangkong.notices.models import MediaRequest, Notice, NoticeStep
+from fangkong.people.tests.factories import ResidentFactory
 
 from .factories import SAFE_TITLE, notice_in
 
@@ -233,3 +234,31 @@ def test_the_refusal_is_in_chinese_and_nothing_changes(client, world) -> None:
     assert f"文中似乎含有个人信息：居民的电话号码“{phone}”" in page
     notice.refresh_from_db()
     assert notice.status == flow.DRAFT
+
+
+def test_the_list_and_the_board_stay_within_their_query_budget(
+    client, world, django_assert_max_num_queries
+) -> None:
+    for _ in range(5):
+        notice_in(world, flow.PUBLISHED)
+    board = reverse("board:board", args=[world.community_a1.code])
+    with django_assert_max_num_queries(2):
+        assert client.get(board).status_code == 200
+    _as(client, world, "office_a1")
+    client.get(reverse("notices:notice_list"))
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("notices:notice_list")).status_code == 200
+
+
+def test_the_drafter_clears_a_word_from_the_page_and_the_reviewers_see_it(client, world) -> None:
+    ResidentFactory.create(household=world.household_g1, name="高风")
+    notice = notice_in(world, body="中高风险地区返乡人员请主动报备。")
+    _as(client, world, "office_a1")
+    detail = reverse("notices:notice_detail", args=[notice.pk])
+    assert 'id="not-a-name-1"' in client.get(detail).content.decode()
+    client.post(reverse("notices:notice_not_name", args=[notice.pk]), {"word": "高风"})
+    page = client.get(detail).content.decode()
+    assert 'id="findings"' not in page and 'id="not-names"' in page
+    _as(client, world, "leader_a2")
+    response = client.post(reverse("notices:notice_not_name", args=[notice.pk]), {"word": "x"})
+    assert response.status_code == 404
