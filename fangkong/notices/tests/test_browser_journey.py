@@ -57,9 +57,10 @@ def test_a_notice_goes_from_draft_to_the_public_board_and_is_refused_while_it_ho
     look(office, "01-draft")
     office.click("#notice-form button[type=submit]")
     expect(office.locator("#notice-status")).to_have_attribute("data-status", "draft")
-    expect(office.locator("#findings")).to_contain_text("a resident's phone number")
+    # the office's phone speaks Chinese (fangkong.browser.phone): the refusal is in Chinese
+    expect(office.locator("#findings")).to_contain_text(f"居民的电话号码“{resident_phone}”")
     office.click("#do-submit")
-    expect(office.locator("#step-submit .errors")).to_contain_text("a resident's phone number")
+    expect(office.locator("#step-submit .errors")).to_contain_text("文中似乎含有个人信息")
     expect(office.locator("#notice-status")).to_have_attribute("data-status", "draft")
     look(office, "02-refused")
     notice = Notice.objects.get()
@@ -97,7 +98,7 @@ def test_a_notice_goes_from_draft_to_the_public_board_and_is_refused_while_it_ho
     office.once("dialog", accept)
     office.click("#do-publish")
     expect(office.locator("#notice-status")).to_have_attribute("data-status", "published")
-    assert "public board of 民族社区" in questions[0]
+    assert "民族社区公告栏" in questions[0]
     look(office, "04-published")
 
     resident = new_phone(chromium, live_server)
