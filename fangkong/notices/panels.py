@@ -56,7 +56,7 @@ register_nav(
     "notices",
     "notices:notice_list",
     _("Notices"),
-    order=60,
+    order=75,
     group="prevention",
     any_of=(NoticesCapability.VIEW_NOTICES,),
 )
@@ -64,7 +64,7 @@ register_nav(
     "notices.media",
     "notices:media_list",
     _("Media interview requests"),
-    order=61,
+    order=76,
     group="prevention",
     any_of=(NoticesCapability.APPROVE_NOTICES,),
 )

@@ -373,7 +373,8 @@ def test_the_whole_workbench_stays_within_its_budget_however_many_cases(
     # (+1: the lockdown panel, with no lockdown; lockdown/tests/test_panel pins it with some)
     # (+1: the gate stops panel, one query whatever the stops; checkpoints/tests/test_panel)
     # (+2: the closure panel, no community closed; closure/tests/test_panel pins it with some)
-    with django_assert_max_num_queries(25):
+    # (+1: the notices panel, one query for the notices waiting for the leader or the office)
+    with django_assert_max_num_queries(26):
         response = client.get(WORKBENCH)
     assert response.status_code == 200
 
