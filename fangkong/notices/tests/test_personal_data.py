@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fangkong.notices import personal_data as pd
@@ -70,6 +70,7 @@ def test_candidates_are_the_numbers_as_stored() -> None:
 _plain = st.text(alphabet="请大家戴口罩勤洗手通风少聚集，。！社区居民", max_size=40)
 
 
+@settings(deadline=None)  # the regex strategies are slow to start on a busy machine
 @given(
     before=_plain,
     after=_plain,
@@ -80,16 +81,19 @@ def test_any_mobile_number_is_found_wherever_it_stands(before, after, mobile) ->
     assert [(f.kind, f.fragment) for f in found] == [(pd.MOBILE, mobile)]
 
 
+@settings(deadline=None)  # the regex strategies are slow to start on a busy machine
 @given(before=_plain, after=_plain, digits=st.from_regex(r"\A[0-9]{17}[0-9X]\Z"))
 def test_any_18_character_id_number_is_found(before, after, digits) -> None:
     assert pd.ID_NUMBER in kinds_of(check(before + digits + after))
 
 
+@settings(deadline=None)  # the regex strategies are slow to start on a busy machine
 @given(text=_plain)
 def test_a_text_without_numbers_or_known_people_has_no_finding(text) -> None:
     assert check(text, Registry(names=frozenset({"赵钱孙"}))) == ()
 
 
+@settings(deadline=None)  # the regex strategies are slow to start on a busy machine
 @given(text=st.text(max_size=80))
 def test_every_fragment_found_is_in_the_text(text) -> None:
     normal = pd.normalise(text)
