@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "fangkong.closure",
     "fangkong.checkpoints",
     "fangkong.lockdown",
+    "fangkong.notices",
     "fangkong.masstesting",
     "fangkong.urgent",
     "fangkong.reports",

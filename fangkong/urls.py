@@ -28,6 +28,9 @@ urlpatterns = [
     path("gate/", include("fangkong.checkpoints.urls")),
     path("lockdown/", include("fangkong.lockdown.urls")),
     path("rounds/", include("fangkong.masstesting.urls")),
+    path("notices/", include("fangkong.notices.urls")),
+    # The public board of a community's published notices (no account), from its QR code.
+    path("n/", include("fangkong.notices.public_urls")),
     path("urgent/", include("fangkong.urgent.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),

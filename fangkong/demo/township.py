@@ -52,6 +52,7 @@ from .epidemic import EpidemicSummary, build_demo_epidemic
 from .households import MAX_MEMBERS, Member, compose
 from .lockdown import build_demo_lockdown
 from .masstesting import build_demo_masstesting
+from .notices import build_demo_notices
 from .reports import build_demo_reports
 from .urgent import build_demo_urgent
 
@@ -139,6 +140,8 @@ class DemoSummary:
     gate_entries: int = 0
     lockdown_members: int = 0
     round_members: int = 0
+    #: issue 13: notices on the first community's public board
+    published_notices: int = 0
     #: issue 13: urgent reports of the first community
     urgent_reports: int = 0
     daily_reports: int = 0
@@ -592,6 +595,7 @@ def build_demo_township(
         summary.gate_entries = build_demo_checkpoints(summary.township, today=today)
         summary.lockdown_members = build_demo_lockdown(summary.township, today=today)
         summary.round_members = build_demo_masstesting(summary.township, today=today)
+        summary.published_notices = build_demo_notices(summary.township, today=today)
         summary.urgent_reports = build_demo_urgent(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)

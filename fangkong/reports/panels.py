@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +18,7 @@ from fangkong.core.scoping import jurisdiction_level
 from fangkong.people.capabilities import PeopleCapability
 
 from .capabilities import ReportCapability
-from .models import DailyReport, Reminder, ReportStatus
+from .models import DailyReport, ReportStatus
 from .rules import Received, completeness
 
 
@@ -41,17 +42,19 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     if not communities:
         return None
     reports = {
-        r.community_id: r for r in DailyReport.objects.filter(community__in=communities, date=today)
+        r.community_id: r
+        for r in DailyReport.objects.filter(community__in=communities, date=today).annotate(
+            unseen=Count("reminders", filter=Q(reminders__seen_at__isnull=True))
+        )
     }
     rows = [(c, reports.get(c.pk)) for c in communities]
-    reminders = Reminder.objects.filter(
-        report__community__in=communities, seen_at__isnull=True
-    ).exclude(report__status__in=(ReportStatus.SUBMITTED, ReportStatus.APPROVED))
+    held = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    reminders = sum(getattr(r, "unseen", 0) for r in reports.values() if r.status not in held)
     return {
         "township": False,
         "today": today,
         "rows": rows,
-        "reminders": reminders.count(),
+        "reminders": reminders,
         "submitted": ReportStatus.SUBMITTED,
         "approved": ReportStatus.APPROVED,
     }

@@ -25,6 +25,7 @@ LAYERS: tuple[str, ...] = (
     "lockdown",
     "checkpoints",
     "closure",
+    "notices",
     "masstesting",
     "urgent",
     "reports",

@@ -30,7 +30,9 @@ PINNED: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_ADMIN: frozenset(
         {
             "acknowledge_urgent",
+            "approve_notices",
             "deliver_supplies",
+            "draft_notices",
             "edit_people",
             "export_people",
             "guard_gate",
@@ -54,6 +56,7 @@ PINNED: dict[str, frozenset[str]] = {
             "report_urgent",
             "reveal_sensitive",
             "review_daily_reports",
+            "review_notices",
             "sample_tests",
             "screen_returnees",
             "set_community_level",
@@ -66,6 +69,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_referrals",
             "view_rounds",
@@ -77,6 +81,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNITY_LEADER: frozenset(
         {
+            "draft_notices",
             "edit_people",
             "export_people",
             "guard_gate",
@@ -98,6 +103,7 @@ PINNED: dict[str, frozenset[str]] = {
             "reopen_rounds",
             "report_urgent",
             "reveal_sensitive",
+            "review_notices",
             "sample_tests",
             "screen_returnees",
             "sign_as_cadre",
@@ -108,6 +114,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_referrals",
             "view_rounds",
@@ -118,6 +125,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.OFFICE_STAFF: frozenset(
         {
+            "draft_notices",
             "edit_people",
             "export_people",
             "handle_alerts",
@@ -143,6 +151,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_rounds",
             "view_staff",
@@ -170,6 +179,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_notices",
             "view_people",
             "view_rounds",
             "view_staff",

@@ -155,6 +155,7 @@ def test_the_workbench_stays_within_its_query_budget(client, world, django_asser
     # rounds panel with no open round (2 with some: masstesting/tests/test_panel), 1 for the
     # township admin's verified authenticator device (django-otp, core.twofactor), 1 for the
     # urgent reports waiting for the township (rows and their count in one query), 2 for the
-    # daily report's completeness (the township's communities, today's reports)
-    with django_assert_max_num_queries(22):
+    # daily report's completeness (the township's communities, today's reports), 2 for the
+    # notices panel (the notices waiting for approval, the interview requests to decide)
+    with django_assert_max_num_queries(24):
         c.get(WORKBENCH)

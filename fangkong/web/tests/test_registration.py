@@ -24,6 +24,8 @@ HAND_WRITTEN = [
     ("health:alert_list", lambda c: "view_cases" in c),
     ("urgent:list", lambda c: "view_urgent" in c),
     ("screening:refusal_list", lambda c: "view_referrals" in c),
+    ("notices:notice_list", lambda c: "view_notices" in c),
+    ("notices:media_list", lambda c: "approve_notices" in c),
     ("policy:area_list", lambda c: "view_cases" in c or "view_people" in c),
     ("policy:version_list", lambda c: "view_cases" in c),
     ("closure:community_list", lambda c: "view_closure" in c),
@@ -151,7 +153,16 @@ def test_the_menu_groups_links_by_their_registration() -> None:
     every = frozenset().union(*(e.any_of for e in registry.navigation)) | {"use_admin"}
     items = registry.menu(every)
     labels = [str(i.label) for i in items]
-    assert labels == ["工作台", "人员", "防控", "政策", "卡口与封控", "报送", "核酸检测轮次", "管理"]
+    assert labels == [
+        "工作台",
+        "人员",
+        "防控",
+        "政策",
+        "卡口与封控",
+        "报送",
+        "核酸检测轮次",
+        "管理",
+    ]
     people = next(i for i in items if i.group == "people")
     assert [e.url_name for e in people.entries] == [
         "people:resident_list",

@@ -89,6 +89,8 @@ class Command(BaseCommand):
                 f"  封闭管理“六个一”清单 {s.checklist_items} 项，卡口出入登记 {s.gate_entries} 条，"
                 f"封控楼栋登记 {s.lockdown_members} 人，全员核酸名单 {s.round_members} 人"
             )
+        if s.published_notices:
+            out(f"  社区公告栏已发布公告 {s.published_notices} 则")
         if s.urgent_reports:
             out(f"  突发情况报告 {s.urgent_reports} 条（1 条已超时升级）")
         if s.daily_reports:
