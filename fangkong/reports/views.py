@@ -23,10 +23,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fangkong.core import confirmation
+from fangkong.core import charts, confirmation
 from fangkong.core.access import get_for, require
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
@@ -406,6 +407,12 @@ def history(request: HttpRequest, key: str) -> HttpResponse:
         except ValueError:
             raise Http404 from None
     rows = figure_history(user, key, start, end, community)
+    chart = charts.Chart(
+        title=layout.label(key),
+        categories=tuple(p.day.strftime("%m-%d") for p in rows),
+        series=(charts.Series(layout.label(key), tuple(p.value for p in rows)),),
+        kind=charts.LINE,
+    )
     return render(
         request,
         "reports/history.html",
@@ -418,6 +425,7 @@ def history(request: HttpRequest, key: str) -> HttpResponse:
             "start": start,
             "end": end,
             "status_submitted": ReportStatus.SUBMITTED,
+            "chart": mark_safe(charts.svg(chart, element_id="history-chart")),
         },
     )
 
