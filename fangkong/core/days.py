@@ -14,6 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
+#: the first day anything in this product can be about (the first cases were reported in
+#: December 2019); an earlier date asked for is refused, not computed
+EARLIEST = dt.date(2019, 12, 1)
+
 
 def day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The start of `day` and of the next day, both aware, in the local time zone."""

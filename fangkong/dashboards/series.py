@@ -127,7 +127,7 @@ def quarantine_census(user: User, start: dt.date, end: dt.date) -> Chart | None:
         return None
     since, until = _span(start, end)
     tz = timezone.get_current_timezone()
-    # +1 on the day a case starts, -1 on the day after it closes (one row per case held)
+    # +1 on the day a case starts, -1 on the day it closes (not held at that day's end)
     change: dict[str, dict[dt.date, int]] = {
         CaseKind.CENTRALISED: defaultdict(int),
         CaseKind.HOME: defaultdict(int),
@@ -141,7 +141,7 @@ def quarantine_census(user: User, start: dt.date, end: dt.date) -> Chart | None:
     for kind, started, closed in held.iterator(chunk_size=2000):
         change[kind][max(started, start)] += 1
         if closed is not None and closed < until:
-            change[kind][timezone.localtime(closed, tz).date() + dt.timedelta(days=1)] -= 1
+            change[kind][max(timezone.localtime(closed, tz).date(), start)] -= 1
     series = []
     for kind, label, colour in (
         (CaseKind.CENTRALISED, _("Centralised quarantine"), "#c0392b"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from fangkong.core import charts
 from fangkong.core.access import require
+from fangkong.core.days import EARLIEST
 
 from . import series
 from .capabilities import DashboardCapability
@@ -30,8 +31,8 @@ def period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date, dt.date]
     if form.is_valid():
         end = min(form.cleaned_data["end"] or end, today)
         start = form.cleaned_data["start"] or end - dt.timedelta(days=13)
-    if start > end:
-        start = end
+    end = max(end, EARLIEST)
+    start = min(max(start, EARLIEST), end)
     if (end - start).days >= series.MAX_DAYS:
         start = end - dt.timedelta(days=series.MAX_DAYS - 1)
     return form, start, end, end

@@ -21,6 +21,7 @@ from ninja import Router
 from fangkong.core.access import get_for, require
 from fangkong.core.apiauth import caller
 from fangkong.core.apitypes import Id
+from fangkong.core.days import EARLIEST
 from fangkong.core.models import Community, Township, User
 from fangkong.core.registry import register_router
 
@@ -39,7 +40,7 @@ def _community(user: User, community_id: int) -> Community:
 
 
 def _day(date: dt.date) -> dt.date:
-    if date > timezone.localdate():
+    if date > timezone.localdate() or date < EARLIEST:
         raise Http404
     return date
 

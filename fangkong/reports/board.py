@@ -115,7 +115,7 @@ def community_day(community: Community, day: dt.date, deadline: str) -> Communit
 class CommunityRow:
     community: Community
     report: DailyReport | None
-    state: str  # on_time, late, missing, returned
+    state: str  # on_time, late, missing, returned, after
 
     @property
     def status_label(self) -> str:
@@ -149,11 +149,15 @@ class TownshipDay:
         ]
 
 
-def _state(report: DailyReport | None) -> str:
+def _state(report: DailyReport | None, included: set[int] | None = None) -> str:
+    """missing, returned, after (sent after the consolidated report was approved), on_time
+    or late."""
     if report is None or report.status == ReportStatus.DRAFT:
         return "missing"
     if report.status == ReportStatus.RETURNED:
         return "returned"
+    if included is not None and report.pk not in included:
+        return "after"
     return "on_time" if report.on_time else "late"
 
 
@@ -174,18 +178,28 @@ def township_day(township: Township, day: dt.date, deadline: str) -> TownshipDay
         township=township, date=day - dt.timedelta(days=1), status__in=LOCKED
     ).values_list("figures", flat=True)
     layout = figures.layout()
+    consolidated = TownshipReport.objects.filter(township=township, date=day).first()
     held = [r for r in found.values() if r.status in LOCKED]
-    totals = rules.totals((r.figures for r in held), layout.keys)
+    # once approved, the day's totals are the approved report's; a report sent after that is
+    # shown as such and is not in them
+    totals = (
+        {k: int(consolidated.totals.get(k, 0)) for k in layout.keys}
+        if consolidated is not None
+        else rules.totals((r.figures for r in held), layout.keys)
+    )
+    included = set(consolidated.included) if consolidated is not None else None
     yesterday = rules.totals(before, layout.keys)
     return TownshipDay(
         township=township,
         day=day,
-        rows=[CommunityRow(c, found.get(c.pk), _state(found.get(c.pk))) for c in communities],
+        rows=[
+            CommunityRow(c, found.get(c.pk), _state(found.get(c.pk), included)) for c in communities
+        ],
         completeness=rules.completeness((c.pk for c in communities), _received(found)),
         totals=totals,
         yesterday=yesterday,
         differences=rules.differences(totals, yesterday),
-        consolidated=TownshipReport.objects.filter(township=township, date=day).first(),
+        consolidated=consolidated,
         deadline=deadline,
         labels=[
             (str(s.title), [(f.key, str(f.label)) for f in s.figures]) for s in layout.sections

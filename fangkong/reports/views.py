@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fangkong.core import charts, confirmation
 from fangkong.core.access import get_for, require
+from fangkong.core.days import EARLIEST
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import Community, Township, User
@@ -56,7 +57,7 @@ def _day(text: str) -> dt.date:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise Http404 from None
-    if day > timezone.localdate():
+    if day > timezone.localdate() or day < EARLIEST:
         raise Http404
     return day
 
@@ -398,8 +399,8 @@ def history(request: HttpRequest, key: str) -> HttpResponse:
     if form.is_valid():
         start = form.cleaned_data["start"] or start
         end = min(form.cleaned_data["end"] or end, today)
-    if start > end or (end - start).days > 366:
-        start = end - dt.timedelta(days=13)
+    if start > end or (end - start).days > 366 or start < EARLIEST:
+        start = max(end - dt.timedelta(days=13), EARLIEST)
     community = None
     if request.GET.get("community"):
         try:
@@ -460,14 +461,15 @@ def line_list_export(request: HttpRequest) -> HttpResponseBase:
         d = form.cleaned_data
         reveal = bool(d.get("reveal"))
         line_list = found[d["name"]]
+        start = max(d["start"], EARLIEST)
         path = _temp()
         try:
             linelists.write(
                 user,
                 line_list,
                 path,
-                start=d["start"],
-                end=min(d["end"], today),
+                start=start,
+                end=max(min(d["end"], today), start),
                 reveal=reveal,
                 reason=d.get("reason", ""),
             )
@@ -475,7 +477,7 @@ def line_list_export(request: HttpRequest) -> HttpResponseBase:
             path.unlink(missing_ok=True)
             add_domain_errors(form, exc)
         else:
-            name = f"{line_list.title}-{d['start']:%Y%m%d}-{d['end']:%Y%m%d}.xlsx"
+            name = f"{line_list.title}-{start:%Y%m%d}-{d['end']:%Y%m%d}.xlsx"
             return _file(path, name)
     return render(
         request,

@@ -110,6 +110,7 @@ def write_assessment(
     if start > end:
         raise DomainError(_("The end date is before the start date."), field="end")
     body = _text(text, field="text", required=_("Write the assessment."), limit=20000)
+    Township.objects.select_for_update().get(pk=township.pk)  # one writer of a first text
     found = (
         Assessment.objects.select_for_update()
         .filter(township=township, start=start, end=end)

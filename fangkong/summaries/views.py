@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.core import audit, charts
 from fangkong.core.access import can, require
+from fangkong.core.days import EARLIEST
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import AuditAction, Community, User
@@ -39,8 +40,8 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date, dt.date]:
     start, end = today - dt.timedelta(days=13), today
     form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if request.GET and form.is_valid():
-        start, end = form.cleaned_data["start"], min(form.cleaned_data["end"], today)
-        start = min(start, end)
+        end = max(min(form.cleaned_data["end"], today), EARLIEST)
+        start = min(max(form.cleaned_data["start"], EARLIEST), end)
         if (end - start).days >= MAX_DAYS:
             start = end - dt.timedelta(days=MAX_DAYS - 1)
     return form, start, end
@@ -129,6 +130,9 @@ def assess(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Write the assessment and give the period."))
         return redirect(reverse("summaries:summary") + "?" + request.POST.urlencode())
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if start < EARLIEST or end > timezone.localdate() or (end - start).days >= MAX_DAYS:
+        messages.error(request, _("Choose a period of at most a year, up to today."))
+        return redirect("summaries:summary")
     data = summary.build(user, start, end)
     try:
         if data.township is None:

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from fangkong.core.registry import (
 from fangkong.core.scoping import jurisdiction_level
 
 from .capabilities import UrgentCapability
-from .models import Status, UrgentReport, was_escalated_q
+from .models import UrgentReport
 
 #: reports listed on the workbench
 PANEL_SHOWN = 8
@@ -83,7 +83,8 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
     """The urgent reports each community made on `day`: how many, how many are still not
     acknowledged, how many escalated (not acknowledged by their deadline). One query."""
     start, end = _window(day)
-    now = timezone.now()
+    # as the day stood at its end (the figures of a past day do not move afterwards)
+    cutoff = min(end, timezone.now())
     rows = (
         UrgentReport.objects.filter(
             community_id__in=list(community_ids), reported_at__gte=start, reported_at__lt=end
@@ -91,8 +92,14 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
         .values("community_id")
         .annotate(
             made=Count("id"),
-            waiting=Count("id", filter=Q(status=Status.REPORTED)),
-            late=Count("id", filter=was_escalated_q(now)),
+            waiting=Count(
+                "id", filter=Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=end)
+            ),
+            late=Count(
+                "id",
+                filter=Q(escalate_at__lte=cutoff)
+                & (Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=F("escalate_at"))),
+            ),
         )
     )
     found: dict[int, dict[str, int]] = {

@@ -16,15 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.access import get_for
+from fangkong.core.masking import mask_name
 from fangkong.core.models import User
 from fangkong.health.models import Alert
 from fangkong.masstesting.models import MemberResult, Round, RoundMember, Tube
 from fangkong.quarantine.models import IndexCase
 
 from .models import Category, SourceKind
-
-#: names of the people of a pooled tube listed at most
-NAMES_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +47,9 @@ def _index(user: User, pk: int) -> Prefill:
         ),
         pk=pk,
     )
-    named = bool(getattr(index, "identity_visible", False))
-    place = index.place
-    if named and index.resident is not None and index.resident.household is not None:
-        place = index.resident.household.address
+    # The report is read by every worker of the community and by the township: it names the
+    # case by its number and the place by its community, never the person or the home (those
+    # stay behind the source link, which checks who asks).
     return Prefill(
         kind=SourceKind.INDEX,
         id=index.pk,
@@ -62,11 +59,11 @@ def _index(user: User, pk: int) -> Prefill:
         % {
             "kind": index.get_kind_display(),
             "day": index.reported_on.isoformat(),
-            "case": index.label,
+            "case": index.reference,
         },
-        place=place,
+        place=index.place,
         occurred_at=index.created_at,
-        people=index.label,
+        people=index.reference,
         community_id=index.community_id,
     )
 
@@ -92,11 +89,12 @@ def _tube(user: User, pk: int) -> Prefill:
     )
     if not members:
         raise Http404
-    names = [m.resident.name for m in members]
-    places = sorted({m.household.address for m in members if m.household is not None})
-    people = "、".join(names[:NAMES_SHOWN])
-    if len(names) > NAMES_SHOWN:
-        people += _(" and %(n)d more") % {"n": len(names) - NAMES_SHOWN}
+    # counted, not named: the report is read by the whole community (see `_index`)
+    households = len({m.household_id for m in members})
+    people = _("%(n)d people of %(households)d households") % {
+        "n": len(members),
+        "households": households,
+    }
     communities = {m.community_id for m in members}
     return Prefill(
         kind=SourceKind.TUBE,
@@ -108,7 +106,7 @@ def _tube(user: User, pk: int) -> Prefill:
             "need single-tube retests."
         )
         % {"code": tube.code, "round": tube.round.name},
-        place="；".join(places)[:200] or str(tube.round.name),
+        place=str(tube.round.name),
         occurred_at=tube.result_at or timezone.now(),
         people=people,
         community_id=communities.pop() if len(communities) == 1 else None,
@@ -122,12 +120,7 @@ def _alert(user: User, pk: int) -> Prefill:
         queryset=Alert.objects.select_related("resident__household", "community", "case"),
         pk=pk,
     )
-    if alert.place:
-        place = alert.place
-    elif alert.resident is not None and alert.resident.household is not None:
-        place = alert.resident.household.address
-    else:
-        place = alert.community.name
+    place = alert.community.name  # not the home: see `_index`
     signs = []
     if alert.temperature is not None:
         signs.append(f"{alert.temperature} °C")
@@ -135,7 +128,7 @@ def _alert(user: User, pk: int) -> Prefill:
     return Prefill(
         kind=SourceKind.ALERT,
         id=alert.pk,
-        label=_("Health alert: %(name)s") % {"name": alert.name},
+        label=_("Health alert: %(name)s") % {"name": mask_name(alert.name)},
         category=Category.FEVER,
         what=(
             _("Fever or symptoms (%(signs)s), raised %(time)s; not acknowledged in time.")
@@ -148,7 +141,7 @@ def _alert(user: User, pk: int) -> Prefill:
         },
         place=place,
         occurred_at=alert.raised_at,
-        people=alert.name,
+        people=mask_name(alert.name),
         community_id=alert.community_id,
     )
 

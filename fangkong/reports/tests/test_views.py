@@ -245,3 +245,34 @@ def test_api_outside_the_jurisdiction_is_not_found(world, today):
     assert ApiClient(world.user("leader_a2")).get(path).status_code == 404
     assert ApiClient(world.user("admin_b")).get(path).status_code == 404
     assert ApiClient(world.user("grid_g1")).get(path).status_code == 403
+
+
+def test_after_approval_the_totals_are_the_approved_ones(client, world, today):
+    office = world.user("office_a1")
+    actions.correct(
+        office, world.community_a1, today, key="screening.returnees", value=3, reason="补录"
+    )
+    actions.submit(office, world.community_a1, today, zero_report=True)
+    actions.approve(world.user("admin_a"), world.township_a, today, note="新河村未报")
+    actions.correct(
+        world.user("leader_a2"),
+        world.community_a2,
+        today,
+        key="screening.returnees",
+        value=4,
+        reason="补录",
+    )
+    actions.submit(world.user("leader_a2"), world.community_a2, today, zero_report=True)
+    url = reverse("reports:township_day", kwargs={"day": today.isoformat()})
+    page = _get(client, world, "admin_a", url).content.decode()
+    assert f'id="community-{world.community_a2.pk}" class="state-after"' in page
+    returnees = page.split('id="total-screeningreturnees"')[1].split("</tr>")[0]
+    assert ">3<" in returnees
+
+
+def test_a_date_before_the_epidemic_is_not_found(client, world):
+    client.force_login(world.user("admin_a"))
+    for day in ("0001-01-01", "2019-11-30"):
+        assert client.get(reverse("reports:township_day", kwargs={"day": day})).status_code == 404
+    api = ApiClient(world.user("admin_a"))
+    assert api.get("/daily-reports/completeness", date="0001-01-01").status_code == 404

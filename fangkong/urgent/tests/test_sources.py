@@ -58,9 +58,11 @@ def test_a_report_from_an_index_case(client, world):
     form = c.get(url)
     assert form.status_code == 200
     assert initial(form, "category") == Category.NEW_CASE
-    assert "张三丰" in initial(form, "what") and "Confirmed case" in initial(form, "what")
-    assert initial(form, "place") == world.household_g1.address
-    assert initial(form, "people") == "张三丰"
+    # the report is read by the whole community: the case by its number, the place by its
+    # community, never the name or the home
+    assert "Confirmed case" in initial(form, "what") and f"#{index.pk}" in initial(form, "what")
+    assert "张三丰" not in initial(form, "what") + initial(form, "people")
+    assert initial(form, "place") == world.community_a1.name
     assert initial(form, "community") == world.community_a1.pk
     response = send(c, url, form.context["form"])
     made = UrgentReport.objects.get()
@@ -129,8 +131,8 @@ def test_a_report_from_a_positive_pooled_tube(client, world):
     form = c.get(url)
     assert initial(form, "category") == Category.POSITIVE_TEST
     assert "T0001" in initial(form, "what") and "全员核酸第一轮" in initial(form, "what")
-    assert initial(form, "people") == "张三丰、李秀英"
-    assert initial(form, "place") == world.household_g1.address
+    assert initial(form, "people") == "2 people of 1 households"
+    assert world.household_g1.address not in initial(form, "place")
     send(c, url, form.context["form"])
     made = UrgentReport.objects.get()
     assert (made.source_kind, made.source_id) == (SourceKind.TUBE, tube.pk)
@@ -169,8 +171,8 @@ def test_a_report_from_an_escalated_alert(client, world):
     form = c.get(url)
     assert initial(form, "category") == Category.FEVER
     assert "38.2 °C" in initial(form, "what") and "发热" in initial(form, "what")
-    assert initial(form, "people") == "张三丰"
-    assert initial(form, "place") == world.household_g1.address
+    assert initial(form, "people") == "张**"
+    assert initial(form, "place") == world.community_a1.name
     # the form shows local time
     assert initial(form, "occurred_at") == timezone.localtime(alert.raised_at).replace(tzinfo=None)
     send(c, url, form.context["form"])
