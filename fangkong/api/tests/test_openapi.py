@@ -83,6 +83,10 @@ EXPECTED = {
     "/api/v1/rounds/imports/{job_id}/confirm": {"post"},
     "/api/v1/urgent-reports": {"get", "post"},
     "/api/v1/urgent-reports/{report_id}/acknowledge": {"post"},
+    "/api/v1/daily-reports/completeness": {"get"},
+    "/api/v1/daily-reports/{community_id}/{date}": {"get"},
+    "/api/v1/daily-reports/{community_id}/{date}/submit": {"post"},
+    "/api/v1/daily-reports/{community_id}/{date}/return": {"post"},
 }
 
 
