@@ -38,6 +38,8 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
     start, end = day_span(day)
     # in quarantine at the end of the day: started by then, not closed before
     held = Q(start_date__lte=day) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
+    # centralised or home quarantine (a lockdown's isolation is counted with the lockdowns)
+    quarantined = Q(kind__in=(CaseKind.CENTRALISED, CaseKind.HOME))
     cases = (
         Case.objects.filter(community_id__in=community_ids, start_date__lte=day)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
@@ -45,10 +47,11 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
         .annotate(
             centralised=Count("id", filter=held & Q(kind=CaseKind.CENTRALISED)),
             home=Count("id", filter=held & Q(kind=CaseKind.HOME)),
-            started=Count("id", filter=Q(start_date=day)),
+            started=Count("id", filter=Q(start_date=day) & quarantined),
             released=Count(
                 "id",
-                filter=Q(status=CaseStatus.RELEASED, closed_at__gte=start, closed_at__lt=end),
+                filter=Q(status=CaseStatus.RELEASED, closed_at__gte=start, closed_at__lt=end)
+                & quarantined,
             ),
             close_contacts=Count("id", filter=held & Q(reason=CaseReason.CLOSE_CONTACT)),
         )
