@@ -25,7 +25,8 @@ residents, in the shapes the actions write —
   lockdowns of a building in force, lifted today and lifted before, with every resident of
   the building as a member, supply requests of their households (normal and urgent, made at
   various hours, delivered, cancelled, late), and community levels set by the township
-  (closed management on for some communities, back to following the county for one).
+  (closed management on in one community of ten; one in twenty back to following the
+  county today, the county being of low risk).
 
 Then, same run, same data:
 
@@ -33,8 +34,10 @@ Then, same run, same data:
    API compute), `--repeats` times: median and best; each section's share of one run;
 2. the floor: ONE hand-written SQL statement computing the same figures for every community
    (a CTE per table, grouped by community with FILTER clauses, all joined to the
-   communities); every figure of every community is compared with compute()'s and any
-   mismatch printed; the ratio compute / floor (target ≤ 2);
+   communities; the policy's numbers — checks per day, delivery hours, the level from which
+   closed management applies — as parameters, read once; the "六个一" counted as missing
+   by kind, the data having no checklist item); every figure of every community is compared
+   with compute()'s and any mismatch printed; the ratio compute / floor (target ≤ 2);
 3. every community's report submitted for yesterday and today (DailyReport rows written
    with the figures compute() gives, as `reports.actions.submit` leaves them), then GET
    `/daily/t/<today>/` as the township admin (second factor passed) `--requests` times:
