@@ -675,9 +675,9 @@ qc AS (
   SELECT community_id,
     count(*) FILTER (WHERE held AND kind = 'centralised') AS centralised,
     count(*) FILTER (WHERE held AND kind = 'home') AS home,
-    count(*) FILTER (WHERE start_date = %(day)s) AS started,
+    count(*) FILTER (WHERE start_date = %(day)s AND kind IN ('centralised', 'home')) AS started,
     count(*) FILTER (WHERE status = 'released' AND closed_at >= %(start)s
-                     AND closed_at < %(end)s) AS released,
+                     AND closed_at < %(end)s AND kind IN ('centralised', 'home')) AS released,
     count(*) FILTER (WHERE held AND reason = 'close_contact') AS close_contacts
   FROM (SELECT *, (closed_at IS NULL OR closed_at >= %(end)s) AS held FROM cs) c
   GROUP BY community_id),
@@ -687,7 +687,8 @@ qt AS (
     count(*) FILTER (WHERE t.result_at >= %(start)s AND t.result_at < %(end)s
                      AND t.result <> '') AS done,
     count(*) FILTER (WHERE t.due_date < %(day)s
-                     AND (t.result = '' OR t.result_at >= %(end)s)) AS overdue,
+                     AND (t.result = '' OR t.result_at >= %(end)s)
+                     AND (c.closed_at IS NULL OR c.closed_at >= %(end)s)) AS overdue,
     count(*) FILTER (WHERE t.result_at >= %(start)s AND t.result_at < %(end)s
                      AND t.result = 'positive') AS positive
   FROM quarantine_scheduledtest t JOIN quarantine_case c ON c.id = t.case_id
@@ -695,6 +696,14 @@ qt AS (
     AND (t.due_date = %(day)s OR (t.result_at >= %(start)s AND t.result_at < %(end)s)
          OR (t.due_date < %(day)s AND (t.result = '' OR t.result_at >= %(end)s)))
   GROUP BY c.community_id),
+ur AS (
+  SELECT community_id, count(*) AS made,
+    count(*) FILTER (WHERE acknowledged_at IS NULL OR acknowledged_at >= %(end)s) AS waiting,
+    count(*) FILTER (WHERE escalate_at <= %(cutoff)s
+                     AND (acknowledged_at IS NULL OR acknowledged_at >= escalate_at)) AS late
+  FROM urgent_urgentreport
+  WHERE community_id = ANY(%(ids)s) AND reported_at >= %(start)s AND reported_at < %(end)s
+  GROUP BY community_id),
 qi AS (
   SELECT community_id, count(*) AS n FROM quarantine_indexcase
   WHERE community_id = ANY(%(ids)s) AND reported_on = %(day)s GROUP BY community_id),
@@ -807,7 +816,10 @@ SELECT comm.id,
   {stop_out},
   CASE WHEN coalesce(lv.closed, %(county_closes)s) THEN 1 ELSE 0 END AS "closure.closed",
   CASE WHEN coalesce(lv.closed, %(county_closes)s) THEN %(kinds)s - coalesce(ci.kinds, 0)
-       ELSE 0 END AS "closure.unmet"
+       ELSE 0 END AS "closure.unmet",
+  coalesce(ur.made, 0) AS "urgent.made",
+  coalesce(ur.waiting, 0) AS "urgent.unacknowledged",
+  coalesce(ur.late, 0) AS "urgent.escalated"
 FROM comm
 LEFT JOIN qc ON qc.community_id = comm.id
 LEFT JOIN qt ON qt.community_id = comm.id
@@ -822,6 +834,7 @@ LEFT JOIN ls ON ls.community_id = comm.id
 LEFT JOIN ge ON ge.community_id = comm.id
 LEFT JOIN lv ON lv.community_id = comm.id
 LEFT JOIN ci ON ci.community_id = comm.id
+LEFT JOIN ur ON ur.community_id = comm.id
 """
     return sql, params
 

@@ -59,6 +59,9 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
     )
     recorded = Q(result_at__gte=start, result_at__lt=end)
     pending_at_end = Q(result="") | Q(result_at__gte=end)
+    # overdue only while its case is still open at the day's end (a case referred to hospital
+    # keeps its pending tests, which nobody will take)
+    case_open = Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=end)
     tests = (
         ScheduledTest.objects.filter(case__community_id__in=community_ids)
         .filter(Q(due_date=day) | recorded | (Q(due_date__lt=day) & pending_at_end))
@@ -66,7 +69,7 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
         .annotate(
             tests_due=Count("id", filter=Q(due_date=day)),
             tests_done=Count("id", filter=recorded & ~Q(result="")),
-            tests_overdue=Count("id", filter=Q(due_date__lt=day) & pending_at_end),
+            tests_overdue=Count("id", filter=Q(due_date__lt=day) & pending_at_end & case_open),
             tests_positive=Count("id", filter=recorded & Q(result=TestItemResult.POSITIVE)),
         )
         .order_by()
