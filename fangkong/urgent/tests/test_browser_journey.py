@@ -5,6 +5,7 @@ acknowledges it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -55,9 +56,11 @@ def test_a_grid_worker_reports_a_positive_case_and_the_township_acknowledges(
     look(worker, "01-case")
     offer.click()
     expect(worker.locator("#report-source")).to_be_visible()
-    assert "张三丰" in worker.locator("#id_what").input_value()
+    # the case by its number, never its name: the whole community reads the report
+    assert f"#{index.pk}" in worker.locator("#id_what").input_value()
+    assert "张三丰" not in worker.locator("#id_what").input_value()
     expect(worker.locator("#id_category")).to_have_value("new_case")
-    expect(worker.locator("#id_people")).to_have_value("张三丰")
+    expect(worker.locator("#id_people")).to_have_value(re.compile(rf"#{index.pk}"))
     look(worker, "02-form")
     worker.fill("#id_what", worker.locator("#id_what").input_value() + " 已通知家属居家等候。")
     worker.click("#report-form button[type=submit]")

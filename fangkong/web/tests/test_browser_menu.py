@@ -69,7 +69,8 @@ def test_at_1366_px_the_menu_is_one_short_row_without_wrapped_labels(
     top = desktop.evaluate(MEASURE, TOP)
     screenshot(desktop, f"menu-1366-{key}")
 
-    assert 3 <= len(top) <= 8, [t["text"] for t in top]
+    # eight places (with 报送, issue 13) and log out, on one row without a wrapped label
+    assert 3 <= len(top) <= 9, [t["text"] for t in top]
     assert all(t["visible"] for t in top)
     wrapped = [t["text"] for t in top if t["lines"] != 1]
     assert wrapped == [], f"labels wrapped at 1366 px: {wrapped}"
