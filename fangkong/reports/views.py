@@ -70,7 +70,8 @@ def _township_of(user: User, request: HttpRequest) -> Township:
     """The township whose day the user reviews: their own (a superuser picks one)."""
     if user.is_superuser:
         pk = (
-            request.GET.get("township")
+            request.POST.get("township")
+            or request.GET.get("township")
             or Township.objects.order_by("pk").values_list("pk", flat=True).first()
         )
         if pk is None:

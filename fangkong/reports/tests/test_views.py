@@ -276,3 +276,24 @@ def test_a_date_before_the_epidemic_is_not_found(client, world):
         assert client.get(reverse("reports:township_day", kwargs={"day": day})).status_code == 404
     api = ApiClient(world.user("admin_a"))
     assert api.get("/daily-reports/completeness", date="0001-01-01").status_code == 404
+
+
+def test_a_superuser_approves_the_township_on_the_page(client, world, today):
+    from fangkong.core.roles import Role
+    from fangkong.core.tests.factories import UserFactory
+    from fangkong.reports.models import TownshipReport
+
+    office_b = UserFactory.create(
+        username="office_b1",
+        role=Role.OFFICE_STAFF,
+        township=world.township_b,
+        community=world.community_b1,
+    )
+    actions.submit(office_b, world.community_b1, today, zero_report=True)
+    root = UserFactory.create(username="root", is_superuser=True)
+    client.force_login(root)
+    url = reverse("reports:approve", kwargs={"day": today.isoformat()})
+    # the second township, not the first one a superuser would fall back to
+    response = client.post(url, {"township": world.township_b.pk, "confirm": "1", "note": ""})
+    assert response.status_code == 302
+    assert TownshipReport.objects.get().township == world.township_b
