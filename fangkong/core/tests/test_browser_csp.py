@@ -64,7 +64,7 @@ def page(phone: Page) -> Iterator[Page]:
     for url, policy in policies.items():
         # django-csp writes the directives in no fixed order: compare them one by one
         directives = {d.strip() for d in (policy or "").split(";")}
-        assert "script-src 'self'" in directives and "unsafe" not in policy, url
+        assert "script-src 'self'" in directives and "unsafe" not in (policy or ""), url
 
 
 def violations(page: Page) -> list[str]:
