@@ -26,6 +26,16 @@ def day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
+def month_day(day: dt.date) -> str:
+    """ "12月7日", as a day is named in a sentence."""
+    return f"{day.month}月{day.day}日"
+
+
+def full_date(day: dt.date) -> str:
+    """ "2026年12月7日", as a document's date is written."""
+    return f"{day.year}年{month_day(day)}"
+
+
 def figures_by_community(
     prefix: str, *groups: Iterable[Mapping[str, Any]], key: str = "community_id"
 ) -> dict[int, dict[str, int]]:

@@ -6,13 +6,13 @@ audited."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import audit
+from fangkong.core.days import full_date
 from fangkong.core.models import AuditAction, User
 from fangkong.core.spreadsheets import neutralise
 
@@ -21,10 +21,6 @@ from .models import ReportStatus
 
 #: columns before the figures: community, status, submitted at, zero report
 LEAD = 4
-
-
-def _day_text(day: Any) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class _Book:
@@ -83,7 +79,7 @@ def _yes(value: bool) -> str:
 def community_xlsx(user: User, data: CommunityDay, path: Path) -> None:
     title = _("Daily report of epidemic prevention: %(community)s, %(day)s") % {
         "community": data.community.name,
-        "day": _day_text(data.day),
+        "day": full_date(data.day),
     }
     book = _Book(path, title, _labels(data))
     report = data.report
@@ -108,7 +104,7 @@ def community_xlsx(user: User, data: CommunityDay, path: Path) -> None:
 def township_xlsx(user: User, data: TownshipDay, path: Path) -> None:
     title = _("Daily report of epidemic prevention: %(township)s, %(day)s") % {
         "township": data.township.name,
-        "day": _day_text(data.day),
+        "day": full_date(data.day),
     }
     book = _Book(path, title, data.labels)
     for row in data.rows:

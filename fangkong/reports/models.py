@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from fangkong.core.days import month_day
 from fangkong.core.models import Community, Township, User
 from fangkong.core.scoping import ScopedQuerySet
 
@@ -88,7 +89,7 @@ class DailyReport(models.Model):
     def __str__(self) -> str:
         return _("Daily report of %(community)s, %(day)s") % {
             "community": self.community.name,
-            "day": f"{self.date.month}月{self.date.day}日",
+            "day": month_day(self.date),
         }
 
     @property
@@ -215,5 +216,5 @@ class TownshipReport(models.Model):
     def __str__(self) -> str:
         return _("Consolidated daily report of %(township)s, %(day)s") % {
             "township": self.township.name,
-            "day": f"{self.date.month}月{self.date.day}日",
+            "day": month_day(self.date),
         }

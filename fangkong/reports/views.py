@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fangkong.core import charts, confirmation
 from fangkong.core.access import get_for, require
-from fangkong.core.days import EARLIEST
+from fangkong.core.days import EARLIEST, month_day
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import Community, Township, User
@@ -211,7 +211,7 @@ def submit(request: HttpRequest, pk: int, day: str) -> HttpResponse:
             )
             % {
                 "community": community.name,
-                "day": f"{the_day.month}月{the_day.day}日",
+                "day": month_day(the_day),
                 "zero": _(" as 无病例零报告") if zero else "",
             },
             button=_("Submit"),
@@ -371,7 +371,7 @@ def approve(request: HttpRequest, day: str) -> HttpResponse:
                 "reports received; they are locked for good and a community that has not "
                 "reported is named in it."
             )
-            % {"township": township.name, "day": f"{the_day.month}月{the_day.day}日"},
+            % {"township": township.name, "day": month_day(the_day)},
             button=_("Approve"),
             back=back,
             danger=False,

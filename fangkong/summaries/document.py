@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from fangkong.core import charts
+from fangkong.core.days import full_date
 
 from .summary import Summary
 
@@ -24,10 +25,6 @@ def _east_asian(style: Any, font: str, size: float | None = None) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), font)
     if size:
         style.font.size = Pt(size)
-
-
-def _day(day: Any) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
@@ -53,7 +50,8 @@ def write(summary: Summary, title: str) -> bytes:
     heading = doc.add_heading(title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(
-        _("Period: %(start)s to %(end)s") % {"start": _day(summary.start), "end": _day(summary.end)}
+        _("Period: %(start)s to %(end)s")
+        % {"start": full_date(summary.start), "end": full_date(summary.end)}
     )
 
     doc.add_heading(_("1. Figures of the period"), level=1)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.access import can
+from fangkong.core.days import day_span
 from fangkong.core.registry import (
     Panel,
     ReportFigure,
@@ -74,15 +75,10 @@ UNACKNOWLEDGED = "urgent.unacknowledged"
 ESCALATED = "urgent.escalated"
 
 
-def _window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
 def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
     """The urgent reports each community made on `day`: how many, how many are still not
     acknowledged, how many escalated (not acknowledged by their deadline). One query."""
-    start, end = _window(day)
+    start, end = day_span(day)
     # as the day stood at its end (the figures of a past day do not move afterwards)
     cutoff = min(end, timezone.now())
     rows = (
