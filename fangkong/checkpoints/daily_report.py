@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.days import day_span
-from fangkong.core.registry import ReportFigure, ReportSection
+from fangkong.core.registry import FigureRecords, ReportFigure, ReportSection
 
 from .gate import StopReason
 from .models import GateEntry, Verdict
@@ -57,6 +57,18 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
     return out
 
 
+def records(key: str, community_id: int, day: dt.date) -> FigureRecords:
+    start, end = day_span(day)
+    where = Q(community_id=community_id, at__gte=start, at__lt=end)
+    name = key.removeprefix(P)
+    if name != "entries":
+        where &= Q(verdict=Verdict.STOP)
+    if name.startswith("stop_"):
+        # one of the entry's reasons (a JSON list of words); quoted, so a word is matched whole
+        where &= Q(reasons__icontains=f'"{name.removeprefix("stop_")}"')
+    return FigureRecords("gate_entries", where)
+
+
 def link(key: str, community_id: int, day: dt.date) -> str:
     query: dict[str, str] = {"day": day.isoformat()}
     if key != P + "entries":
@@ -64,4 +76,4 @@ def link(key: str, community_id: int, day: dt.date) -> str:
     return f"{reverse('checkpoints:log')}?{urlencode(query)}"
 
 
-SECTION = ReportSection(_("Gates"), FIGURES, compute, link)
+SECTION = ReportSection(_("Gates"), FIGURES, compute, link, records)

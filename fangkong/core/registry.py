@@ -20,6 +20,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
@@ -55,6 +56,11 @@ class Registry:
 
     def __iter__(self) -> Any:
         return iter(r.item for r in self.registered())
+
+    def get(self, name: str) -> Any:
+        """The item registered as `name`, or None."""
+        found = self._items.get(name)
+        return found.item if found else None
 
 
 #: The API routers (django-ninja `Router`) the aggregator mounts under /api/v1/, in order: URL
@@ -266,18 +272,33 @@ class ReportFigure:
 
 
 @dataclass(frozen=True)
+class FigureRecords:
+    """The records counted by one figure of one community and day: the registered line list
+    (`register_line_list`) that shows them, and the filter that picks them from its model.
+    The figure's value is the number of records the filter picks (a test holds every section
+    to it), so a township that doubts a figure can read the very records behind it."""
+
+    line_list: str
+    where: Q
+
+
+@dataclass(frozen=True)
 class ReportSection:
     """A section of the daily report, contributed by the app that holds the records.
 
     `compute(day, community_ids)` returns {community id: {figure key: value}} for every
     community asked about (a missing figure counts as 0), computed from the records with one
-    grouped query per figure family, never per community. `link(key, community_id, day)` is
-    the URL of the list behind a figure ("" for none); the list checks its own access."""
+    grouped query per figure family, never per community. `records(key, community_id, day)`
+    names the records behind a figure (`FigureRecords`, or None for a figure that counts no
+    line of a list, such as a state); the report links such a figure to the page that lists
+    them. `link(key, community_id, day)` is the URL of the app's own list for the other
+    figures ("" for none); the list checks its own access."""
 
     title: Any
     figures: tuple[ReportFigure, ...]
     compute: Callable[[dt.date, Sequence[int]], Mapping[int, Mapping[str, int]]]
     link: Callable[[str, int, dt.date], str] | None = None
+    records: Callable[[str, int, dt.date], FigureRecords | None] | None = None
 
 
 #: The sections of the daily report (`reports`), in order; each app registers its own in its

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.days import day_span, figures_by_community
 from fangkong.core.models import Community
-from fangkong.core.registry import ReportFigure, ReportSection
+from fangkong.core.registry import FigureRecords, ReportFigure, ReportSection
 from fangkong.policy.versions import in_force
 
 from . import delivery
@@ -33,7 +33,7 @@ FIGURES = (
 
 
 def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
-    start, end = day_span(day)
+    end = day_span(day)[1]
     in_force_at_end = Q(locked_at__lt=end) & (Q(lifted_at__isnull=True) | Q(lifted_at__gte=end))
     lockdowns = (
         Lockdown.objects.filter(community_id__in=community_ids)
@@ -50,26 +50,41 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
         .annotate(people=Count("resident_id", distinct=True))
         .order_by()
     )
-    cutoff = min(end, timezone.now())
-    requested = Q(requested_at__gte=start, requested_at__lt=end)
-    delivered = Q(delivered_at__gte=start, delivered_at__lt=end)
-    late = _late(community_ids, day, cutoff)
+    figures = _supply_figures(day, community_ids)
     supplies = (
         SupplyRequest.objects.filter(community_id__in=community_ids)
         .exclude(status=SupplyStatus.CANCELLED)
-        .filter(requested | delivered | late)
+        .filter(reduce(or_, figures.values()))
         .values("community_id")
-        .annotate(
-            supplies_requested=Count("id", filter=requested),
-            supplies_delivered=Count("id", filter=delivered),
-            supplies_late=Count("id", filter=late),
-        )
+        .annotate(**{name: Count("id", filter=q) for name, q in figures.items()})
         .order_by()
     )
     by_lockdown = [
         {"community_id": row["lockdown__community_id"], "people": row["people"]} for row in people
     ]
     return figures_by_community(P, lockdowns, by_lockdown, supplies)
+
+
+def _supply_figures(day: dt.date, community_ids: Sequence[int]) -> dict[str, Q]:
+    start, end = day_span(day)
+    return {
+        "supplies_requested": Q(requested_at__gte=start, requested_at__lt=end),
+        "supplies_delivered": Q(delivered_at__gte=start, delivered_at__lt=end),
+        "supplies_late": _late(community_ids, day, min(end, timezone.now())),
+    }
+
+
+def records(key: str, community_id: int, day: dt.date) -> FigureRecords | None:
+    """The supply requests behind a supply figure (lockdowns and their people are few and
+    listed on the lockdowns' page)."""
+    figures = _supply_figures(day, [community_id])
+    name = key.removeprefix(P)
+    if name not in figures:
+        return None
+    return FigureRecords(
+        "deliveries",
+        Q(community_id=community_id) & ~Q(status=SupplyStatus.CANCELLED) & figures[name],
+    )
 
 
 def _late(community_ids: Sequence[int], day: dt.date, cutoff: dt.datetime) -> Q:
@@ -101,4 +116,4 @@ def link(key: str, community_id: int, day: dt.date) -> str:
     return reverse("lockdown:supply_list")
 
 
-SECTION = ReportSection(_("Lockdowns and supplies"), FIGURES, compute, link)
+SECTION = ReportSection(_("Lockdowns and supplies"), FIGURES, compute, link, records)

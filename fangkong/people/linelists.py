@@ -22,7 +22,8 @@ from .capabilities import PeopleCapability
 from .exporting import ITERATOR_CHUNK, check_reveal
 
 
-def _cell(column: LineColumn, value: Any, reveal: bool) -> Any:
+def cell(column: LineColumn, value: Any, reveal: bool) -> Any:
+    """What a line list shows of `value` in `column`: local times, words for codes, masks."""
     if value is None:
         return ""
     if column.when and isinstance(value, dt.datetime):
@@ -67,7 +68,7 @@ def write(
         .iterator(chunk_size=ITERATOR_CHUNK)
     )
     count = book.write_rows(
-        [_cell(c, v, reveal) for c, v in zip(columns, row, strict=True)] for row in rows
+        [cell(c, v, reveal) for c, v in zip(columns, row, strict=True)] for row in rows
     )
     book.close()
     audit.record(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.days import day_span, figures_by_community
-from fangkong.core.registry import ReportFigure, ReportSection
+from fangkong.core.registry import FigureRecords, ReportFigure, ReportSection
 
 from .models import Case, CaseKind, CaseReason, CaseStatus, IndexCase, ScheduledTest, TestItemResult
 
@@ -34,44 +34,54 @@ FIGURES = (
 )
 
 
-def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
+def _case_figures(day: dt.date) -> tuple[Q, dict[str, Q]]:
+    """The cases that may count on `day` and what each case figure counts among them."""
     start, end = day_span(day)
     # in quarantine at the end of the day: started by then, not closed before
     held = Q(start_date__lte=day) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end))
     # centralised or home quarantine (a lockdown's isolation is counted with the lockdowns)
     quarantined = Q(kind__in=(CaseKind.CENTRALISED, CaseKind.HOME))
-    cases = (
-        Case.objects.filter(community_id__in=community_ids, start_date__lte=day)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start))
-        .values("community_id")
-        .annotate(
-            centralised=Count("id", filter=held & Q(kind=CaseKind.CENTRALISED)),
-            home=Count("id", filter=held & Q(kind=CaseKind.HOME)),
-            started=Count("id", filter=Q(start_date=day) & quarantined),
-            released=Count(
-                "id",
-                filter=Q(status=CaseStatus.RELEASED, closed_at__gte=start, closed_at__lt=end)
-                & quarantined,
-            ),
-            close_contacts=Count("id", filter=held & Q(reason=CaseReason.CLOSE_CONTACT)),
-        )
-        .order_by()
-    )
+    base = Q(start_date__lte=day) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+    return base, {
+        "centralised": held & Q(kind=CaseKind.CENTRALISED),
+        "home": held & Q(kind=CaseKind.HOME),
+        "started": Q(start_date=day) & quarantined,
+        "released": Q(status=CaseStatus.RELEASED, closed_at__gte=start, closed_at__lt=end)
+        & quarantined,
+        "close_contacts": held & Q(reason=CaseReason.CLOSE_CONTACT),
+    }
+
+
+def _test_figures(day: dt.date) -> tuple[Q, dict[str, Q]]:
+    """The scheduled tests that may count on `day` and what each test figure counts."""
+    start, end = day_span(day)
     recorded = Q(result_at__gte=start, result_at__lt=end)
     pending_at_end = Q(result="") | Q(result_at__gte=end)
     # overdue only while its case is still open at the day's end (a case referred to hospital
     # keeps its pending tests, which nobody will take)
     case_open = Q(case__closed_at__isnull=True) | Q(case__closed_at__gte=end)
+    base = Q(due_date=day) | recorded | (Q(due_date__lt=day) & pending_at_end)
+    return base, {
+        "tests_due": Q(due_date=day),
+        "tests_done": recorded & ~Q(result=""),
+        "tests_overdue": Q(due_date__lt=day) & pending_at_end & case_open,
+        "tests_positive": recorded & Q(result=TestItemResult.POSITIVE),
+    }
+
+
+def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
+    case_base, case_figures = _case_figures(day)
+    cases = (
+        Case.objects.filter(case_base, community_id__in=community_ids)
+        .values("community_id")
+        .annotate(**{name: Count("id", filter=q) for name, q in case_figures.items()})
+        .order_by()
+    )
+    test_base, test_figures = _test_figures(day)
     tests = (
-        ScheduledTest.objects.filter(case__community_id__in=community_ids)
-        .filter(Q(due_date=day) | recorded | (Q(due_date__lt=day) & pending_at_end))
+        ScheduledTest.objects.filter(test_base, case__community_id__in=community_ids)
         .values(community_id=F("case__community_id"))
-        .annotate(
-            tests_due=Count("id", filter=Q(due_date=day)),
-            tests_done=Count("id", filter=recorded & ~Q(result="")),
-            tests_overdue=Count("id", filter=Q(due_date__lt=day) & pending_at_end & case_open),
-            tests_positive=Count("id", filter=recorded & Q(result=TestItemResult.POSITIVE)),
-        )
+        .annotate(**{name: Count("id", filter=q) for name, q in test_figures.items()})
         .order_by()
     )
     index_cases = (
@@ -81,6 +91,19 @@ def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[
         .order_by()
     )
     return figures_by_community(P, cases, tests, index_cases)
+
+
+def records(key: str, community_id: int, day: dt.date) -> FigureRecords | None:
+    name = key.removeprefix(P)
+    case_base, case_figures = _case_figures(day)
+    if name in case_figures:
+        return FigureRecords("cases", Q(community_id=community_id) & case_base & case_figures[name])
+    test_base, test_figures = _test_figures(day)
+    if name in test_figures:
+        return FigureRecords(
+            "tests", Q(case__community_id=community_id) & test_base & test_figures[name]
+        )
+    return None
 
 
 def link(key: str, community_id: int, day: dt.date) -> str:
@@ -100,4 +123,4 @@ def link(key: str, community_id: int, day: dt.date) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-SECTION = ReportSection(_("Quarantine and testing"), FIGURES, compute, link)
+SECTION = ReportSection(_("Quarantine and testing"), FIGURES, compute, link, records)

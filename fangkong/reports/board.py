@@ -8,7 +8,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+
 from fangkong.core.models import Community, Township
+from fangkong.core.registry import ReportSection
 
 from . import figures, rules
 from .models import LOCKED, Correction, DailyReport, ReportStatus, TownshipReport
@@ -64,6 +67,13 @@ class CommunityDay:
         return not self.cases
 
 
+def _figure_url(section: ReportSection, key: str, community_id: int, day: dt.date) -> str:
+    """The records behind the figure when its section names them, else the app's list."""
+    if section.records is not None:
+        return reverse("reports:figure_records", args=[community_id, day.isoformat(), key])
+    return section.link(key, community_id, day) if section.link else ""
+
+
 def community_day(community: Community, day: dt.date, deadline: str) -> CommunityDay:
     """The report of `community` for `day`: as submitted when the township holds it, else
     computed from the records now with the office's corrections applied."""
@@ -89,7 +99,7 @@ def community_day(community: Community, day: dt.date, deadline: str) -> Communit
                     label=str(f.label),
                     computed=computed.get(f.key, 0),
                     value=values.get(f.key, 0),
-                    url=section.link(f.key, community.pk, day) if section.link else "",
+                    url=_figure_url(section, f.key, community.pk, day),
                     correction=corrections.get(f.key),
                     counts_cases=f.counts_cases,
                 )

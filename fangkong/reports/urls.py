@@ -12,6 +12,7 @@ urlpatterns = [
     path("c/<int:pk>/<str:day>/remind/", views.remind, name="remind"),
     path("c/<int:pk>/<str:day>/figures/<str:key>/", views.correct, name="correct"),
     path("c/<int:pk>/<str:day>/figures/<str:key>/undo/", views.uncorrect, name="uncorrect"),
+    path("c/<int:pk>/<str:day>/records/<str:key>/", views.figure_records, name="figure_records"),
     path("t/<str:day>/", views.township_day, name="township_day"),
     path("t/<str:day>/print/", views.township_print, name="township_print"),
     path("t/<str:day>/xlsx/", views.township_xlsx, name="township_xlsx"),

@@ -33,12 +33,13 @@ from fangkong.core.days import EARLIEST, month_day
 from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import Community, Township, User
+from fangkong.core.paging import page_of
 from fangkong.core.registry import LineList, line_lists
 from fangkong.core.scoping import jurisdiction_level
 from fangkong.people import linelists
 from fangkong.people.capabilities import PeopleCapability
 
-from . import actions, board, exports, figures
+from . import actions, board, exports, figures, records
 from .capabilities import ReportCapability
 from .forms import (
     ApproveForm,
@@ -131,6 +132,41 @@ def community_day(request: HttpRequest, pk: int, day: str) -> HttpResponse:
         request,
         "reports/community_day.html",
         _community_context(user, community, _day(day)),
+    )
+
+
+@login_required
+@require_GET
+def figure_records(request: HttpRequest, pk: int, day: str, key: str) -> HttpResponse:
+    """The records behind one figure of the community's day, masked like a line list."""
+    user = require(request.user, ReportCapability.VIEW_DAILY_REPORTS)
+    community = _community(user, pk)
+    the_day = _day(day)
+    found = records.figure_list(user, key, community.pk, the_day)
+    if found is None:
+        url = figures.layout().link(key, community.pk, the_day)
+        if not url:
+            raise Http404
+        return redirect(url)
+    page = page_of(found.rows, request.GET.get("page"))
+    rows = [
+        [
+            (column.header, linelists.cell(column, value, False))
+            for column, value in zip(found.columns, row, strict=True)
+        ]
+        for row in page.items
+    ]
+    return render(
+        request,
+        "reports/figure_records.html",
+        {
+            "community": community,
+            "day": the_day,
+            "found": found,
+            "page": page,
+            "rows": rows,
+            "computed": _report_of(community, the_day).computed.get(key, 0),
+        },
     )
 
 

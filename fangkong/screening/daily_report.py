@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.days import day_span, figures_by_community
-from fangkong.core.registry import ReportFigure, ReportSection
+from fangkong.core.registry import FigureRecords, ReportFigure, ReportSection
 from fangkong.policy.models import RiskLevel
 
 from .models import Measure, Refusal, Registration, RegistrationStatus
@@ -32,34 +32,50 @@ FIGURES = (
 _CHECKED = (Measure.CERTIFICATE_ACCEPTED, Measure.TEST_WITHIN_24H, Measure.HEALTH_MONITORING)
 
 
-def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
+def _registered(day: dt.date) -> Q:
     start, end = day_span(day)
+    return Q(created_at__gte=start, created_at__lt=end) & ~Q(status=RegistrationStatus.REJECTED)
+
+
+#: what each registration figure counts, among the day's registrations
+_REGISTRATIONS: dict[str, Q] = {
+    "returnees": Q(),
+    "from_high": Q(level=RiskLevel.HIGH),
+    "from_medium": Q(level=RiskLevel.MEDIUM),
+    "from_low": Q(level=RiskLevel.LOW),
+    "centralised": Q(measure=Measure.CENTRALISED_QUARANTINE),
+    "home": Q(measure=Measure.HOME_QUARANTINE),
+    "checked": Q(measure__in=_CHECKED),
+}
+
+
+def _refused(day: dt.date) -> Q:
+    start, end = day_span(day)
+    return Q(recorded_at__gte=start, recorded_at__lt=end)
+
+
+def compute(day: dt.date, community_ids: Sequence[int]) -> Mapping[int, Mapping[str, int]]:
     registrations = (
-        Registration.objects.filter(
-            community_id__in=community_ids, created_at__gte=start, created_at__lt=end
-        )
-        .exclude(status=RegistrationStatus.REJECTED)
+        Registration.objects.filter(_registered(day), community_id__in=community_ids)
         .values("community_id")
-        .annotate(
-            returnees=Count("id"),
-            from_high=Count("id", filter=Q(level=RiskLevel.HIGH)),
-            from_medium=Count("id", filter=Q(level=RiskLevel.MEDIUM)),
-            from_low=Count("id", filter=Q(level=RiskLevel.LOW)),
-            centralised=Count("id", filter=Q(measure=Measure.CENTRALISED_QUARANTINE)),
-            home=Count("id", filter=Q(measure=Measure.HOME_QUARANTINE)),
-            checked=Count("id", filter=Q(measure__in=_CHECKED)),
-        )
+        .annotate(**{name: Count("id", filter=q) for name, q in _REGISTRATIONS.items()})
         .order_by()
     )
     refusals = (
-        Refusal.objects.filter(
-            community_id__in=community_ids, recorded_at__gte=start, recorded_at__lt=end
-        )
+        Refusal.objects.filter(_refused(day), community_id__in=community_ids)
         .values("community_id")
         .annotate(refusals=Count("id"))
         .order_by()
     )
     return figures_by_community(P, registrations, refusals)
+
+
+def records(key: str, community_id: int, day: dt.date) -> FigureRecords | None:
+    name = key.removeprefix(P)
+    here = Q(community_id=community_id)
+    if name == "refusals":
+        return FigureRecords("refusals", here & _refused(day))
+    return FigureRecords("returnees", here & _registered(day) & _REGISTRATIONS[name])
 
 
 def link(key: str, community_id: int, day: dt.date) -> str:
@@ -78,4 +94,4 @@ def link(key: str, community_id: int, day: dt.date) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-SECTION = ReportSection(_("Returnees"), FIGURES, compute, link)
+SECTION = ReportSection(_("Returnees"), FIGURES, compute, link, records)

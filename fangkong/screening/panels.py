@@ -72,3 +72,4 @@ register_report_section("screening", REPORT_SECTION, order=10)
 
 # Its line lists, exported to .xlsx (fangkong/reports).
 register_line_list("returnees", linelists.RETURNEES, order=10)
+register_line_list("refusals", linelists.REFUSALS, order=15)
