@@ -50,6 +50,7 @@ from .checkpoints import build_demo_checkpoints
 from .closure import build_demo_closure
 from .epidemic import EpidemicSummary, build_demo_epidemic
 from .households import MAX_MEMBERS, Member, compose
+from .inspections import build_demo_inspections
 from .lockdown import build_demo_lockdown
 from .masstesting import build_demo_masstesting
 from .notices import build_demo_notices
@@ -145,6 +146,8 @@ class DemoSummary:
     #: issue 13: urgent reports of the first community
     urgent_reports: int = 0
     daily_reports: int = 0
+    #: issue 14: findings of the first community's inspections
+    inspection_findings: int = 0
 
 
 class DemoExists(Exception):
@@ -597,6 +600,7 @@ def build_demo_township(
         summary.round_members = build_demo_masstesting(summary.township, today=today)
         summary.published_notices = build_demo_notices(summary.township, today=today)
         summary.urgent_reports = build_demo_urgent(summary.township, today=today)
+        summary.inspection_findings = build_demo_inspections(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)
         return summary

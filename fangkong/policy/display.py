@@ -76,6 +76,7 @@ RULE_LABELS: dict[str, Promise] = {
     "urgent_report_escalation_minutes": gettext_lazy(
         "An urgent report the township has not acknowledged escalates after"
     ),
+    "inspection_items": gettext_lazy("An inspection checks"),
     "retention_case_days": gettext_lazy("Quarantine cases"),
     "retention_registration_days": gettext_lazy("Returnee registrations"),
     "retention_checkin_days": gettext_lazy("Health check-ins"),
@@ -105,7 +106,21 @@ CLOSURE_RULES = (
     "urgent_delivery_limit_hours",
 )
 #: the rules of reporting to the township, in the order shown
-REPORTING_RULES = ("daily_report_deadline", "urgent_report_escalation_minutes")
+REPORTING_RULES = ("daily_report_deadline", "urgent_report_escalation_minutes", "inspection_items")
+#: the items an inspection may check (`rules.INSPECTION_ITEMS`), in words
+INSPECTION_ITEM_LABELS: dict[str, Promise] = {
+    "entrance": gettext_lazy("One entrance: the other gates sealed, the one left guarded"),
+    "team": gettext_lazy("One management team on duty at the gate"),
+    "publicity": gettext_lazy("One publicity desk with the notices posted"),
+    "equipment": gettext_lazy("One set of equipment: thermometers, masks, disinfectant, sprayers"),
+    "rules": gettext_lazy("One set of rules: registration, temperature checks, passes"),
+    "inspection": gettext_lazy("One inspection team checking the others"),
+    "duty": gettext_lazy("24-hour duty kept, with handovers"),
+    "disinfection": gettext_lazy("Disinfection done and logged every day"),
+    "registers": gettext_lazy("Registers of people and work kept up to date"),
+    "returnees": gettext_lazy("Returnees screened and registered"),
+    "notices": gettext_lazy("Notices and letters published to residents"),
+}
 #: the sections of a version's page, each a list of rule names
 SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Measures by risk level of origin"), ("high", "medium", "low")),
@@ -196,6 +211,8 @@ def value_text(name: str, value: Any) -> str:
         return _("%(time)s each day") % {"time": value}
     if name == "urgent_report_escalation_minutes":
         return _("%(n)s minutes") % {"n": value}
+    if name == "inspection_items":
+        return "；".join(str(INSPECTION_ITEM_LABELS.get(k, k)) for k in value) or _("none")
     if name in RETENTION_RULES:
         return _("%(n)s days, then only counts are kept") % {"n": value}
     return str(value)

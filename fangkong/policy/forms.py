@@ -19,14 +19,24 @@ from .actions import METADATA
 from .display import (
     COUNTY_RULE_LEVELS,
     HEALTH_CODE_LABELS,
+    INSPECTION_ITEM_LABELS,
     LEVEL_LABELS,
     MEASURE_LABELS,
     RELEASE_LABELS,
+    REPORTING_RULES,
     RETENTION_RULES,
     RULE_LABELS,
 )
 from .models import Policy, RiskLevel
-from .rules import CountyRuleLevel, Level, Measure, MeasureKind, PolicyRules, ReleaseCriteria
+from .rules import (
+    INSPECTION_ITEMS,
+    CountyRuleLevel,
+    Level,
+    Measure,
+    MeasureKind,
+    PolicyRules,
+    ReleaseCriteria,
+)
 from .validity import HEALTH_CODES, MEASURES
 
 #: measures shown with the arrivals (the lockdown's is with closed management)
@@ -159,6 +169,12 @@ class PolicyForm(TextForm):
         label=_("An urgent report the township has not acknowledged escalates after (minutes)"),
         min_value=0,
     )
+    inspection_items = forms.MultipleChoiceField(
+        label=_("What an inspection checks"),
+        choices=[(k, INSPECTION_ITEM_LABELS[k]) for k in INSPECTION_ITEMS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -208,7 +224,7 @@ class PolicyForm(TextForm):
         ]
 
     def reporting_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in ("daily_report_deadline", "urgent_report_escalation_minutes")]
+        return [self[n] for n in REPORTING_RULES]
 
     def retention_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in RETENTION_RULES]
@@ -272,6 +288,7 @@ class PolicyForm(TextForm):
             "gate_stop_health_codes": list(rules.gate_stop_health_codes),
             "daily_report_deadline": rules.daily_report_deadline,
             "urgent_report_escalation_minutes": rules.urgent_report_escalation_minutes,
+            "inspection_items": list(rules.inspection_items),
         }
         for name in (*CLOSURE_NUMBERS, *RETENTION_RULES):
             data[name] = getattr(rules, name)
@@ -319,6 +336,8 @@ class PolicyForm(TextForm):
             ),
             daily_report_deadline=d["daily_report_deadline"].strftime("%H:%M"),
             urgent_report_escalation_minutes=d["urgent_report_escalation_minutes"],
+            # in the catalogue's order, whatever order the browser sent them in
+            inspection_items=tuple(k for k in INSPECTION_ITEMS if k in d["inspection_items"]),
             **{name: d[name] for name in (*CLOSURE_NUMBERS, *RETENTION_RULES)},
         )
 

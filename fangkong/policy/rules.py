@@ -15,6 +15,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Self
 
+#: the items an inspection may check: the 六个一 of closed management (三(一)), then the
+#: community's own duties (24-hour duty 三(一)5, "一日一消毒" 三(四)4, the registers of
+#: people and work, the returnees' screening 三(二), the publicity 三(八))
+SIX_ONES = ("entrance", "team", "publicity", "equipment", "rules", "inspection")
+INSPECTION_ITEMS = (*SIX_ONES, "duty", "disinfection", "registers", "returnees", "notices")
+
 
 class Level(StrEnum):
     """Risk levels, lowest first; the order is the comparison."""
@@ -138,6 +144,9 @@ class PolicyRules:
     daily_report_deadline: str = "16:00"
     #: an urgent report ("第一时间") the township has not acknowledged escalates after this
     urgent_report_escalation_minutes: int = 30
+    #: what an inspection round checks (四(三), the 督查队伍 of 六个一): keys of
+    #: `INSPECTION_ITEMS`, by default the six items of closed management
+    inspection_items: tuple[str, ...] = SIX_ONES
     # --- retention of personal data (PIPL 最小必要; 中央网信办 2020 年 2 月 9 日《关于做好个人信息
     # 保护利用大数据支撑联防联控工作的通知》): days after a record is closed, after which the
     # person is taken out of it (`fangkong purge`) and only counts remain ---

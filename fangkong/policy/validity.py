@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .rules import (
+    INSPECTION_ITEMS,
     CountyRuleLevel,
     Level,
     Measure,
@@ -120,6 +121,13 @@ def problems(rules: PolicyRules) -> list[Problem]:
             Problem(
                 ("daily_report_deadline",),
                 gettext_noop("Enter the deadline as a time of day, like 16:00."),
+            )
+        )
+    if not rules.inspection_items or any(k not in INSPECTION_ITEMS for k in rules.inspection_items):
+        found.append(
+            Problem(
+                ("inspection_items",),
+                gettext_noop("Choose at least one item for inspections to check."),
             )
         )
     if not any(getattr(rules.release, f.name) for f in fields(ReleaseCriteria)):

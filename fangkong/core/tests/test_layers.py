@@ -28,6 +28,7 @@ LAYERS: tuple[str, ...] = (
     "notices",
     "masstesting",
     "urgent",
+    "inspections",
     "reports",
     "dashboards",
     "summaries",

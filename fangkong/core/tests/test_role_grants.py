@@ -31,6 +31,7 @@ PINNED: dict[str, frozenset[str]] = {
         {
             "acknowledge_urgent",
             "approve_notices",
+            "decide_merits",
             "deliver_supplies",
             "draft_notices",
             "edit_people",
@@ -39,6 +40,7 @@ PINNED: dict[str, frozenset[str]] = {
             "handle_alerts",
             "handle_stops",
             "import_people",
+            "inspect",
             "issue_passes",
             "manage_cases",
             "manage_closure",
@@ -67,6 +69,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_daily_reports",
             "view_dashboards",
             "view_gate_log",
+            "view_inspections",
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
@@ -81,6 +84,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNITY_LEADER: frozenset(
         {
+            "decide_merits",
             "draft_notices",
             "edit_people",
             "export_people",
@@ -88,6 +92,7 @@ PINNED: dict[str, frozenset[str]] = {
             "handle_alerts",
             "handle_stops",
             "import_people",
+            "inspect",
             "issue_passes",
             "manage_cases",
             "manage_closure",
@@ -112,6 +117,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_daily_reports",
             "view_dashboards",
             "view_gate_log",
+            "view_inspections",
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
@@ -131,6 +137,7 @@ PINNED: dict[str, frozenset[str]] = {
             "handle_alerts",
             "handle_stops",
             "import_people",
+            "inspect",
             "issue_passes",
             "manage_cases",
             "manage_closure",
@@ -149,6 +156,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_daily_reports",
             "view_dashboards",
             "view_gate_log",
+            "view_inspections",
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
@@ -177,6 +185,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_cases",
             "view_closure",
             "view_gate_log",
+            "view_inspections",
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
@@ -198,6 +207,7 @@ PINNED: dict[str, frozenset[str]] = {
             "sign_as_medic",
             "view_cases",
             "view_dashboards",
+            "view_inspections",
             "view_jurisdictions",
             "view_lockdowns",
             "view_people",
@@ -208,6 +218,7 @@ PINNED: dict[str, frozenset[str]] = {
     Role.CHECKPOINT_GUARD: frozenset(
         {
             "guard_gate",
+            "view_inspections",
         }
     ),
     Role.VOLUNTEER: frozenset(
@@ -219,6 +230,7 @@ PINNED: dict[str, frozenset[str]] = {
         {
             "reveal_sensitive",
             "view_gate_log",
+            "view_inspections",
             "view_jurisdictions",
             "view_people",
             "view_referrals",

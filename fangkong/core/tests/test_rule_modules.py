@@ -26,6 +26,7 @@ RULE_MODULES = (
     "fangkong.core.placeorder",
     "fangkong.core.text",
     "fangkong.health.assessment",
+    "fangkong.inspections.rectification",
     "fangkong.lockdown.delivery",
     "fangkong.lockdown.disinfection",
     "fangkong.lockdown.lifting",

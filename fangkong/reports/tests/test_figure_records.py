@@ -37,8 +37,9 @@ def test_every_figure_with_records_counts_exactly_its_records_on_the_demo_townsh
                     if found is None:
                         continue
                     model = apps.get_model(line_lists.get(found.line_list).record_type)
-                    assert model._default_manager.filter(found.where).count() == (
-                        values[cid][figure.key]
+                    assert (
+                        model._default_manager.filter(found.where).count()
+                        == (values[cid][figure.key])
                     ), (figure.key, cid, day)
                     checked += values[cid][figure.key]
     assert checked > 0  # the demo's worklists hold records, so the equality was exercised

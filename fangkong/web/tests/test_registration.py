@@ -23,6 +23,7 @@ HAND_WRITTEN = [
     ("health:checkin_list", lambda c: "view_cases" in c),
     ("health:alert_list", lambda c: "view_cases" in c),
     ("urgent:list", lambda c: "view_urgent" in c),
+    ("inspections:list", lambda c: "view_inspections" in c),
     ("screening:refusal_list", lambda c: "view_referrals" in c),
     ("notices:notice_list", lambda c: "view_notices" in c),
     ("notices:media_list", lambda c: "approve_notices" in c),
