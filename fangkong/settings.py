@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.notices",
     "fangkong.masstesting",
     "fangkong.urgent",
+    "fangkong.roster",
     "fangkong.reports",
     "fangkong.dashboards",
     "fangkong.summaries",

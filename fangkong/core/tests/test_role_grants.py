@@ -31,6 +31,7 @@ PINNED: dict[str, frozenset[str]] = {
         {
             "acknowledge_urgent",
             "approve_notices",
+            "approve_swaps",
             "deliver_supplies",
             "draft_notices",
             "edit_people",
@@ -46,6 +47,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_jurisdictions",
             "manage_lockdowns",
             "manage_policy",
+            "manage_roster",
             "manage_rounds",
             "manage_staff",
             "merge_people",
@@ -72,6 +74,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_notices",
             "view_people",
             "view_referrals",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
@@ -81,6 +84,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNITY_LEADER: frozenset(
         {
+            "approve_swaps",
             "draft_notices",
             "edit_people",
             "export_people",
@@ -94,6 +98,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_deliveries",
             "manage_jurisdictions",
             "manage_lockdowns",
+            "manage_roster",
             "manage_rounds",
             "manage_staff",
             "merge_people",
@@ -117,6 +122,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_notices",
             "view_people",
             "view_referrals",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
@@ -135,6 +141,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_cases",
             "manage_closure",
             "manage_deliveries",
+            "manage_roster",
             "manage_rounds",
             "merge_people",
             "prepare_daily_reports",
@@ -153,6 +160,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_lockdowns",
             "view_notices",
             "view_people",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
@@ -181,6 +189,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_lockdowns",
             "view_notices",
             "view_people",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_urgent",
@@ -201,6 +210,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_people",
+            "view_roster",
             "view_rounds",
             "view_staff",
         }
@@ -208,11 +218,13 @@ PINNED: dict[str, frozenset[str]] = {
     Role.CHECKPOINT_GUARD: frozenset(
         {
             "guard_gate",
+            "view_roster",
         }
     ),
     Role.VOLUNTEER: frozenset(
         {
             "deliver_supplies",
+            "view_roster",
         }
     ),
     Role.POLICE_OFFICER: frozenset(
@@ -222,6 +234,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_people",
             "view_referrals",
+            "view_roster",
         }
     ),
 }
