@@ -22,8 +22,8 @@ from . import queries
 from .capabilities import RosterCapability
 from .models import Duty, Post
 
-#: communities shown on a township's panel
-PANEL_COMMUNITIES = 6
+#: posts shown on the panel (a township's first communities)
+PANEL_POSTS = 30
 
 
 def _panel(request: HttpRequest) -> dict[str, Any] | None:
@@ -31,13 +31,14 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     if not can(user, RosterCapability.VIEW_ROSTER):
         return None
     now = timezone.now()
-    communities = list(
-        Community.objects.in_jurisdiction(user).order_by("sort_key", "id")[:PANEL_COMMUNITIES]
+    # one query: the posts of the user's communities, with their community
+    posts = list(
+        Post.objects.filter(active=True, community__in=Community.objects.in_jurisdiction(user))
+        .select_related("community")
+        .order_by("community__sort_key", "community_id", "sort_key", "id")[:PANEL_POSTS]
     )
-    if not communities:
-        return None
+    communities = list({p.community_id: p.community for p in posts}.values())
     ids = [c.pk for c in communities]
-    posts = list(Post.objects.filter(community_id__in=ids, active=True).order_by("sort_key", "id"))
     running = queries.on_duty_now(ids, now) if posts else {}
     manage = can(user, RosterCapability.MANAGE_ROSTER)
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)

@@ -93,6 +93,8 @@ class Command(BaseCommand):
             out(f"  社区公告栏已发布公告 {s.published_notices} 则")
         if s.urgent_reports:
             out(f"  突发情况报告 {s.urgent_reports} 条（1 条已超时升级）")
+        if s.roster_shifts:
+            out(f"  本周值班表 {s.roster_shifts} 个班次（明天 1 个班次无人值守）")
         if s.daily_reports:
             out(f"  近 6 天社区疫情日报 {s.daily_reports} 份（昨日 1 份退回、1 个社区缺报）")
         out("")
