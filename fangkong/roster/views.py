@@ -205,6 +205,10 @@ def posts(request: HttpRequest) -> HttpResponse:
 # --- my shifts --------------------------------------------------------------------------------
 
 
+#: a shift starting within this long shows the handover of the shift before it
+SOON = dt.timedelta(hours=2)
+
+
 def _with_handovers(duties: list[Duty]) -> list[dict[str, Any]]:
     return [
         {
@@ -235,6 +239,10 @@ def mine(request: HttpRequest) -> HttpResponse:
         "roster/mine.html",
         {
             "current": _with_handovers(found["current"]),
+            # the next shift starting within two hours: its handover may be read already
+            "soon": _with_handovers(
+                [d for d in found["next"][:1] if d.start <= now + SOON and not found["current"]]
+            ),
             "ended": _with_handovers(found["ended"]),
             "upcoming": upcoming,
             "now": now,
