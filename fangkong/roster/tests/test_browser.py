@@ -102,3 +102,13 @@ def test_a_guard_writes_the_handover_and_the_next_person_reads_it(
     # the guard sees that it was read
     guard.goto("/roster/mine/")
     expect(guard.locator(f"#handover-{guards.pk}")).to_contain_text("volunteer_a1")
+
+    # the leader's week on a phone: one day at a time, the posts as cards
+    leader = new_phone(chromium, live_server)
+    log_in(leader, world, "leader_a1")
+    leader.goto(f"/roster/?community={world.community_a1.pk}")
+    expect(leader.locator("#roster-grid")).to_contain_text("南门")
+    look(leader, "05-week")
+    leader.goto("/")
+    expect(leader.locator("#roster-panel")).to_contain_text("南门")
+    look(leader, "06-workbench")
