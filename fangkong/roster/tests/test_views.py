@@ -190,3 +190,30 @@ def test_the_daily_report_section(world, clock) -> None:
         daily_report.EMPTY: 0,
         daily_report.HANDOVERS: 0,
     }
+
+
+def test_the_posts_page_sets_up_the_missing_posts(client, world) -> None:
+    from fangkong.roster.models import Post
+
+    from .factories import gate
+
+    gate(world)
+    url = f"{reverse('roster:posts')}?community={world.community_a1.pk}"
+    client.force_login(world.user("guard_a1"))
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"community": world.community_a1.pk}).status_code == 403
+    assert not Post.objects.exists()
+    client.force_login(world.user("leader_a2"))
+    assert client.get(url).status_code == 404
+    client.force_login(world.user("office_a1"))
+    client.post(reverse("roster:posts"), {"community": world.community_a1.pk})
+    assert Post.objects.filter(community=world.community_a1).count() == 3
+    client.post(reverse("roster:posts"), {"community": world.community_a1.pk, "name": "第二巡逻组"})
+    assert Post.objects.filter(community=world.community_a1).count() == 4
+    response = client.post(
+        reverse("roster:posts"),
+        {"community": world.community_a1.pk, "name": "第二巡逻组"},
+        follow=True,
+    )
+    assert "already has a post of this name" in response.content.decode()
+    assert Post.objects.filter(community=world.community_a1).count() == 4
