@@ -106,7 +106,8 @@ def test_exactly_one_shift_covers_every_moment(minutes, offset) -> None:
     days = [slot.day - dt.timedelta(days=1), slot.day, slot.day + dt.timedelta(days=1)]
     every = [s for d in days for s in shifts.day_slots(starts, d)]
     assert all(a.end == b.start for a, b in itertools.pairwise(every))
-    assert sum(s.hours for s in shifts.day_slots(starts, DAY)) == 24
+    lengths = [s.end - s.start for s in shifts.day_slots(starts, DAY)]
+    assert sum(lengths, dt.timedelta()) == dt.timedelta(hours=24)
     covering = [s for s in every if s.start <= now < s.end]
     assert covering == [slot]
 
