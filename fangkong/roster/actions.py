@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import Gate
@@ -109,7 +110,9 @@ def set_up_posts(by: User, community: Community) -> list[Post]:
         for g in Gate.objects.filter(community=community).order_by("name")
         if g.pk not in gated
     ]
-    wanted += [(PostKind.OFFICE, str(_("Office")), None), (PostKind.PATROL, str(_("Patrol")), None)]
+    # the names are data kept in the site's language, whatever the language of the request
+    with translation.override(settings.LANGUAGE_CODE):
+        wanted += [(PostKind.OFFICE, _("Office"), None), (PostKind.PATROL, _("Patrol"), None)]
     for kind, name, gate in wanted:
         if kind != PostKind.GATE and any(p.kind == kind for p in existing):
             continue

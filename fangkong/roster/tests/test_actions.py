@@ -30,6 +30,8 @@ def test_set_up_posts_makes_one_per_gate_and_the_office_and_patrol(world) -> Non
         "office",
         "patrol",
     ]
+    # named in the site's language (Chinese) even from an English request
+    assert found["office"].name == "办公室" and found["patrol"].name == "巡逻"
     # again: nothing more
     assert actions.set_up_posts(world.user("leader_a1"), world.community_a1) == []
 
