@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fangkong.masstesting",
     "fangkong.urgent",
     "fangkong.inspections",
+    "fangkong.roster",
     "fangkong.reports",
     "fangkong.dashboards",
     "fangkong.summaries",

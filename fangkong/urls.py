@@ -33,6 +33,7 @@ urlpatterns = [
     path("n/", include("fangkong.notices.public_urls")),
     path("urgent/", include("fangkong.urgent.urls")),
     path("inspections/", include("fangkong.inspections.urls")),
+    path("roster/", include("fangkong.roster.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
     path("summary/", include("fangkong.summaries.urls")),

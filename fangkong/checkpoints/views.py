@@ -39,7 +39,7 @@ from fangkong.core.redirects import next_url
 from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.models import Resident
 
-from . import entries, gatelog, passes
+from . import duty, entries, gatelog, passes
 from .forms import (
     HandleForm,
     LogFilter,
@@ -133,6 +133,7 @@ def _gate_page(
         "chosen_doc": mask_document(chosen.doc_number) if chosen else "",
         "recent": _recent(user, gate),
         "gates": list(entries.gates_for(user)),
+        "on_duty": duty.on_duty(gate.pk),
     }
     return render(request, "checkpoints/gate.html", context, status=status)
 

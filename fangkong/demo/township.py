@@ -55,6 +55,7 @@ from .lockdown import build_demo_lockdown
 from .masstesting import build_demo_masstesting
 from .notices import build_demo_notices
 from .reports import build_demo_reports
+from .roster import build_demo_roster
 from .urgent import build_demo_urgent
 
 DEMO_PASSWORD = "fangkong2025"
@@ -145,6 +146,8 @@ class DemoSummary:
     published_notices: int = 0
     #: issue 13: urgent reports of the first community
     urgent_reports: int = 0
+    #: issue 14: shifts on this week's duty roster
+    roster_shifts: int = 0
     daily_reports: int = 0
     #: issue 14: findings of the first community's inspections
     inspection_findings: int = 0
@@ -601,6 +604,7 @@ def build_demo_township(
         summary.published_notices = build_demo_notices(summary.township, today=today)
         summary.urgent_reports = build_demo_urgent(summary.township, today=today)
         summary.inspection_findings = build_demo_inspections(summary.township, today=today)
+        summary.roster_shifts = build_demo_roster(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)
         return summary

@@ -72,6 +72,7 @@ RULE_LABELS: dict[str, Promise] = {
     "pool_size": gettext_lazy("Mass testing: people per pooled tube"),
     "delivery_limit_hours": gettext_lazy("A supply request escalates if not delivered within"),
     "urgent_delivery_limit_hours": gettext_lazy("An urgent supply request escalates after"),
+    "duty_shift_starts": gettext_lazy("Duty shifts (24 hours) start at"),
     "daily_report_deadline": gettext_lazy("The community's daily report is due by"),
     "urgent_report_escalation_minutes": gettext_lazy(
         "An urgent report the township has not acknowledged escalates after"
@@ -104,6 +105,7 @@ CLOSURE_RULES = (
     "pool_size",
     "delivery_limit_hours",
     "urgent_delivery_limit_hours",
+    "duty_shift_starts",
 )
 #: the rules of reporting to the township, in the order shown
 REPORTING_RULES = ("daily_report_deadline", "urgent_report_escalation_minutes", "inspection_items")
@@ -207,6 +209,10 @@ def value_text(name: str, value: Any) -> str:
         return _("%(n)s in 1") % {"n": value}
     if name in ("delivery_limit_hours", "urgent_delivery_limit_hours"):
         return _("%(n)s hours") % {"n": value}
+    if name == "duty_shift_starts":
+        starts = [t.strip() for t in str(value).split(",") if t.strip()]
+        times = _(", ").join(starts)
+        return _("%(times)s (%(n)s shifts a day)") % {"times": times, "n": len(starts)}
     if name == "daily_report_deadline":
         return _("%(time)s each day") % {"time": value}
     if name == "urgent_report_escalation_minutes":

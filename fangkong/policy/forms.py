@@ -161,6 +161,14 @@ class PolicyForm(TextForm):
     urgent_delivery_limit_hours = forms.IntegerField(
         label=_("An urgent supply request escalates after (hours)"), min_value=0
     )
+    duty_shift_starts = forms.CharField(
+        label=_("Duty shifts start at (times of day)"),
+        max_length=100,
+        help_text=_(
+            "Like 00:00,08:00,16:00 for three 8-hour shifts; each shift lasts until the next "
+            "start, the last one until the first start of the next day."
+        ),
+    )
     daily_report_deadline = forms.TimeField(
         label=_("The community's daily report is due by (time of day)"),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -220,6 +228,7 @@ class PolicyForm(TextForm):
                 "refuse_non_essential_visits",
                 "gate_stop_health_codes",
                 *CLOSURE_NUMBERS,
+                "duty_shift_starts",
             )
         ]
 
@@ -286,6 +295,7 @@ class PolicyForm(TextForm):
             "closed_management_from": rules.closed_management_from.value,
             "refuse_non_essential_visits": rules.refuse_non_essential_visits,
             "gate_stop_health_codes": list(rules.gate_stop_health_codes),
+            "duty_shift_starts": rules.duty_shift_starts,
             "daily_report_deadline": rules.daily_report_deadline,
             "urgent_report_escalation_minutes": rules.urgent_report_escalation_minutes,
             "inspection_items": list(rules.inspection_items),
@@ -333,6 +343,9 @@ class PolicyForm(TextForm):
             # in the order of the choices, whatever order the browser sent them in
             gate_stop_health_codes=tuple(
                 c for c in HEALTH_CODES if c in d["gate_stop_health_codes"]
+            ),
+            duty_shift_starts=",".join(
+                t.strip() for t in _DAY_SEPARATORS.split(d["duty_shift_starts"]) if t.strip()
             ),
             daily_report_deadline=d["daily_report_deadline"].strftime("%H:%M"),
             urgent_report_escalation_minutes=d["urgent_report_escalation_minutes"],

@@ -139,6 +139,10 @@ class PolicyRules:
     #: a supply request not delivered within this many hours escalates (urgent: the second)
     delivery_limit_hours: int = 24
     urgent_delivery_limit_hours: int = 4
+    #: the duty roster's shifts (plan 三(一)5 "24小时轮流值班"): their start times, "HH:MM" in
+    #: ascending order separated by commas; each shift runs to the next start, the last one
+    #: to the first start of the next day (three 8-hour shifts by default)
+    duty_shift_starts: str = "00:00,08:00,16:00"
     # --- reporting to the township (plan 四(二)) ---
     #: each community's daily report (无病例零报告 included) is due by this local time, "HH:MM"
     daily_report_deadline: str = "16:00"

@@ -62,6 +62,30 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
 HEALTH_CODES = ("green", "yellow", "red", "none")
 #: a time of day "HH:MM" (00:00 to 23:59)
 _DEADLINE = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+#: shifts of the duty roster in a day, at most (the shortest is an hour)
+MAX_SHIFTS = 12
+MIN_SHIFT_MINUTES = 60
+MINUTES_A_DAY = 24 * 60
+
+
+def shift_starts(pattern: str) -> tuple[int, ...] | None:
+    """The duty shifts' start times ("00:00,08:00,16:00") as minutes after midnight, or None
+    when the pattern is not valid: each "HH:MM", strictly ascending (so none twice), between 1
+    and `MAX_SHIFTS` of them, each shift (up to the next start, the last one up to the first
+    start of the next day) at least `MIN_SHIFT_MINUTES` long. Together the shifts cover the
+    24 hours of a day, whatever the times."""
+    parts = [p.strip() for p in pattern.split(",")]
+    if not 1 <= len(parts) <= MAX_SHIFTS or not all(_DEADLINE.fullmatch(p) for p in parts):
+        return None
+    minutes = tuple(int(p[:2]) * 60 + int(p[3:]) for p in parts)
+    ends = (*minutes[1:], minutes[0] + MINUTES_A_DAY)
+    lengths = [end - start for start, end in zip(minutes, ends, strict=True)]
+    # ascending (none twice) and each at least the shortest shift
+    if any(n < MIN_SHIFT_MINUTES for n in lengths):
+        return None
+    return minutes
+
+
 #: body temperatures no thermometer reading can plausibly leave
 TEMPERATURE_FLOOR = Decimal("30.0")
 TEMPERATURE_CEILING = Decimal("45.0")
@@ -116,6 +140,17 @@ def problems(rules: PolicyRules) -> list[Problem]:
     found.extend(_temperature_problems(rules))
     found.extend(_symptom_problems(rules.symptoms))
     found.extend(_closure_problems(rules))
+    if shift_starts(rules.duty_shift_starts) is None:
+        found.append(
+            Problem(
+                ("duty_shift_starts",),
+                gettext_noop(
+                    "Enter the shifts' start times in order, like 00:00,08:00,16:00: each a "
+                    "time of day, none twice, at most %(n)d shifts, each at least one hour."
+                ),
+                {"n": MAX_SHIFTS},
+            )
+        )
     if not _DEADLINE.fullmatch(rules.daily_report_deadline):
         found.append(
             Problem(

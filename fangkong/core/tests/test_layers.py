@@ -26,6 +26,7 @@ LAYERS: tuple[str, ...] = (
     "checkpoints",
     "closure",
     "notices",
+    "roster",
     "masstesting",
     "urgent",
     "inspections",

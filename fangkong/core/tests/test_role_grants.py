@@ -31,6 +31,7 @@ PINNED: dict[str, frozenset[str]] = {
         {
             "acknowledge_urgent",
             "approve_notices",
+            "approve_swaps",
             "decide_merits",
             "deliver_supplies",
             "draft_notices",
@@ -48,6 +49,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_jurisdictions",
             "manage_lockdowns",
             "manage_policy",
+            "manage_roster",
             "manage_rounds",
             "manage_staff",
             "merge_people",
@@ -75,6 +77,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_notices",
             "view_people",
             "view_referrals",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
@@ -84,6 +87,7 @@ PINNED: dict[str, frozenset[str]] = {
     ),
     Role.COMMUNITY_LEADER: frozenset(
         {
+            "approve_swaps",
             "decide_merits",
             "draft_notices",
             "edit_people",
@@ -99,6 +103,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_deliveries",
             "manage_jurisdictions",
             "manage_lockdowns",
+            "manage_roster",
             "manage_rounds",
             "manage_staff",
             "merge_people",
@@ -123,6 +128,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_notices",
             "view_people",
             "view_referrals",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
@@ -142,6 +148,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_cases",
             "manage_closure",
             "manage_deliveries",
+            "manage_roster",
             "manage_rounds",
             "merge_people",
             "prepare_daily_reports",
@@ -161,6 +168,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_lockdowns",
             "view_notices",
             "view_people",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
@@ -190,6 +198,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_lockdowns",
             "view_notices",
             "view_people",
+            "view_roster",
             "view_rounds",
             "view_staff",
             "view_urgent",
@@ -211,6 +220,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_people",
+            "view_roster",
             "view_rounds",
             "view_staff",
         }
@@ -219,11 +229,13 @@ PINNED: dict[str, frozenset[str]] = {
         {
             "guard_gate",
             "view_inspections",
+            "view_roster",
         }
     ),
     Role.VOLUNTEER: frozenset(
         {
             "deliver_supplies",
+            "view_roster",
         }
     ),
     Role.POLICE_OFFICER: frozenset(
@@ -234,6 +246,7 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_people",
             "view_referrals",
+            "view_roster",
         }
     ),
 }

@@ -44,6 +44,7 @@ RULE_MODULES = (
     "fangkong.quarantine.schedule",
     "fangkong.reports.rules",
     "fangkong.retention.windows",
+    "fangkong.roster.shifts",
     "fangkong.screening.classification",
 )
 

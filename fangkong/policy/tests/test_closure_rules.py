@@ -151,6 +151,7 @@ def test_the_form_round_trips_every_rule(world):
         pool_size=5,
         delivery_limit_hours=12,
         urgent_delivery_limit_hours=2,
+        duty_shift_starts="08:00,20:00",
         checks_per_day=3,
         high=Measure(MeasureKind.CENTRALISED_QUARANTINE, 21, (1, 21)),
     )
@@ -197,6 +198,7 @@ class TestPages:
             "pool_size",
             "delivery_limit_hours",
             "urgent_delivery_limit_hours",
+            "duty_shift_starts",
         ):
             assert f'name="{name}"' in page, name
 
@@ -208,6 +210,7 @@ class TestPages:
                 gate_stop_health_codes=["red", "none"],
                 pool_size="5",
                 lockdown_days="7",
+                duty_shift_starts="07:00，19:00",
             ),
         )
 
@@ -218,6 +221,7 @@ class TestPages:
         assert rules.pool_size == 5
         assert rules.lockdown == Measure(HQ, 7, ())
         assert rules.refuse_non_essential_visits is True
+        assert rules.duty_shift_starts == "07:00,19:00"
 
     @pytest.mark.parametrize(
         ("changes", "field", "message"),
@@ -227,6 +231,7 @@ class TestPages:
             ({"lockdown_kind": "health_monitoring"}, "lockdown_kind", "isolated"),
             ({"urgent_delivery_limit_hours": "30"}, "urgent_delivery_limit_hours", "cannot wait"),
             ({"closed_management_from": "severe"}, "closed_management_from", "valid choice"),
+            ({"duty_shift_starts": "16:00,08:00"}, "duty_shift_starts", "start times in order"),
         ],
     )
     def test_a_bad_closure_number_is_shown_on_its_field_and_nothing_is_saved(

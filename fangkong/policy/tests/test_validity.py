@@ -57,6 +57,13 @@ def test_the_plans_numbers_are_valid():
         ({"daily_report_deadline": "4pm"}, ["daily_report_deadline"]),
         ({"daily_report_deadline": "9:30"}, ["daily_report_deadline"]),
         ({"urgent_report_escalation_minutes": 0}, ["urgent_report_escalation_minutes"]),
+        ({"duty_shift_starts": ""}, ["duty_shift_starts"]),
+        ({"duty_shift_starts": "08:00,00:00,16:00"}, ["duty_shift_starts"]),
+        ({"duty_shift_starts": "08:00,08:00"}, ["duty_shift_starts"]),
+        ({"duty_shift_starts": "8:00,20:00"}, ["duty_shift_starts"]),
+        ({"duty_shift_starts": "08:00,08:30"}, ["duty_shift_starts"]),
+        ({"duty_shift_starts": "00:00,23:30"}, ["duty_shift_starts"]),
+        ({"duty_shift_starts": "24:00"}, ["duty_shift_starts"]),
     ],
 )
 def test_a_number_that_cannot_be_right_is_named_by_its_rule(change, expected):
@@ -74,6 +81,9 @@ def test_a_number_that_cannot_be_right_is_named_by_its_rule(change, expected):
         {"lookback_days": 7, "certificate_valid_days": 3, "test_within_hours": 48},
         {"daily_report_deadline": "09:30", "urgent_report_escalation_minutes": 10},
         {"daily_report_deadline": "23:59"},
+        {"duty_shift_starts": "08:00,20:00"},
+        {"duty_shift_starts": "07:30"},
+        {"duty_shift_starts": "00:00,06:00,12:00,18:00"},
     ],
 )
 def test_other_sensible_numbers_are_accepted(change):

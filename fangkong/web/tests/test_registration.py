@@ -35,6 +35,7 @@ HAND_WRITTEN = [
     ("checkpoints:pass_buildings", lambda c: "issue_passes" in c),
     ("lockdown:list", lambda c: "view_lockdowns" in c),
     ("lockdown:my_deliveries", lambda c: "deliver_supplies" in c and "view_lockdowns" not in c),
+    ("roster:week", lambda c: "view_roster" in c),
     ("reports:index", lambda c: "view_daily_reports" in c),
     ("dashboards:dashboard", lambda c: "view_dashboards" in c),
     ("summaries:summary", lambda c: "view_summaries" in c),

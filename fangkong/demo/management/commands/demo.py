@@ -95,6 +95,8 @@ class Command(BaseCommand):
             out(f"  突发情况报告 {s.urgent_reports} 条（1 条已超时升级）")
         if s.inspection_findings:
             out(f"  督查检查发现问题 {s.inspection_findings} 个（1 个逾期未整改）")
+        if s.roster_shifts:
+            out(f"  本周值班表 {s.roster_shifts} 个班次（明天 1 个班次无人值守）")
         if s.daily_reports:
             out(f"  近 6 天社区疫情日报 {s.daily_reports} 份（昨日 1 份退回、1 个社区缺报）")
         out("")
