@@ -32,6 +32,8 @@ urlpatterns = [
     # The public board of a community's published notices (no account), from its QR code.
     path("n/", include("fangkong.notices.public_urls")),
     path("urgent/", include("fangkong.urgent.urls")),
+    path("organisation/", include("fangkong.organisation.urls")),
+    path("tasks/", include("fangkong.tasks.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
     path("summary/", include("fangkong.summaries.urls")),

@@ -31,6 +31,7 @@ PINNED: dict[str, frozenset[str]] = {
         {
             "acknowledge_urgent",
             "approve_notices",
+            "assign_tasks",
             "deliver_supplies",
             "draft_notices",
             "edit_people",
@@ -45,6 +46,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_deliveries",
             "manage_jurisdictions",
             "manage_lockdowns",
+            "manage_organisation",
             "manage_policy",
             "manage_rounds",
             "manage_staff",
@@ -70,17 +72,20 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_referrals",
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_tasks",
             "view_urgent",
             "write_assessment",
         }
     ),
     Role.COMMUNITY_LEADER: frozenset(
         {
+            "assign_tasks",
             "draft_notices",
             "edit_people",
             "export_people",
@@ -94,6 +99,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_deliveries",
             "manage_jurisdictions",
             "manage_lockdowns",
+            "manage_organisation",
             "manage_rounds",
             "manage_staff",
             "merge_people",
@@ -115,16 +121,19 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_referrals",
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_tasks",
             "view_urgent",
         }
     ),
     Role.OFFICE_STAFF: frozenset(
         {
+            "assign_tasks",
             "draft_notices",
             "edit_people",
             "export_people",
@@ -135,6 +144,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_cases",
             "manage_closure",
             "manage_deliveries",
+            "manage_organisation",
             "manage_rounds",
             "merge_people",
             "prepare_daily_reports",
@@ -152,10 +162,12 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_tasks",
             "view_urgent",
         }
     ),
@@ -180,9 +192,11 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_rounds",
             "view_staff",
+            "view_tasks",
             "view_urgent",
         }
     ),
@@ -200,19 +214,25 @@ PINNED: dict[str, frozenset[str]] = {
             "view_dashboards",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_organisation",
             "view_people",
             "view_rounds",
             "view_staff",
+            "view_tasks",
         }
     ),
     Role.CHECKPOINT_GUARD: frozenset(
         {
             "guard_gate",
+            "view_organisation",
+            "view_tasks",
         }
     ),
     Role.VOLUNTEER: frozenset(
         {
             "deliver_supplies",
+            "view_organisation",
+            "view_tasks",
         }
     ),
     Role.POLICE_OFFICER: frozenset(
@@ -220,8 +240,10 @@ PINNED: dict[str, frozenset[str]] = {
             "reveal_sensitive",
             "view_gate_log",
             "view_jurisdictions",
+            "view_organisation",
             "view_people",
             "view_referrals",
+            "view_tasks",
         }
     ),
 }

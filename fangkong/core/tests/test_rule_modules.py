@@ -33,6 +33,7 @@ RULE_MODULES = (
     "fangkong.notices.drafts",
     "fangkong.notices.flow",
     "fangkong.notices.personal_data",
+    "fangkong.organisation.plan",
     "fangkong.policy.announcements",
     "fangkong.policy.impact",
     "fangkong.policy.places",
@@ -44,6 +45,8 @@ RULE_MODULES = (
     "fangkong.reports.rules",
     "fangkong.retention.windows",
     "fangkong.screening.classification",
+    "fangkong.tasks.flow",
+    "fangkong.tasks.recurrence",
 )
 
 ROOT = Path(fangkong.__file__).parent.parent
