@@ -53,7 +53,9 @@ from .households import MAX_MEMBERS, Member, compose
 from .lockdown import build_demo_lockdown
 from .masstesting import build_demo_masstesting
 from .notices import build_demo_notices
+from .organisation import build_demo_organisation
 from .reports import build_demo_reports
+from .tasks import build_demo_tasks
 from .urgent import build_demo_urgent
 
 DEMO_PASSWORD = "fangkong2025"
@@ -144,6 +146,10 @@ class DemoSummary:
     published_notices: int = 0
     #: issue 13: urgent reports of the first community
     urgent_reports: int = 0
+    #: issue 14: the organisation of every community, volunteers, tasks of the first community
+    organisations: int = 0
+    volunteers: int = 0
+    tasks: int = 0
     daily_reports: int = 0
 
 
@@ -597,6 +603,10 @@ def build_demo_township(
         summary.round_members = build_demo_masstesting(summary.township, today=today)
         summary.published_notices = build_demo_notices(summary.township, today=today)
         summary.urgent_reports = build_demo_urgent(summary.township, today=today)
+        organisation = build_demo_organisation(summary.township, today=today, seed=seed)
+        summary.organisations = organisation.organisations
+        summary.volunteers = organisation.volunteers
+        summary.tasks = build_demo_tasks(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)
         return summary

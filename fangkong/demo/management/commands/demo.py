@@ -93,6 +93,11 @@ class Command(BaseCommand):
             out(f"  社区公告栏已发布公告 {s.published_notices} 则")
         if s.urgent_reports:
             out(f"  突发情况报告 {s.urgent_reports} 条（1 条已超时升级）")
+        if s.organisations:
+            out(
+                f"  防控领导小组和七个工作组 {s.organisations} 个社区，志愿者 {s.volunteers} 名，"
+                f"任务 {s.tasks} 项（1 项已逾期，含每日大清扫）"
+            )
         if s.daily_reports:
             out(f"  近 6 天社区疫情日报 {s.daily_reports} 份（昨日 1 份退回、1 个社区缺报）")
         out("")
