@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import User
 from fangkong.core.textfields import TextForm
@@ -46,7 +47,9 @@ class _Assign(TextForm):
 
 
 class TaskForm(_Assign):
-    due_date = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(
+        label=pgettext_lazy("task", "Due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     field_order = ["title", "group", "assignee", "due_date", "priority", "description"]
 
 
@@ -87,7 +90,9 @@ class StatusForm(TextForm):
 
 class CommentForm(TextForm):
     text = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=pgettext_lazy("task", "Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     file = forms.FileField(
         label=_("Photo or file (evidence)"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.days import day_span
 from fangkong.core.registry import LineColumn, LineList, register_line_list
@@ -34,7 +35,7 @@ TASKS = LineList(
         LineColumn(_("Task"), "title", 24),
         LineColumn(_("Working group"), "group__name", 12),
         LineColumn(_("Person"), "assignee__display_name", 10),
-        LineColumn(_("Due"), "due_date", 11),
+        LineColumn(pgettext_lazy("task", "Due"), "due_date", 11),
         LineColumn(_("Priority"), "priority", 8, labels=dict(Priority.choices)),
         LineColumn(_("Status"), "status", 10, labels=dict(Status.choices)),
         LineColumn(_("Why cancelled"), "cancel_reason", 16),

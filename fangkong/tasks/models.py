@@ -162,7 +162,7 @@ class Task(models.Model):
         related_name="+",
         verbose_name=_("person"),
     )
-    due_date = models.DateField(_("due"))
+    due_date = models.DateField(pgettext_lazy("task", "due"))
     priority = models.CharField(
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
     )
