@@ -176,14 +176,15 @@ def phonebook(request: HttpRequest, pk: int) -> HttpResponse:
     if org is None:
         raise Http404
     reveal = is_member(user, org)
+    people = _people(org, reveal)
     rows: list[dict[str, str]] = []
-    for row in _people(org, reveal)["posts"]:
+    for row in people["posts"]:
         p = row["post"]
         if p.person_name:
             rows.append(
                 {"name": p.person_name, "where": f"{org.name} · {p.title}", "phone": row["phone"]}
             )
-    for g in _people(org, reveal)["groups"]:
+    for g in people["groups"]:
         for row in g["members"]:
             m = row["member"]
             head = _("head") if m.is_head else (m.duty or _("member"))

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Community, Township, User
 from fangkong.core.scoping import ScopedQuerySet
-from fangkong.organisation.models import WorkingGroup
+from fangkong.organisation.models import GroupMember, WorkingGroup
 
 from . import flow, recurrence
 from .capabilities import TasksCapability
@@ -133,8 +133,9 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
         return self.unfinished().filter(due_date__lt=today)
 
     def of(self, user: User) -> TaskQuerySet:
-        """Assigned to `user` or to a working group they are in."""
-        return self.filter(Q(assignee=user) | Q(group__members__user=user)).distinct()
+        """Assigned to `user` or to a working group they are in (no join: one row a task)."""
+        groups = GroupMember.objects.filter(user=user).values("group_id")
+        return self.filter(Q(assignee=user) | Q(group_id__in=groups))
 
 
 class Task(models.Model):

@@ -191,3 +191,14 @@ def test_a_weekly_duty_without_its_weekday_is_refused(world) -> None:
             group=group(world, "logistics"),
         )
     assert not TaskTemplate.objects.exists()
+
+
+def test_my_tasks_count_each_task_once(world) -> None:
+    env = group(world)
+    for key in ("grid_g1", "grid_g2", "guard_a1"):
+        organisation.add_group_member(world.user("leader_a1"), env, user=world.user(key))
+    task(world, group=env, assignee=world.user("grid_g1"))
+    task(world, group=env, title="第二项")
+    mine = Task.objects.of(world.user("grid_g1"))
+    assert mine.count() == 2 == len(list(mine))
+    assert Task.objects.of(world.user("office_a1")).count() == 0
