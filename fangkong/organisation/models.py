@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import Community, Township, User
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.sealed import SealedField
 from fangkong.people.models import Resident
 
 from . import plan
@@ -74,7 +75,8 @@ class Person(models.Model):
         verbose_name=_("staff account"),
     )
     name = models.CharField(_("name"), max_length=50, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    #: sealed with the data key, as every phone of a person
+    phone = SealedField(_("phone"), max_length=20, blank=True)
 
     class Meta:
         abstract = True
@@ -190,7 +192,8 @@ class PartyMember(models.Model):
         verbose_name=_("resident"),
     )
     name = models.CharField(_("name"), max_length=50)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    #: sealed with the data key, as every phone of a person
+    phone = SealedField(_("phone"), max_length=20, blank=True)
     duty = models.CharField(_("duty in the branch"), max_length=50, blank=True)
 
     class Meta:

@@ -234,3 +234,22 @@ def test_the_township_lists_its_communities(client, world) -> None:
     client.force_login(world.user("leader_a1"))
     response = client.get(reverse("organisation:index"))
     assert response.status_code == 302
+
+
+def test_phones_are_sealed_in_the_database(world) -> None:
+    from django.db import connection
+
+    org = org_a1(world)
+    actions.save_post(
+        world.user("office_a1"),
+        org,
+        kind="member",
+        title="驻片民警",
+        name="王警官",
+        phone="13912345678",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM organisation_post WHERE phone <> ''")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and "13912345678" not in stored[0]
+    assert Post.objects.get(name="王警官").phone == "13912345678"

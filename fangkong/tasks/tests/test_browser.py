@@ -53,6 +53,10 @@ def test_the_leader_assigns_a_task_to_a_group_and_sees_it_overdue(
 
     leader = phone
     log_in(leader, world, "leader_a1")
+    # the organisation the task goes to: the plan's groups, on a phone
+    leader.goto("/organisation/")
+    expect(leader.locator(f"#group-{env.pk}")).to_contain_text("环境治理组")
+    look(leader, "00-organisation")
     leader.goto("/tasks/new/")
     look(leader, "01-new")
     leader.fill("#id_title", "清理3栋楼道堆放物")
