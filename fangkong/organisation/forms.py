@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core.models import User
 from fangkong.core.textfields import TextForm
@@ -39,7 +40,9 @@ class OrganisationForm(TextForm):
 
 class PostForm(PersonForm):
     kind = forms.ChoiceField(label=_("Post"), choices=PostKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=50, help_text=_("e.g. 书记, 民兵营长"))
+    title = forms.CharField(
+        label=pgettext_lazy("post", "Title"), max_length=50, help_text=_("e.g. 书记, 民兵营长")
+    )
     field_order = ["kind", "title", "user", "name", "phone"]
 
 
@@ -77,13 +80,16 @@ class VolunteerForm(PersonForm):
 
 
 class AssignmentForm(TextForm):
-    kind = forms.ChoiceField(label=_("What"), choices=AssignmentKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("assignment", "What"), choices=AssignmentKind.choices
+    )
     place = forms.CharField(label=_("Where"), max_length=100)
     starts_at = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=pgettext_lazy("assignment", "From"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     ends_at = forms.DateTimeField(
-        label=_("Until"),
+        label=pgettext_lazy("assignment", "Until"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
