@@ -238,3 +238,47 @@ def test_recurring_duties_page(client, world) -> None:
     login(client, world, "volunteer_a1")
     assert client.get(reverse("tasks:templates")).status_code == 200
     assert client.post(reverse("tasks:templates"), {"title": "x"}).status_code in (403, 404)
+
+
+def test_the_tasks_line_list_exports_the_users_tasks(client, world) -> None:
+    from fangkong.core.spreadsheets import read_xlsx_bytes
+
+    made = task(world, due_date=timezone.localdate())
+    actions.change_status(world.user("leader_a1"), made, to="cancelled", reason="重复派发")
+    login(client, world, "leader_a1")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    today = timezone.localdate()
+    response = client.post(
+        reverse("reports:line_lists"),
+        {"name": "tasks", "start": (today - dt.timedelta(days=1)).isoformat(), "end": today},
+    )
+    assert response.status_code == 200
+    rows = read_xlsx_bytes(b"".join(response.streaming_content))
+    assert all(not cell.isascii() for cell in rows[0] if cell)
+    assert len(rows) == 2 and "清理3栋楼道杂物" in rows[1] and "已取消" in rows[1]
+    login(client, world, "leader_a2")
+    response = client.post(
+        reverse("reports:line_lists"),
+        {"name": "tasks", "start": (today - dt.timedelta(days=1)).isoformat(), "end": today},
+    )
+    assert len(read_xlsx_bytes(b"".join(response.streaming_content))) == 1
+
+
+def test_only_who_assigns_may_change_a_task_and_never_a_done_one(client, world) -> None:
+    made = task(world, assignee=world.user("grid_g1"))
+    login(client, world, "grid_g1")
+    assert client.get(reverse("tasks:edit", args=[made.pk])).status_code == 403
+    actions.change_status(world.user("grid_g1"), made, to="done")
+    login(client, world, "leader_a1")
+    response = client.post(
+        reverse("tasks:edit", args=[made.pk]),
+        {
+            "title": "改个标题",
+            "assignee": world.user("grid_g1").pk,
+            "due_date": timezone.localdate().isoformat(),
+            "priority": "normal",
+        },
+    )
+    assert response.status_code == 422
+    made.refresh_from_db()
+    assert made.title == "清理3栋楼道杂物"
