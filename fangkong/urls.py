@@ -34,6 +34,8 @@ urlpatterns = [
     path("urgent/", include("fangkong.urgent.urls")),
     path("inspections/", include("fangkong.inspections.urls")),
     path("roster/", include("fangkong.roster.urls")),
+    path("organisation/", include("fangkong.organisation.urls")),
+    path("tasks/", include("fangkong.tasks.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
     path("summary/", include("fangkong.summaries.urls")),

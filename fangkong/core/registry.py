@@ -349,3 +349,49 @@ line_lists = Registry()
 def register_line_list(name: str, line_list: LineList, *, order: int = 100) -> None:
     check_capability(line_list.capability)
     line_lists.add(name, line_list, order=order)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An action a higher app offers on a lower app's record ("create a task" on an alert):
+    `label` a lazy translation, `url(obj)` the page that starts it, shown to a user holding
+    `capability` when `applies(obj)` (always when None)."""
+
+    label: Any
+    url: Callable[[Any], str]
+    capability: str
+    applies: Callable[[Any], bool] | None = None
+
+
+#: model label ("health.alert", lower case) -> the follow-ups offered on its records
+follow_ups: dict[str, Registry] = {}
+
+
+def register_follow_up(
+    model_label: str,
+    name: str,
+    label: Any,
+    url: Callable[[Any], str],
+    *,
+    capability: str,
+    applies: Callable[[Any], bool] | None = None,
+    order: int = 100,
+) -> None:
+    """Offer an action on the records of `model_label` (the page of the record shows it with
+    `{% follow_ups obj %}`, without importing the app that offers it)."""
+    check_capability(capability)
+    follow_ups.setdefault(model_label.lower(), Registry()).add(
+        name, FollowUp(label, url, capability, applies), order=order
+    )
+
+
+def follow_ups_for(user: Any, obj: Any) -> list[tuple[Any, str]]:
+    """(label, url) of the follow-ups `user` may start on `obj`, in order."""
+    registered = follow_ups.get(obj._meta.label_lower)
+    if registered is None or not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        (f.label, f.url(obj))
+        for f in registered
+        if user.can(f.capability) and (f.applies is None or f.applies(obj))
+    ]

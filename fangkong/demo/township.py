@@ -54,8 +54,10 @@ from .inspections import build_demo_inspections
 from .lockdown import build_demo_lockdown
 from .masstesting import build_demo_masstesting
 from .notices import build_demo_notices
+from .organisation import build_demo_organisation
 from .reports import build_demo_reports
 from .roster import build_demo_roster
+from .tasks import build_demo_tasks
 from .urgent import build_demo_urgent
 
 DEMO_PASSWORD = "fangkong2025"
@@ -148,6 +150,10 @@ class DemoSummary:
     urgent_reports: int = 0
     #: issue 14: shifts on this week's duty roster
     roster_shifts: int = 0
+    #: issue 14: the organisation of every community, volunteers, tasks of the first community
+    organisations: int = 0
+    volunteers: int = 0
+    tasks: int = 0
     daily_reports: int = 0
     #: issue 14: findings of the first community's inspections
     inspection_findings: int = 0
@@ -605,6 +611,10 @@ def build_demo_township(
         summary.urgent_reports = build_demo_urgent(summary.township, today=today)
         summary.inspection_findings = build_demo_inspections(summary.township, today=today)
         summary.roster_shifts = build_demo_roster(summary.township, today=today)
+        organisation = build_demo_organisation(summary.township, today=today, seed=seed)
+        summary.organisations = organisation.organisations
+        summary.volunteers = organisation.volunteers
+        summary.tasks = build_demo_tasks(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)
         return summary

@@ -32,6 +32,7 @@ PINNED: dict[str, frozenset[str]] = {
             "acknowledge_urgent",
             "approve_notices",
             "approve_swaps",
+            "assign_tasks",
             "decide_merits",
             "deliver_supplies",
             "draft_notices",
@@ -48,6 +49,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_deliveries",
             "manage_jurisdictions",
             "manage_lockdowns",
+            "manage_organisation",
             "manage_policy",
             "manage_roster",
             "manage_rounds",
@@ -75,12 +77,14 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_referrals",
             "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_tasks",
             "view_urgent",
             "write_assessment",
         }
@@ -88,6 +92,7 @@ PINNED: dict[str, frozenset[str]] = {
     Role.COMMUNITY_LEADER: frozenset(
         {
             "approve_swaps",
+            "assign_tasks",
             "decide_merits",
             "draft_notices",
             "edit_people",
@@ -103,6 +108,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_deliveries",
             "manage_jurisdictions",
             "manage_lockdowns",
+            "manage_organisation",
             "manage_roster",
             "manage_rounds",
             "manage_staff",
@@ -126,17 +132,20 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_referrals",
             "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_tasks",
             "view_urgent",
         }
     ),
     Role.OFFICE_STAFF: frozenset(
         {
+            "assign_tasks",
             "draft_notices",
             "edit_people",
             "export_people",
@@ -148,6 +157,7 @@ PINNED: dict[str, frozenset[str]] = {
             "manage_cases",
             "manage_closure",
             "manage_deliveries",
+            "manage_organisation",
             "manage_roster",
             "manage_rounds",
             "merge_people",
@@ -167,11 +177,13 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_roster",
             "view_rounds",
             "view_staff",
             "view_summaries",
+            "view_tasks",
             "view_urgent",
         }
     ),
@@ -197,10 +209,12 @@ PINNED: dict[str, frozenset[str]] = {
             "view_jurisdictions",
             "view_lockdowns",
             "view_notices",
+            "view_organisation",
             "view_people",
             "view_roster",
             "view_rounds",
             "view_staff",
+            "view_tasks",
             "view_urgent",
         }
     ),
@@ -219,23 +233,29 @@ PINNED: dict[str, frozenset[str]] = {
             "view_inspections",
             "view_jurisdictions",
             "view_lockdowns",
+            "view_organisation",
             "view_people",
             "view_roster",
             "view_rounds",
             "view_staff",
+            "view_tasks",
         }
     ),
     Role.CHECKPOINT_GUARD: frozenset(
         {
             "guard_gate",
             "view_inspections",
+            "view_organisation",
             "view_roster",
+            "view_tasks",
         }
     ),
     Role.VOLUNTEER: frozenset(
         {
             "deliver_supplies",
+            "view_organisation",
             "view_roster",
+            "view_tasks",
         }
     ),
     Role.POLICE_OFFICER: frozenset(
@@ -244,9 +264,11 @@ PINNED: dict[str, frozenset[str]] = {
             "view_gate_log",
             "view_inspections",
             "view_jurisdictions",
+            "view_organisation",
             "view_people",
             "view_referrals",
             "view_roster",
+            "view_tasks",
         }
     ),
 }

@@ -34,6 +34,7 @@ RULE_MODULES = (
     "fangkong.notices.drafts",
     "fangkong.notices.flow",
     "fangkong.notices.personal_data",
+    "fangkong.organisation.plan",
     "fangkong.policy.announcements",
     "fangkong.policy.impact",
     "fangkong.policy.places",
@@ -46,6 +47,8 @@ RULE_MODULES = (
     "fangkong.retention.windows",
     "fangkong.roster.shifts",
     "fangkong.screening.classification",
+    "fangkong.tasks.flow",
+    "fangkong.tasks.recurrence",
 )
 
 ROOT = Path(fangkong.__file__).parent.parent

@@ -97,6 +97,11 @@ class Command(BaseCommand):
             out(f"  督查检查发现问题 {s.inspection_findings} 个（1 个逾期未整改）")
         if s.roster_shifts:
             out(f"  本周值班表 {s.roster_shifts} 个班次（明天 1 个班次无人值守）")
+        if s.organisations:
+            out(
+                f"  防控领导小组和七个工作组 {s.organisations} 个社区，志愿者 {s.volunteers} 名，"
+                f"任务 {s.tasks} 项（1 项已逾期，含每日大清扫）"
+            )
         if s.daily_reports:
             out(f"  近 6 天社区疫情日报 {s.daily_reports} 份（昨日 1 份退回、1 个社区缺报）")
         out("")
