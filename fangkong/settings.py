@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "fangkong.quarantine",
     "fangkong.health",
     "fangkong.closure",
+    "fangkong.supplies",
+    "fangkong.disinfection",
     "fangkong.checkpoints",
     "fangkong.lockdown",
     "fangkong.notices",

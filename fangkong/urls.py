@@ -32,6 +32,10 @@ urlpatterns = [
     # The public board of a community's published notices (no account), from its QR code.
     path("n/", include("fangkong.notices.public_urls")),
     path("urgent/", include("fangkong.urgent.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
+    # The public list of a community's donations and their use (no account).
+    path("d/", include("fangkong.supplies.public_urls")),
+    path("disinfection/", include("fangkong.disinfection.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
     path("summary/", include("fangkong.summaries.urls")),

@@ -76,6 +76,13 @@ RULE_LABELS: dict[str, Promise] = {
     "urgent_report_escalation_minutes": gettext_lazy(
         "An urgent report the township has not acknowledged escalates after"
     ),
+    "disinfections_per_day": gettext_lazy("Disinfections of an ordinary place of the community"),
+    "key_area_disinfections_per_day": gettext_lazy(
+        "Disinfections of a key area (gate, clinic, care home)"
+    ),
+    "busy_spot_disinfections_per_day": gettext_lazy(
+        "Disinfections of a spot touched often (lift, door handles)"
+    ),
     "retention_case_days": gettext_lazy("Quarantine cases"),
     "retention_registration_days": gettext_lazy("Returnee registrations"),
     "retention_checkin_days": gettext_lazy("Health check-ins"),
@@ -106,6 +113,12 @@ CLOSURE_RULES = (
 )
 #: the rules of reporting to the township, in the order shown
 REPORTING_RULES = ("daily_report_deadline", "urgent_report_escalation_minutes")
+#: the times a day a place of the community is disinfected, by its category
+DISINFECTION_RULES = (
+    "disinfections_per_day",
+    "key_area_disinfections_per_day",
+    "busy_spot_disinfections_per_day",
+)
 #: the sections of a version's page, each a list of rule names
 SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Measures by risk level of origin"), ("high", "medium", "low")),
@@ -134,6 +147,7 @@ SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Release from quarantine"), ("release",)),
     (gettext_lazy("Closed management, lockdown and mass testing"), CLOSURE_RULES),
     (gettext_lazy("Reporting to the township"), REPORTING_RULES),
+    (gettext_lazy("Disinfection of the community"), DISINFECTION_RULES),
     (gettext_lazy("Personal data kept after a record is closed"), RETENTION_RULES),
 )
 
@@ -196,6 +210,8 @@ def value_text(name: str, value: Any) -> str:
         return _("%(time)s each day") % {"time": value}
     if name == "urgent_report_escalation_minutes":
         return _("%(n)s minutes") % {"n": value}
+    if name in DISINFECTION_RULES:
+        return _("%(n)s a day") % {"n": value}
     if name in RETENTION_RULES:
         return _("%(n)s days, then only counts are kept") % {"n": value}
     return str(value)

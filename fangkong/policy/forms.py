@@ -39,6 +39,12 @@ CLOSURE_NUMBERS = (
     "delivery_limit_hours",
     "urgent_delivery_limit_hours",
 )
+#: whole-number rules of the community's disinfection (times a day, by category of place)
+DISINFECTION_NUMBERS = (
+    "disinfections_per_day",
+    "key_area_disinfections_per_day",
+    "busy_spot_disinfections_per_day",
+)
 
 _DAY_SEPARATORS = re.compile(r"[\s,，、;；]+")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -160,6 +166,16 @@ class PolicyForm(TextForm):
         min_value=0,
     )
 
+    disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections a day of an ordinary place (一日一消毒)"), min_value=0
+    )
+    key_area_disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections a day of a key area: gate, clinic, care home"), min_value=0
+    )
+    busy_spot_disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections a day of a spot touched often: lift, door handles"), min_value=0
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in RETENTION_RULES:
@@ -209,6 +225,9 @@ class PolicyForm(TextForm):
 
     def reporting_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in ("daily_report_deadline", "urgent_report_escalation_minutes")]
+
+    def disinfection_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in DISINFECTION_NUMBERS]
 
     def retention_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in RETENTION_RULES]
@@ -273,7 +292,7 @@ class PolicyForm(TextForm):
             "daily_report_deadline": rules.daily_report_deadline,
             "urgent_report_escalation_minutes": rules.urgent_report_escalation_minutes,
         }
-        for name in (*CLOSURE_NUMBERS, *RETENTION_RULES):
+        for name in (*CLOSURE_NUMBERS, *DISINFECTION_NUMBERS, *RETENTION_RULES):
             data[name] = getattr(rules, name)
         for name in MEASURES:
             measure: Measure = getattr(rules, name)
@@ -319,7 +338,10 @@ class PolicyForm(TextForm):
             ),
             daily_report_deadline=d["daily_report_deadline"].strftime("%H:%M"),
             urgent_report_escalation_minutes=d["urgent_report_escalation_minutes"],
-            **{name: d[name] for name in (*CLOSURE_NUMBERS, *RETENTION_RULES)},
+            **{
+                name: d[name]
+                for name in (*CLOSURE_NUMBERS, *DISINFECTION_NUMBERS, *RETENTION_RULES)
+            },
         )
 
     def metadata(self) -> dict[str, Any]:

@@ -25,6 +25,8 @@ LAYERS: tuple[str, ...] = (
     "lockdown",
     "checkpoints",
     "closure",
+    "supplies",
+    "disinfection",
     "notices",
     "masstesting",
     "urgent",
