@@ -20,14 +20,19 @@ from fangkong.supplies.models import Lot
 from . import actions
 from .capabilities import DisinfectionCapability
 from .models import Entry, Place
-from .schemas import EntryFilters, EntryIn, EntryOut, EntryPage
+from .schemas import (
+    DisinfectionEntryFilters,
+    DisinfectionEntryIn,
+    DisinfectionEntryOut,
+    DisinfectionEntryPage,
+)
 
 router = Router(tags=["disinfection"])
 register_router("disinfection", router, order=111)
 
 
-@router.get("/disinfection-entries", response=EntryPage)
-def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> dict[str, Any]:
+@router.get("/disinfection-entries", response=DisinfectionEntryPage)
+def list_entries(request: HttpRequest, filters: Query[DisinfectionEntryFilters]) -> dict[str, Any]:
     """Disinfection entries of your jurisdiction, newest first."""
     user = require(caller(request), DisinfectionCapability.VIEW_DISINFECTION)
     qs = Entry.objects.visible_to(user)
@@ -46,8 +51,8 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> dict[str
     }
 
 
-@router.post("/disinfection-entries", response={201: EntryOut})
-def create_entry(request: HttpRequest, payload: EntryIn) -> Status[Entry]:
+@router.post("/disinfection-entries", response={201: DisinfectionEntryOut})
+def create_entry(request: HttpRequest, payload: DisinfectionEntryIn) -> Status[Entry]:
     user = require(caller(request), DisinfectionCapability.RECORD_DISINFECTION)
     place = get_for(user, Place, pk=payload.place)
     agent = None

@@ -34,13 +34,10 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     if not can(user, DisinfectionCapability.VIEW_DISINFECTION):
         return None
     today = timezone.localdate()
-    places = Place.objects.visible_to(user)
-    due = [r for r in queries.day_of(places, today, today) if r.status == coverage.DUE]
-    missed = [
-        r
-        for r in queries.day_of(places, today - dt.timedelta(days=1), today)
-        if r.status == coverage.MISSED
-    ]
+    yesterday = today - dt.timedelta(days=1)
+    found = queries.days_of(Place.objects.visible_to(user), [yesterday, today], today)
+    due = [r for r in found[today] if r.status == coverage.DUE]
+    missed = [r for r in found[yesterday] if r.status == coverage.MISSED]
     if not can(user, DisinfectionCapability.MANAGE_PLACES):
         # flagged to its owner; the leader and office see every one
         missed = [r for r in missed if r.place.owner_id == user.pk]
@@ -59,7 +56,7 @@ register_nav(
     "disinfection",
     "disinfection:today",
     _("Disinfection"),
-    order=76,
+    order=78,
     group="prevention",
     any_of=(DisinfectionCapability.VIEW_DISINFECTION,),
 )

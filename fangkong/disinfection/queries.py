@@ -5,7 +5,8 @@ the lockdowns' public areas of the day, counted from lockdown's own schedule."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,40 +33,52 @@ class PlaceDay:
 
 
 def day_of(places: QuerySet[Place], day: dt.date, today: dt.date | None = None) -> list[PlaceDay]:
-    """The places of `places` there on `day`, each with its coverage (three queries and one
-    per township for its policy)."""
+    """The places of `places` there on `day`, each with its coverage."""
+    return days_of(places, [day], today)[day]
+
+
+def days_of(
+    places: QuerySet[Place], days: Sequence[dt.date], today: dt.date | None = None
+) -> dict[dt.date, list[PlaceDay]]:
+    """For each of `days`, the places of `places` there that day with their coverage (two
+    queries, and one per township and day for its policy)."""
     today = today or timezone.localdate()
-    start, end = day_span(day)
+    out: dict[dt.date, list[PlaceDay]] = {day: [] for day in days}
+    if not days:
+        return out
+    first, last = day_span(min(days))[0], day_span(max(days))[1]
     found = list(
         Place.objects.filter(pk__in=places.values("pk"))
-        .on(start, end)
+        .on(first, last)
         .select_related("community", "owner")
     )
     if not found:
-        return []
-    counts = dict(
-        Entry.objects.filter(
-            place_id__in=[p.pk for p in found], done_at__gte=start, done_at__lt=end
-        )
-        .values("place_id")
-        .annotate(n=Count("id"))
-        .values_list("place_id", "n")
-    )
-    rules: dict[int, Any] = {}
-    out = []
-    for place in found:
-        if place.township_id not in rules:
-            rules[place.township_id] = in_force(place.township_id, day).as_rules()
-        r = rules[place.township_id]
-        done = counts.get(place.pk, 0)
-        out.append(
-            PlaceDay(
-                place,
-                coverage.times_per_day(place.category, r),
-                done,
-                coverage.status(place.category, r, day, [day] * done, today),
+        return out
+    done: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for place_id, done_at in Entry.objects.filter(
+        place_id__in=[p.pk for p in found], done_at__gte=first, done_at__lt=last
+    ).values_list("place_id", "done_at"):
+        done[(place_id, timezone.localdate(done_at))] += 1
+    rules: dict[tuple[int, dt.date], Any] = {}
+    for day in days:
+        start, end = day_span(day)
+        for place in found:
+            if place.created_at >= end or (
+                place.retired_at is not None and place.retired_at <= start
+            ):
+                continue
+            key = (place.township_id, day)
+            if key not in rules:
+                rules[key] = in_force(place.township_id, day).as_rules()
+            n = done[(place.pk, day)]
+            out[day].append(
+                PlaceDay(
+                    place,
+                    coverage.times_per_day(place.category, rules[key]),
+                    n,
+                    coverage.status(place.category, rules[key], day, [day] * n, today),
+                )
             )
-        )
     return out
 
 

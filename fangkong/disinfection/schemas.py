@@ -17,14 +17,14 @@ from .models import Entry
 Amount = Annotated[Decimal, PydanticField(allow_inf_nan=False, max_digits=12, decimal_places=2)]
 
 
-class EntryFilters(Schema):
+class DisinfectionEntryFilters(Schema):
     community: Id | None = None
     place: Id | None = None
     limit: int = Field(50, ge=1, le=500)
     offset: Offset = 0
 
 
-class EntryIn(Schema):
+class DisinfectionEntryIn(Schema):
     place: Id
     done_at: dt.datetime | None = Field(None, description="When (with a time zone); now if absent")
     agent: Id | None = Field(None, description="The batch of agent used (supplies)")
@@ -32,7 +32,7 @@ class EntryIn(Schema):
     note: Line = Field("", max_length=200)
 
 
-class EntryOut(Schema):
+class DisinfectionEntryOut(Schema):
     id: int
     community: int
     place: int
@@ -69,8 +69,8 @@ class EntryOut(Schema):
         return obj.movement_id
 
 
-class EntryPage(Schema):
+class DisinfectionEntryPage(Schema):
     count: int
     limit: int
     offset: int
-    items: list[EntryOut]
+    items: list[DisinfectionEntryOut]

@@ -34,8 +34,10 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
     if not can(user, SuppliesCapability.VIEW_SUPPLIES):
         return None
-    communities = dict(Community.objects.in_jurisdiction(user).values_list("pk", "name"))
-    found = queries.state_of(communities, timezone.localdate())
+    rows = list(Community.objects.in_jurisdiction(user).values_list("pk", "name", "township_id"))
+    communities = {pk: name for pk, name, _t in rows}
+    townships = {pk: township for pk, _n, township in rows}
+    found = queries.state_of(communities, timezone.localdate(), townships=townships)
     low = [(communities[c], row) for c, s in found.items() for row in s.low]
     expiring = [(communities[c], row) for c, s in found.items() for row in s.expiring]
     low.sort(key=lambda r: (r[0], r[1].name))
@@ -55,7 +57,7 @@ register_nav(
     "supplies",
     "supplies:stock",
     _("Supplies"),
-    order=75,
+    order=77,
     group="prevention",
     any_of=(SuppliesCapability.VIEW_SUPPLIES,),
 )

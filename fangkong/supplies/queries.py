@@ -45,10 +45,14 @@ class CommunityStock:
 
 
 def state_of(
-    community_ids: Iterable[int], day: dt.date, until: dt.datetime | None = None
+    community_ids: Iterable[int],
+    day: dt.date,
+    until: dt.datetime | None = None,
+    townships: dict[int, int] | None = None,
 ) -> dict[int, CommunityStock]:
     """Low items and batches expiring within the warning window, for each community, as the
-    stock stood at `until` (all movements when None). Two queries."""
+    stock stood at `until` (all movements when None). Three queries (two when the township of
+    each community is given)."""
     ids = list(set(community_ids))
     out = {c: CommunityStock() for c in ids}
     if not ids:
@@ -86,7 +90,8 @@ def state_of(
                     state,
                 )
             )
-    townships = dict(Community.objects.filter(pk__in=ids).values_list("pk", "township_id"))
+    if townships is None:
+        townships = dict(Community.objects.filter(pk__in=ids).values_list("pk", "township_id"))
     kinds = ItemKind.objects.filter(
         township_id__in=set(townships.values()), low_threshold__gt=0
     ).order_by("name", "id")

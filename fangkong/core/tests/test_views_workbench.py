@@ -156,6 +156,10 @@ def test_the_workbench_stays_within_its_query_budget(client, world, django_asser
     # township admin's verified authenticator device (django-otp, core.twofactor), 1 for the
     # urgent reports waiting for the township (rows and their count in one query), 2 for the
     # daily report's completeness (the township's communities, today's reports), 2 for the
-    # notices panel (the notices waiting for approval, the interview requests to decide)
-    with django_assert_max_num_queries(24):
+    # notices panel (the notices waiting for approval, the interview requests to decide), 3
+    # for the supplies panel (the communities, the stock by batch, the item kinds with a
+    # threshold), 2 for the disinfection panel with no place (the places of yesterday and
+    # today, the lockdowns' public areas of the day; with places, 1 more for the entries and
+    # 1 per township and day for the policy)
+    with django_assert_max_num_queries(29):
         c.get(WORKBENCH)

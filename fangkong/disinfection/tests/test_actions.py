@@ -55,6 +55,7 @@ def test_an_entry_with_an_agent_writes_a_stock_out_in_the_same_transaction(world
     p = place(world)
     d = agent(world, 10)
     entry = actions.record(world.user("volunteer_a1"), p, agent=d, amount="1.5")
+    assert entry.movement is not None
     assert entry.movement.delta == Decimal("-1.5")
     assert entry.movement.purpose == "disinfection"
     assert entry.movement.signed_by == world.user("volunteer_a1")

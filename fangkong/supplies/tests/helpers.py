@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from fangkong.conftest import World
 from fangkong.lockdown.models import RequestVia, SupplyKind, SupplyRequest
@@ -12,7 +13,7 @@ from fangkong.supplies.models import ItemKind, Lot
 
 
 def kind(world: World, name: str = "医用外科口罩", **kw) -> ItemKind:
-    fields = {"unit": "个", "low_threshold": 100, "equipment_key": ""}
+    fields: dict[str, Any] = {"unit": "个", "low_threshold": 100, "equipment_key": ""}
     fields.update(kw)
     return actions.save_kind(world.user("admin_a"), world.township_a, name=name, **fields)
 
