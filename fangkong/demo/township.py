@@ -48,12 +48,14 @@ from fangkong.people.romanization import romanize
 from . import names
 from .checkpoints import build_demo_checkpoints
 from .closure import build_demo_closure
+from .disinfection import build_demo_disinfection
 from .epidemic import EpidemicSummary, build_demo_epidemic
 from .households import MAX_MEMBERS, Member, compose
 from .lockdown import build_demo_lockdown
 from .masstesting import build_demo_masstesting
 from .notices import build_demo_notices
 from .reports import build_demo_reports
+from .supplies import build_demo_supplies
 from .urgent import build_demo_urgent
 
 DEMO_PASSWORD = "fangkong2025"
@@ -145,6 +147,9 @@ class DemoSummary:
     #: issue 13: urgent reports of the first community
     urgent_reports: int = 0
     daily_reports: int = 0
+    #: issue 14: stock movements and disinfection entries of every community
+    stock_movements: int = 0
+    disinfection_entries: int = 0
 
 
 class DemoExists(Exception):
@@ -597,6 +602,9 @@ def build_demo_township(
         summary.round_members = build_demo_masstesting(summary.township, today=today)
         summary.published_notices = build_demo_notices(summary.township, today=today)
         summary.urgent_reports = build_demo_urgent(summary.township, today=today)
+        # The supplies before the disinfection log, whose entries take the agent from them.
+        summary.stock_movements = build_demo_supplies(summary.township, today=today)
+        summary.disinfection_entries = build_demo_disinfection(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)
         return summary

@@ -93,6 +93,11 @@ class Command(BaseCommand):
             out(f"  社区公告栏已发布公告 {s.published_notices} 则")
         if s.urgent_reports:
             out(f"  突发情况报告 {s.urgent_reports} 条（1 条已超时升级）")
+        if s.stock_movements:
+            out(
+                f"  物资出入库 {s.stock_movements} 笔（防护服低于预警线、抗原检测试剂临期），"
+                f"消毒记录 {s.disinfection_entries} 条（每个社区昨日漏消 1 处）"
+            )
         if s.daily_reports:
             out(f"  近 6 天社区疫情日报 {s.daily_reports} 份（昨日 1 份退回、1 个社区缺报）")
         out("")
