@@ -116,9 +116,15 @@ def retire_place(by: User, place: Place, *, now: dt.datetime | None = None) -> P
     place = Place.objects.select_for_update().get(pk=place.pk)
     if place.retired_at is not None:
         raise DomainError(_("This place was already taken off the list."))
-    place.retired_at = now or timezone.now()
+    retired_at = now or timezone.now()
+    place.retired_at = retired_at
     place.save(update_fields=["retired_at"])
-    audit.record_object(by, AuditAction.UPDATE, place, changes={"retired": True})
+    audit.record_object(
+        by,
+        AuditAction.UPDATE,
+        place,
+        changes={"retired_at": [None, timezone.localtime(retired_at).strftime("%Y-%m-%d %H:%M")]},
+    )
     return place
 
 

@@ -162,7 +162,7 @@ MOVEMENT_FIELDS = (
 
 def _record(by: User, move: Movement) -> None:
     changes = audit.snapshot(move, MOVEMENT_FIELDS)
-    changes["batch"] = str(move.lot)
+    changes["lot"] = str(move.lot)
     audit.record_object(by, AuditAction.CREATE, move, changes=changes)
 
 
@@ -432,7 +432,7 @@ def stock_take(
     take = StockTake.objects.create(
         township_id=community.township_id, community=community, taken_by=by, taken_at=now, note=note
     )
-    differences = {}
+    differences: list[str] = []
     for lot_id in sorted(clean):
         lot = lots[lot_id]
         expected = balance_of(lot_id)
@@ -452,9 +452,9 @@ def stock_take(
                 stocktake=take,
                 note=note,
             )
-            differences[str(lot)] = _plain(diff)
+            differences.append(f"{lot} {_plain(diff)}")
     audit.record_object(
-        by, AuditAction.CREATE, take, changes={"differences": differences}, reason=note
+        by, AuditAction.CREATE, take, changes={"differences": "; ".join(differences)}, reason=note
     )
     return take
 
