@@ -28,7 +28,7 @@ _SCOPE = {"township": "township_id", "community": "community_id", "grid": "commu
 
 class PlaceKind(models.TextChoices):
     GATE = "gate", _("Gate")
-    LIFT = "lift", _("Lift")
+    LIFT = "lift", pgettext_lazy("place", "Lift")
     CORRIDOR = "corridor", _("Corridor or stairwell")
     BIN = "bin", _("Rubbish bins")
     CLINIC = "clinic", _("Clinic")
