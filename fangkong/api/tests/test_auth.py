@@ -172,7 +172,13 @@ def test_me_tells_a_township_admin_and_a_guard_what_they_hold(world):
     assert admin["jurisdiction"]["community"] is None
     assert "manage_staff" in admin["capabilities"]
     assert guard["role"] == "checkpoint_guard"
-    assert guard["capabilities"] == ["guard_gate"]
+    assert guard["capabilities"] == [
+        "guard_gate",
+        "hand_out_supplies",
+        "record_disinfection",
+        "view_disinfection",
+        "view_supplies",
+    ]
 
 
 def test_the_throttle_cannot_be_dodged_by_sending_a_new_forwarded_for_address(world):
