@@ -316,6 +316,7 @@ def stock_out(
     received_by: str = "",
     gate_id: int | None = None,
     supply_request_id: int | None = None,
+    lockdown_id: int | None = None,
     note: str = "",
     at: dt.datetime | None = None,
     now: dt.datetime | None = None,
@@ -324,13 +325,16 @@ def stock_out(
     a household's delivery of a lockdown: its supply request). Refused if the batch would go
     below zero."""
     from fangkong.checkpoints.models import Gate
-    from fangkong.lockdown.models import SupplyRequest
+    from fangkong.lockdown.models import Lockdown, SupplyRequest
 
     now = now or timezone.now()
     _check(
         by, SuppliesCapability.HAND_OUT, township_id=lot.township_id, community_id=lot.community_id
     )
-    lockdown_id = None
+    if lockdown_id is not None:
+        if not Lockdown.objects.filter(pk=lockdown_id, community_id=lot.community_id).exists():
+            raise DomainError(_("Choose a lockdown of this community."), field="lockdown")
+        purpose = Purpose.LOCKDOWN
     if gate_id is not None:
         if not Gate.objects.filter(pk=gate_id, community_id=lot.community_id).exists():
             raise DomainError(_("Choose a gate of this community."), field="gate")
@@ -349,6 +353,8 @@ def stock_out(
         purpose = Purpose.DELIVERY
     if purpose == Purpose.GATE and gate_id is None:
         raise DomainError(_("Say which gate the goods are for."), field="gate")
+    if purpose == Purpose.LOCKDOWN and lockdown_id is None:
+        raise DomainError(_("Say which lockdown the goods are for."), field="lockdown")
     if purpose == Purpose.DELIVERY and supply_request_id is None:
         raise DomainError(_("Say which supply request is delivered."), field="supply_request")
     return _take(

@@ -82,6 +82,7 @@ def create_stock_out(request: HttpRequest, payload: StockOutIn) -> Status[Moveme
         received_by=payload.received_by,
         gate_id=payload.gate,
         supply_request_id=payload.supply_request,
+        lockdown_id=payload.lockdown,
         note=payload.note,
     )
     return Status(201, _with_balance(move))

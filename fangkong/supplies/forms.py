@@ -51,6 +51,9 @@ class StockOutForm(TextForm):
         label=_("For"), choices=[c for c in Purpose.choices if c[0] != Purpose.DISINFECTION]
     )
     gate = forms.TypedChoiceField(label=_("Gate"), coerce=int, required=False, empty_value=None)
+    lockdown = forms.TypedChoiceField(
+        label=_("Lockdown"), coerce=int, required=False, empty_value=None
+    )
     supply_request = forms.TypedChoiceField(
         label=_("Supply request delivered"), coerce=int, required=False, empty_value=None
     )
@@ -65,11 +68,13 @@ class StockOutForm(TextForm):
         lots: QuerySet[Lot],
         gates: list[tuple[int, str]],
         requests: list[tuple[int, str]],
+        lockdowns: list[tuple[int, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lot"].queryset = lots  # type: ignore[attr-defined]
         self.fields["gate"].choices = [("", _("None")), *gates]  # type: ignore[attr-defined]
+        self.fields["lockdown"].choices = [("", _("None")), *lockdowns]  # type: ignore[attr-defined]
         self.fields["supply_request"].choices = [  # type: ignore[attr-defined]
             ("", _("None")),
             *requests,

@@ -42,6 +42,7 @@ class StockOutIn(Schema):
     received_by: Line = Field("", max_length=50)
     gate: Id | None = None
     supply_request: Id | None = Field(None, description="A lockdown's supply request delivered")
+    lockdown: Id | None = Field(None, description="A lockdown of the community (its public areas)")
     note: Line = Field("", max_length=200)
 
 
@@ -61,6 +62,7 @@ class MovementOut(Schema):
     purpose: str
     gate: int | None
     supply_request: int | None
+    lockdown: int | None
     received_by: str
     signed_by: str
 
@@ -100,6 +102,10 @@ class MovementOut(Schema):
     @staticmethod
     def resolve_supply_request(obj: Movement) -> int | None:
         return obj.supply_request_id
+
+    @staticmethod
+    def resolve_lockdown(obj: Movement) -> int | None:
+        return obj.lockdown_id
 
     @staticmethod
     def resolve_signed_by(obj: Movement) -> str:

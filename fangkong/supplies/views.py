@@ -26,7 +26,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import Community, User
 from fangkong.lockdown.capabilities import LockdownCapability
-from fangkong.lockdown.models import SupplyRequest
+from fangkong.lockdown.models import Lockdown, SupplyRequest
 
 from . import actions, queries, stock
 from .capabilities import SuppliesCapability
@@ -169,6 +169,13 @@ def stock_out(request: HttpRequest) -> HttpResponse:
         lots=lots,
         gates=gates,
         requests=_requests(user, community),
+        lockdowns=[
+            (ld.pk, str(ld))
+            for ld in Lockdown.objects.in_jurisdiction(user)
+            .filter(community=community)
+            .active()
+            .select_related("building", "unit")
+        ],
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -181,6 +188,7 @@ def stock_out(request: HttpRequest) -> HttpResponse:
                 received_by=d["received_by"],
                 gate_id=d["gate"],
                 supply_request_id=d["supply_request"],
+                lockdown_id=d["lockdown"],
                 note=d["note"],
             )
         except DomainError as exc:

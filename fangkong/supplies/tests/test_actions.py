@@ -206,3 +206,13 @@ def test_equipment_counts_come_from_the_stock(world):
         world.community_a1.pk: {"thermometers": 6, "masks": 300},
         world.community_a2.pk: {},
     }
+
+
+def test_a_stock_out_for_a_lockdown_names_one_of_the_community(world):
+    item = lot(world, 10)
+    with pytest.raises(DomainError) as refused:
+        actions.stock_out(world.user("office_a1"), item, quantity=1, purpose="lockdown")
+    assert "lockdown" in refused.value.errors
+    with pytest.raises(DomainError):
+        actions.stock_out(world.user("office_a1"), item, quantity=1, lockdown_id=999999, purpose="")
+    assert balance(item) == Decimal(10)
