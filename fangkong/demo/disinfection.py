@@ -47,7 +47,7 @@ def build_demo_disinfection(township: Township, *, today: dt.date) -> int:
     )
     if admin is None:
         raise ValueError("the demo township has no township admin")
-    now = timezone.now()
+    now = min(timezone.now(), _at(today, 16))
     yesterday = today - dt.timedelta(days=1)
     made = 0
     for community in township.communities.order_by("code"):
@@ -62,7 +62,9 @@ def build_demo_disinfection(township: Township, *, today: dt.date) -> int:
         for name, kind in PLACES:
             place = actions.save_place(leader, community, name=name, kind=kind, owner=owner)
             # on the list for a month already (the demo's history)
-            Place.objects.filter(pk=place.pk).update(created_at=now - dt.timedelta(days=30))
+            Place.objects.filter(pk=place.pk).update(
+                created_at=_at(today - dt.timedelta(days=30), 9)
+            )
             places.append(place)
         for place in places:
             times = coverage.times_per_day(place.category, rules_yesterday)

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from fangkong.checkpoints.models import Gate
-from fangkong.core.models import Township, User
+from fangkong.core.models import Community, Township, User
 from fangkong.core.roles import Role
 from fangkong.demo.staff import first_staff
 from fangkong.supplies import actions
+from fangkong.supplies.models import ItemKind
 
 #: name, unit, low-stock threshold, 六个一 equipment key, disinfection agent
 KINDS = (
@@ -34,6 +35,49 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def ensure_kinds(township: Township, by: User) -> dict[str, ItemKind]:
+    """The township's item kinds of the demo (made when missing)."""
+    have = {k.name: k for k in ItemKind.objects.filter(township=township)}
+    for name, unit, threshold, key, agent in KINDS:
+        if name not in have:
+            have[name] = actions.save_kind(
+                by,
+                township,
+                name=name,
+                unit=unit,
+                low_threshold=threshold,
+                equipment_key=key,
+                is_agent=agent,
+            )
+    return have
+
+
+def stock_equipment(community: Community, by: User, *, today: dt.date) -> None:
+    """The "六个一" equipment set of `community` received from the township (the closure demo
+    marks it in place from this stock)."""
+    kinds = ensure_kinds(community.township, by)
+    now = min(timezone.now(), _at(today, 16))
+    when = min(_at(today - dt.timedelta(days=8), 9), now)
+    for name, quantity in (
+        ("测温枪", 4),
+        ("医用外科口罩", 2000),
+        ("84消毒液", 40),
+        ("电动喷雾器", 2),
+    ):
+        actions.stock_in(
+            by,
+            community,
+            kinds[name],
+            quantity=quantity,
+            source="allocation",
+            supplier="街道防控物资储备",
+            batch="六个一",
+            location="社区物资仓库",
+            at=when,
+            now=now,
+        )
+
+
 @transaction.atomic
 def build_demo_supplies(township: Township, *, today: dt.date) -> int:
     """Supplies and donations in every community of `township`; how many movements."""
@@ -44,20 +88,10 @@ def build_demo_supplies(township: Township, *, today: dt.date) -> int:
     )
     if admin is None:
         raise ValueError("the demo township has no township admin")
-    now = timezone.now()
+    # the demo's "now": the real one, or the end of an earlier `today`'s office hours
+    now = min(timezone.now(), _at(today, 16))
     week_ago = _at(today - dt.timedelta(days=7), 9)
-    kinds = {
-        name: actions.save_kind(
-            admin,
-            township,
-            name=name,
-            unit=unit,
-            low_threshold=threshold,
-            equipment_key=key,
-            is_agent=agent,
-        )
-        for name, unit, threshold, key, agent in KINDS
-    }
+    kinds = ensure_kinds(township, admin)
     made = 0
     for community in township.communities.order_by("code"):
         office = first_staff(community, Role.OFFICE_STAFF, Role.COMMUNITY_LEADER) or admin
