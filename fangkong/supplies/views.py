@@ -244,10 +244,21 @@ def stock_take(request: HttpRequest) -> HttpResponse:
     lots = list(_lots(user, community))
     form = StockTakeForm(request.POST or None, lots=lots)
     if request.method == "POST" and form.is_valid():
-        try:
-            take = actions.stock_take(
-                user, community, form.counts(), note=form.cleaned_data["note"]
+        counts = form.counts()
+        if counts and all(c >= 0 for c in counts.values()) and not confirmation.confirmed(request):
+            return confirmation.ask(
+                request,
+                title=_("Record the stock-take"),
+                says=_(
+                    "The counts of %(n)d batches will become the stock of %(community)s; each "
+                    "difference from the books is recorded and cannot be undone."
+                )
+                % {"n": len(counts), "community": community},
+                button=_("Record the counts"),
+                back=reverse("supplies:stock") + _here(community),
             )
+        try:
+            take = actions.stock_take(user, community, counts, note=form.cleaned_data["note"])
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:

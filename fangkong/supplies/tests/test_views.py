@@ -203,3 +203,14 @@ def test_the_panel_warns_of_low_stock_and_expiring_batches(client, world):
     panel = html.split('id="supplies-panel"', 1)[1].split("</section>", 1)[0]
     assert "医用外科口罩" in panel.split("supplies-expiring")[0]
     assert "手套" in panel.split("supplies-expiring")[1]
+
+
+def test_a_stock_take_asks_for_confirmation_then_records_the_difference(client, world):
+    item = lot(world, 50)
+    c = login(client, world, "office_a1")
+    url = reverse("supplies:stock_take") + f"?community={world.community_a1.pk}"
+    asked = c.post(url, {f"lot_{item.pk}": "47"})
+    assert asked.status_code == 200 and "cannot be undone" in asked.content.decode()
+    assert balance(item) == 50
+    assert c.post(url, {f"lot_{item.pk}": "47", "confirm": "1"}).status_code == 302
+    assert balance(item) == 47
