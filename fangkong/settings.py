@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "fangkong.health",
     "fangkong.closure",
     "fangkong.organisation",
+    "fangkong.supplies",
+    "fangkong.disinfection",
     "fangkong.checkpoints",
     "fangkong.lockdown",
     "fangkong.notices",

@@ -36,6 +36,10 @@ urlpatterns = [
     path("roster/", include("fangkong.roster.urls")),
     path("organisation/", include("fangkong.organisation.urls")),
     path("tasks/", include("fangkong.tasks.urls")),
+    path("supplies/", include("fangkong.supplies.urls")),
+    # The public list of a community's donations and their use (no account).
+    path("d/", include("fangkong.supplies.public_urls")),
+    path("disinfection/", include("fangkong.disinfection.urls")),
     path("daily/", include("fangkong.reports.urls")),
     path("dashboard/", include("fangkong.dashboards.urls")),
     path("summary/", include("fangkong.summaries.urls")),

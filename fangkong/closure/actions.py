@@ -29,6 +29,7 @@ from fangkong.core.models import AuditAction, Community, Grid, User
 from fangkong.core.scoping import covers, jurisdiction_level
 
 from . import checklist as rule
+from . import equipment
 from .board import facts_of_item, reason_text
 from .levels import community_level, forget
 from .models import (
@@ -240,6 +241,14 @@ def _clean_details(kind: str, details: Any, current: dict[str, Any]) -> dict[str
         raise DomainError(_("Give the details as named values."), field="details")
     merged = dict(current)
     if kind == ChecklistKind.EQUIPMENT:
+        if details and equipment.counted_from_stock():
+            raise DomainError(
+                _(
+                    "The equipment counts come from the stock of supplies; record the goods "
+                    "received there instead of typing the counts."
+                ),
+                field="details",
+            )
         for key, value in details.items():
             if key not in rule.EQUIPMENT_KEYS:
                 raise DomainError(
@@ -305,7 +314,10 @@ def update_item(
     if details is not None:
         item.details = _clean_details(item.kind, details, item.details or {})
     if item.state == ItemState.DONE:
-        facts = replace(facts_of_item(item), state=item.state, details=item.details)
+        facts = facts_of_item(item)
+        if not (item.kind == ChecklistKind.EQUIPMENT and equipment.counted_from_stock()):
+            facts = replace(facts, details=item.details)
+        facts = replace(facts, state=item.state)
         reasons = rule.blockers(facts)
         if reasons:
             raise DomainError(

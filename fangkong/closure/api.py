@@ -84,7 +84,7 @@ def _closure(community: Community) -> dict[str, Any]:
                 owner_id=item.owner_id,
                 owner=str(item.owner) if item.owner else None,
                 note=item.note,
-                details=item.details or {},
+                details=dict(f.details),
                 missing=_reasons(reasons),
             )
         )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.checkpoints.models import Gate, GateState
 
 from . import checklist as rule
+from . import equipment
 from .models import ChecklistItem, ChecklistKind, TeamMember
 
 EQUIPMENT_LABELS = {
@@ -68,6 +69,7 @@ def facts_of(community_ids: Iterable[int]) -> dict[int, list[rule.ItemFacts]]:
         .values("community_id", "team")
         .annotate(n=Count("id"))
     }
+    stock = equipment.counts(ids)
     out: dict[int, list[rule.ItemFacts]] = defaultdict(list)
     items = (
         ChecklistItem.objects.filter(community_id__in=ids)
@@ -78,11 +80,16 @@ def facts_of(community_ids: Iterable[int]) -> dict[int, list[rule.ItemFacts]]:
     for item in items:
         community_id = item["community_id"]
         n, open_ = gates.get(community_id, (0, 0))
+        details = item["details"] or {}
+        if stock is not None and item["kind"] == ChecklistKind.EQUIPMENT:
+            # the counts come from the stock, not from what was typed
+            on_hand = stock.get(community_id, {})
+            details = {k: on_hand.get(k, 0) for k in rule.EQUIPMENT_KEYS}
         out[community_id].append(
             rule.ItemFacts(
                 kind=item["kind"],
                 state=item["state"],
-                details=item["details"] or {},
+                details=details,
                 owner_id=item["owner_id"],
                 gates=n,
                 open_gates=open_,

@@ -14,6 +14,7 @@ from fangkong.core.textfields import TextForm
 from . import checklist as rule
 from .actions import MAX_PHOTO_BYTES, MAX_QUANTITY
 from .board import EQUIPMENT_LABELS, RULE_LABELS
+from .equipment import counted_from_stock
 from .models import ChecklistKind, ItemState, LevelChoice
 
 FOLLOW_COUNTY = "county"
@@ -51,7 +52,9 @@ class ItemForm(TextForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
-        if kind == ChecklistKind.EQUIPMENT:
+        #: the equipment counts come from the stock when an app keeps it (closure/equipment.py)
+        self.typed_counts = kind == ChecklistKind.EQUIPMENT and not counted_from_stock()
+        if self.typed_counts:
             for key in rule.EQUIPMENT_KEYS:
                 self.fields[key] = forms.IntegerField(
                     label=EQUIPMENT_LABELS[key], min_value=0, max_value=MAX_QUANTITY, initial=0
@@ -72,7 +75,7 @@ class ItemForm(TextForm):
 
     def details(self) -> dict[str, Any] | None:
         d = self.cleaned_data
-        if self.kind == ChecklistKind.EQUIPMENT:
+        if self.typed_counts:
             return {k: d[k] for k in rule.EQUIPMENT_KEYS}
         if self.kind == ChecklistKind.RULES:
             return {k: bool(d[k]) for k in rule.RULE_SWITCHES}

@@ -33,7 +33,8 @@ from fangkong.core.models import Community, Grid, User
 
 from . import actions
 from . import checklist as rule
-from .board import KIND_HELP, facts_of, kind_label, reason_text
+from .board import EQUIPMENT_LABELS, KIND_HELP, facts_of, kind_label, reason_text
+from .equipment import counted_from_stock
 from .forms import (
     FOLLOW_COUNTY,
     CordonForm,
@@ -45,7 +46,14 @@ from .forms import (
     PhotoForm,
 )
 from .levels import community_level, community_levels
-from .models import ChecklistItem, CommunityLevel, Cordon, Evidence, TeamMember
+from .models import (
+    ChecklistItem,
+    ChecklistKind,
+    CommunityLevel,
+    Cordon,
+    Evidence,
+    TeamMember,
+)
 
 HISTORY_SHOWN = 50
 
@@ -407,6 +415,10 @@ def _item_context(request: HttpRequest, item: ChecklistItem, **forms: Any) -> di
         "photos": list(item.evidence.select_related("added_by")),
         "may_manage": may_manage,
     }
+    if item.kind == ChecklistKind.EQUIPMENT and counted_from_stock():
+        context["stock_counts"] = [
+            (EQUIPMENT_LABELS[k], rule.quantity(facts.details, k)) for k in rule.EQUIPMENT_KEYS
+        ]
     if may_manage:
         context["form"] = forms.get("form") or ItemForm(
             initial=ItemForm.initial_for(item),

@@ -47,6 +47,7 @@ EXTRA_FIELD_LABELS = {
 #: labels of keys that are no field of the record, or a field without a label of its own
 KEY_LABELS: dict[str, Promise] = {
     "id": pgettext_lazy("audit field", "Number"),
+    "differences": pgettext_lazy("audit field", "Differences from the books"),
     "township": pgettext_lazy("audit field", "Township"),
     "community": pgettext_lazy("audit field", "Community"),
     "grid": pgettext_lazy("audit field", "Grid"),

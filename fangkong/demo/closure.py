@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from fangkong.checkpoints.models import GateState
 from fangkong.closure import actions
+from fangkong.closure.equipment import counted_from_stock
 from fangkong.closure.models import ChecklistItem, ChecklistKind, ItemState
 from fangkong.core.models import CommunityKind, Township, User
 from fangkong.core.roles import Role
 from fangkong.demo.staff import first_staff
+from fangkong.demo.supplies import stock_equipment
 
 #: days before `today` the township closed the first community
 CLOSED_DAYS_AGO = 3
@@ -95,13 +97,20 @@ def build_demo_closure(township: Township, *, today: dt.date) -> int:
         note="仅保留南门出入，其余出入口封闭",
     )
     actions.update_item(office, items[ChecklistKind.TEAM], state=ItemState.DONE, owner=leader)
-    actions.update_item(
-        office,
-        items[ChecklistKind.EQUIPMENT],
-        details={"thermometers": 6, "masks": 2000, "disinfectant": 40, "sprayers": 4},
-        state=ItemState.DONE,
-        owner=office,
-    )
+    if counted_from_stock():
+        # the counts come from the supplies' stock: the equipment set is received there
+        stock_equipment(first, admin, today=today)
+        actions.update_item(
+            office, items[ChecklistKind.EQUIPMENT], state=ItemState.DONE, owner=office
+        )
+    else:
+        actions.update_item(
+            office,
+            items[ChecklistKind.EQUIPMENT],
+            details={"thermometers": 6, "masks": 2000, "disinfectant": 40, "sprayers": 4},
+            state=ItemState.DONE,
+            owner=office,
+        )
     actions.update_item(
         office,
         items[ChecklistKind.RULES],

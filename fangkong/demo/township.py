@@ -48,6 +48,7 @@ from fangkong.people.romanization import romanize
 from . import names
 from .checkpoints import build_demo_checkpoints
 from .closure import build_demo_closure
+from .disinfection import build_demo_disinfection
 from .epidemic import EpidemicSummary, build_demo_epidemic
 from .households import MAX_MEMBERS, Member, compose
 from .inspections import build_demo_inspections
@@ -57,6 +58,7 @@ from .notices import build_demo_notices
 from .organisation import build_demo_organisation
 from .reports import build_demo_reports
 from .roster import build_demo_roster
+from .supplies import build_demo_supplies
 from .tasks import build_demo_tasks
 from .urgent import build_demo_urgent
 
@@ -157,6 +159,9 @@ class DemoSummary:
     daily_reports: int = 0
     #: issue 14: findings of the first community's inspections
     inspection_findings: int = 0
+    #: issue 14: stock movements and disinfection entries of every community
+    stock_movements: int = 0
+    disinfection_entries: int = 0
 
 
 class DemoExists(Exception):
@@ -615,6 +620,9 @@ def build_demo_township(
         summary.organisations = organisation.organisations
         summary.volunteers = organisation.volunteers
         summary.tasks = build_demo_tasks(summary.township, today=today)
+        # The supplies before the disinfection log, whose entries take the agent from them.
+        summary.stock_movements = build_demo_supplies(summary.township, today=today)
+        summary.disinfection_entries = build_demo_disinfection(summary.township, today=today)
         # Last, the daily reports: computed from everything above.
         summary.daily_reports = build_demo_reports(summary.township, today=today)
         return summary

@@ -78,6 +78,13 @@ RULE_LABELS: dict[str, Promise] = {
         "An urgent report the township has not acknowledged escalates after"
     ),
     "inspection_items": gettext_lazy("An inspection checks"),
+    "disinfections_per_day": gettext_lazy("Disinfections of an ordinary place of the community"),
+    "key_area_disinfections_per_day": gettext_lazy(
+        "Disinfections of a key area (gate, clinic, care home)"
+    ),
+    "busy_spot_disinfections_per_day": gettext_lazy(
+        "Disinfections of a spot touched often (lift, door handles)"
+    ),
     "retention_case_days": gettext_lazy("Quarantine cases"),
     "retention_registration_days": gettext_lazy("Returnee registrations"),
     "retention_checkin_days": gettext_lazy("Health check-ins"),
@@ -123,6 +130,12 @@ INSPECTION_ITEM_LABELS: dict[str, Promise] = {
     "returnees": gettext_lazy("Returnees screened and registered"),
     "notices": gettext_lazy("Notices and letters published to residents"),
 }
+#: the times a day a place of the community is disinfected, by its category
+DISINFECTION_RULES = (
+    "disinfections_per_day",
+    "key_area_disinfections_per_day",
+    "busy_spot_disinfections_per_day",
+)
 #: the sections of a version's page, each a list of rule names
 SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Measures by risk level of origin"), ("high", "medium", "low")),
@@ -151,6 +164,7 @@ SECTIONS: tuple[tuple[Promise, tuple[str, ...]], ...] = (
     (gettext_lazy("Release from quarantine"), ("release",)),
     (gettext_lazy("Closed management, lockdown and mass testing"), CLOSURE_RULES),
     (gettext_lazy("Reporting to the township"), REPORTING_RULES),
+    (gettext_lazy("Disinfection of the community"), DISINFECTION_RULES),
     (gettext_lazy("Personal data kept after a record is closed"), RETENTION_RULES),
 )
 
@@ -219,6 +233,8 @@ def value_text(name: str, value: Any) -> str:
         return _("%(n)s minutes") % {"n": value}
     if name == "inspection_items":
         return "；".join(str(INSPECTION_ITEM_LABELS.get(k, k)) for k in value) or _("none")
+    if name in DISINFECTION_RULES:
+        return _("%(n)s a day") % {"n": value}
     if name in RETENTION_RULES:
         return _("%(n)s days, then only counts are kept") % {"n": value}
     return str(value)

@@ -49,6 +49,12 @@ CLOSURE_NUMBERS = (
     "delivery_limit_hours",
     "urgent_delivery_limit_hours",
 )
+#: whole-number rules of the community's disinfection (times a day, by category of place)
+DISINFECTION_NUMBERS = (
+    "disinfections_per_day",
+    "key_area_disinfections_per_day",
+    "busy_spot_disinfections_per_day",
+)
 
 _DAY_SEPARATORS = re.compile(r"[\s,，、;；]+")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -184,6 +190,16 @@ class PolicyForm(TextForm):
         required=False,
     )
 
+    disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections a day of an ordinary place (一日一消毒)"), min_value=0
+    )
+    key_area_disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections a day of a key area: gate, clinic, care home"), min_value=0
+    )
+    busy_spot_disinfections_per_day = forms.IntegerField(
+        label=_("Disinfections a day of a spot touched often: lift, door handles"), min_value=0
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in RETENTION_RULES:
@@ -234,6 +250,9 @@ class PolicyForm(TextForm):
 
     def reporting_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in REPORTING_RULES]
+
+    def disinfection_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in DISINFECTION_NUMBERS]
 
     def retention_fields(self) -> list[forms.BoundField]:
         return [self[n] for n in RETENTION_RULES]
@@ -300,7 +319,7 @@ class PolicyForm(TextForm):
             "urgent_report_escalation_minutes": rules.urgent_report_escalation_minutes,
             "inspection_items": list(rules.inspection_items),
         }
-        for name in (*CLOSURE_NUMBERS, *RETENTION_RULES):
+        for name in (*CLOSURE_NUMBERS, *DISINFECTION_NUMBERS, *RETENTION_RULES):
             data[name] = getattr(rules, name)
         for name in MEASURES:
             measure: Measure = getattr(rules, name)
@@ -351,7 +370,10 @@ class PolicyForm(TextForm):
             urgent_report_escalation_minutes=d["urgent_report_escalation_minutes"],
             # in the catalogue's order, whatever order the browser sent them in
             inspection_items=tuple(k for k in INSPECTION_ITEMS if k in d["inspection_items"]),
-            **{name: d[name] for name in (*CLOSURE_NUMBERS, *RETENTION_RULES)},
+            **{
+                name: d[name]
+                for name in (*CLOSURE_NUMBERS, *DISINFECTION_NUMBERS, *RETENTION_RULES)
+            },
         )
 
     def metadata(self) -> dict[str, Any]:

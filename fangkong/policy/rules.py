@@ -151,6 +151,13 @@ class PolicyRules:
     #: what an inspection round checks (四(三), the 督查队伍 of 六个一): keys of
     #: `INSPECTION_ITEMS`, by default the six items of closed management
     inspection_items: tuple[str, ...] = SIX_ONES
+    # --- community disinfection (plan 三(一)5 "一日一消毒", 三(四)4, 三(五)5) ---
+    #: disinfections a day of an ordinary place of the community (一日一消毒)
+    disinfections_per_day: int = 1
+    #: of a key area: gates, the clinic, care homes (每日至少两次)
+    key_area_disinfections_per_day: int = 2
+    #: of a spot touched often: lifts, door handles (使用频繁的部位要多轮、多次)
+    busy_spot_disinfections_per_day: int = 4
     # --- retention of personal data (PIPL 最小必要; 中央网信办 2020 年 2 月 9 日《关于做好个人信息
     # 保护利用大数据支撑联防联控工作的通知》): days after a record is closed, after which the
     # person is taken out of it (`fangkong purge`) and only counts remain ---

@@ -51,6 +51,9 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "delivery_limit_hours": (1, 168),
     "urgent_delivery_limit_hours": (1, 72),
     "urgent_report_escalation_minutes": (1, 1440),
+    "disinfections_per_day": (1, 12),
+    "key_area_disinfections_per_day": (1, 12),
+    "busy_spot_disinfections_per_day": (1, 24),
     "retention_case_days": (1, 365),
     "retention_registration_days": (1, 365),
     "retention_checkin_days": (1, 365),
@@ -163,6 +166,20 @@ def problems(rules: PolicyRules) -> list[Problem]:
             Problem(
                 ("inspection_items",),
                 gettext_noop("Choose at least one item for inspections to check."),
+            )
+        )
+    if not (
+        rules.disinfections_per_day
+        <= rules.key_area_disinfections_per_day
+        <= rules.busy_spot_disinfections_per_day
+    ):
+        found.append(
+            Problem(
+                ("key_area_disinfections_per_day",),
+                gettext_noop(
+                    "A key area is disinfected at least as often as an ordinary place, and a "
+                    "spot touched often at least as often as a key area."
+                ),
             )
         )
     if not any(getattr(rules.release, f.name) for f in fields(ReleaseCriteria)):

@@ -174,9 +174,13 @@ def test_me_tells_a_township_admin_and_a_guard_what_they_hold(world):
     assert guard["role"] == "checkpoint_guard"
     assert guard["capabilities"] == [
         "guard_gate",
+        "hand_out_supplies",
+        "record_disinfection",
+        "view_disinfection",
         "view_inspections",
         "view_organisation",
         "view_roster",
+        "view_supplies",
         "view_tasks",
     ]
 

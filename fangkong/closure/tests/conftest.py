@@ -44,3 +44,12 @@ def fresh_cache() -> Iterator[None]:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return tmp_path / "media"
+
+
+@pytest.fixture
+def nobody_keeps_stock(monkeypatch) -> None:
+    """No installed app answers the equipment counts (closure/equipment.py): they are typed."""
+    from fangkong.closure.equipment import EQUIPMENT_COUNTS
+    from fangkong.core import registry
+
+    monkeypatch.delitem(registry._answers, EQUIPMENT_COUNTS, raising=False)

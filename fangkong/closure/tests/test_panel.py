@@ -58,7 +58,9 @@ def test_roles_without_closure_see_no_panel_and_no_link(client, world, closed, u
     assert reverse("closure:community_list") not in html
 
 
-def test_the_panel_stays_within_six_queries_whatever_the_number_of_communities(world, closed):
+def test_the_panel_stays_within_seven_queries_whatever_the_number_of_communities(world, closed):
+    # seven: the equipment counts come from the supplies' stock in one more query
+    # (closure/equipment.py)
     from django.template import Context, Template
 
     admin = world.user("admin_a")
@@ -76,4 +78,4 @@ def test_the_panel_stays_within_six_queries_whatever_the_number_of_communities(w
         )
         actions.set_level(admin, community, level="high", reason="x")
     assert Community.objects.filter(township=world.township_a).count() == 10
-    assert queries() == few <= 6
+    assert queries() == few <= 7

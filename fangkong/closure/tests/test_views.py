@@ -187,7 +187,9 @@ def test_a_grid_worker_views_but_does_not_manage(client, world, closed, user):
 # --- items -----------------------------------------------------------------------------------
 
 
-def test_equipment_with_a_zero_quantity_cannot_be_in_place(client, world, closed):
+def test_equipment_with_a_zero_quantity_cannot_be_in_place(
+    client, world, closed, nobody_keeps_stock
+):
     equipment = item(closed, "equipment")
     c = login(client, world, "office_a1")
     data = {"state": "done", "thermometers": 4, "masks": 500, "disinfectant": 0, "sprayers": 2}

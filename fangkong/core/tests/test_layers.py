@@ -26,6 +26,8 @@ LAYERS: tuple[str, ...] = (
     "checkpoints",
     "closure",
     "organisation",
+    "supplies",
+    "disinfection",
     "notices",
     "roster",
     "masstesting",

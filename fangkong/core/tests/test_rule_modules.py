@@ -23,6 +23,8 @@ RULE_MODULES = (
     "fangkong.checkpoints.plates",
     "fangkong.closure.checklist",
     "fangkong.closure.state",
+    "fangkong.supplies.stock",
+    "fangkong.disinfection.coverage",
     "fangkong.core.placeorder",
     "fangkong.core.text",
     "fangkong.health.assessment",

@@ -28,6 +28,8 @@ HAND_WRITTEN = [
     ("screening:refusal_list", lambda c: "view_referrals" in c),
     ("notices:notice_list", lambda c: "view_notices" in c),
     ("notices:media_list", lambda c: "approve_notices" in c),
+    ("supplies:stock", lambda c: "view_supplies" in c),
+    ("disinfection:today", lambda c: "view_disinfection" in c),
     ("policy:area_list", lambda c: "view_cases" in c or "view_people" in c),
     ("policy:version_list", lambda c: "view_cases" in c),
     ("closure:community_list", lambda c: "view_closure" in c),

@@ -102,6 +102,11 @@ class Command(BaseCommand):
                 f"  防控领导小组和七个工作组 {s.organisations} 个社区，志愿者 {s.volunteers} 名，"
                 f"任务 {s.tasks} 项（1 项已逾期，含每日大清扫）"
             )
+        if s.stock_movements:
+            out(
+                f"  物资出入库 {s.stock_movements} 笔（防护服低于预警线、抗原检测试剂临期），"
+                f"消毒记录 {s.disinfection_entries} 条（每个社区昨日漏消 1 处）"
+            )
         if s.daily_reports:
             out(f"  近 6 天社区疫情日报 {s.daily_reports} 份（昨日 1 份退回、1 个社区缺报）")
         out("")
