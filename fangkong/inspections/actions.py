@@ -23,6 +23,9 @@ from fangkong.core.errors import DomainError
 from fangkong.core.models import AuditAction, Community, User
 from fangkong.core.scoping import covers, jurisdiction_level
 from fangkong.policy.versions import in_force
+from fangkong.tasks import actions as tasks
+from fangkong.tasks.models import Priority, SourceKind
+from fangkong.tasks.models import Status as TaskStatus
 
 from . import rectification
 from .capabilities import InspectionCapability
@@ -148,6 +151,32 @@ def start(
     return item
 
 
+def _task_for(by: User, finding: Finding, now: dt.datetime) -> None:
+    """The owner's task to rectify `finding` by its deadline, linked back to it."""
+    finding.task = tasks.create_task(
+        by,
+        finding.community,
+        title=_("Rectify: %(what)s") % {"what": finding.what[:60]},
+        description=finding.what,
+        due_date=finding.deadline,
+        assignee=finding.owner,
+        priority=Priority.HIGH,
+        source_kind=SourceKind.INSPECTION,
+        source_id=finding.pk,
+        now=now,
+    )
+    finding.save(update_fields=["task"])
+
+
+def _finish_task(by: User, finding: Finding, now: dt.datetime) -> None:
+    """The owner's task is done once the rectification is recorded (whoever recorded it)."""
+    task = finding.task
+    if task is None or task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        return
+    worker = by if tasks.may_work(by, task) else finding.owner
+    tasks.change_status(worker, task, to=TaskStatus.DONE, now=now)
+
+
 def _open_round(by: User, inspection: Inspection) -> Inspection:
     _may(by, InspectionCapability.INSPECT, inspection)
     locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -224,6 +253,7 @@ def add_finding(
     if stored is not None:
         finding.photo.save(stored[1], stored[0], save=False)
     finding.save()
+    _task_for(by, finding, now)
     if item:
         Check.objects.filter(inspection=inspection, item=item).update(result=CheckResult.UNMET)
     audit.record_object(
@@ -287,6 +317,7 @@ def rectify(
     if stored is not None:
         finding.evidence_file.save(stored[1], stored[0], save=False)
     finding.save()
+    _finish_task(by, finding, now)
     audit.record_object(
         by, AuditAction.UPDATE, finding, changes={"status": [before, status]}, reason=evidence
     )
@@ -333,6 +364,8 @@ def verify(
     finding.verified_at = now
     finding.verification = note
     finding.save()
+    if not accepted:
+        _task_for(by, finding, now)  # a new round of rectification, a new task
     audit.record_object(
         by,
         AuditAction.UPDATE,

@@ -165,6 +165,15 @@ class Finding(models.Model):
     verification = models.TextField(_("verification"), blank=True)
     #: times the inspector found the rectification wanting
     rejections = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    #: the owner's task for the current round of rectification (tasks: on their workbench)
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rectification task"),
+    )
 
     objects = FindingQuerySet.as_manager()
 

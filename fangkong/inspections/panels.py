@@ -8,17 +8,23 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.access import can
+from fangkong.core.models import User
 from fangkong.core.registry import (
     Panel,
+    provide,
     register_line_list,
     register_nav,
     register_panel,
     register_report_section,
 )
+from fangkong.tasks.models import Priority, SourceKind
+from fangkong.tasks.sources import INSPECTION_FINDING, Source
 
 from . import linelists
 from .capabilities import InspectionCapability
@@ -72,6 +78,24 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def _finding_source(user: User, pk: int) -> Source | None:
+    """A finding as the record a task comes from (tasks/sources.py asks), if `user` sees it."""
+    finding = Finding.objects.visible_to(user).filter(pk=pk).first()
+    if finding is None:
+        return None
+    label = gettext("Inspection finding #%(id)s") % {"id": finding.pk}
+    return Source(
+        SourceKind.INSPECTION,
+        finding.pk,
+        label,
+        reverse("inspections:finding", args=[finding.pk]),
+        finding.community_id,
+        gettext("Rectify: %(what)s") % {"what": finding.what[:60]},
+        Priority.HIGH,
+    )
+
+
+provide(INSPECTION_FINDING, _finding_source)
 register_panel("inspections", Panel("inspections/_panel.html", _panel), order=45)
 register_nav(
     "inspections",

@@ -295,7 +295,7 @@ def _finding(request: HttpRequest, pk: int) -> Finding:
         request.user,
         Finding,
         queryset=Finding.objects.select_related(
-            "community", "inspection", "owner", "rectified_by", "verified_by", "created_by"
+            "community", "inspection", "owner", "rectified_by", "verified_by", "created_by", "task"
         ),
         pk=pk,
     )

@@ -72,17 +72,18 @@ def in_group(user: User, group_id: int | None) -> bool:
     return bool(group_id) and GroupMember.objects.filter(group_id=group_id, user=user).exists()
 
 
-def may_assign(user: User, community_id: int) -> bool:
-    return user.can(TasksCapability.ASSIGN_TASKS) and (
-        user.is_superuser or covers(user, community_id=community_id)
-    )
+def may_assign(user: User, place: Any) -> bool:
+    """Whether `user` assigns tasks in `place`: a community, or a task or duty (a record with
+    `township_id` and `community_id`), inside the user's jurisdiction (the township's staff
+    assign in every community of the township)."""
+    return user.can(TasksCapability.ASSIGN_TASKS) and (user.is_superuser or covers(user, place))
 
 
 def may_work(user: User, task: Task) -> bool:
     """The task's person, a member of its working group, or who assigns tasks there."""
     if not user.can(TasksCapability.VIEW_TASKS):
         return False
-    if may_assign(user, task.community_id):
+    if may_assign(user, task):
         return True
     return task.assignee_id == user.pk or in_group(user, task.group_id)
 
@@ -137,7 +138,7 @@ def create_task(
     now = now or timezone.now()
     if not by.can(TasksCapability.ASSIGN_TASKS):
         raise DomainError(_("Your role may not assign tasks."))
-    if not may_assign(by, community.pk):
+    if not may_assign(by, community):
         raise DomainError(
             _("You may assign tasks only within your own community."), field="community"
         )
@@ -189,7 +190,7 @@ def edit_task(
     now: dt.datetime | None = None,
 ) -> Task:
     now = now or timezone.now()
-    if not may_assign(by, task.community_id):
+    if not may_assign(by, task):
         raise DomainError(_("Only who assigns tasks in this community may change a task."))
     task = _locked(task)
     before = audit.snapshot(task, TASK_FIELDS)
@@ -216,7 +217,7 @@ def change_status(
         raise DomainError(_("This task is not assigned to you or your working group."))
     if to not in Status.values:
         raise DomainError(_("Choose the new status."), field="status")
-    if to == Status.CANCELLED and not may_assign(by, task.community_id):
+    if to == Status.CANCELLED and not may_assign(by, task):
         raise DomainError(_("Only who assigns tasks in this community may cancel one."))
     task = _locked(task)
     if not flow.may_move(task.status, to):
@@ -332,7 +333,7 @@ def create_template(
     ends_on: dt.date | None = None,
 ) -> TaskTemplate:
     """A recurring duty of the plan (the daily 大清扫, the weekly supply check)."""
-    if not may_assign(by, community.pk):
+    if not may_assign(by, community):
         raise DomainError(
             _("You may assign tasks only within your own community."), field="community"
         )
@@ -385,7 +386,7 @@ def create_template(
 
 @transaction.atomic
 def stop_template(by: User, template: TaskTemplate) -> TaskTemplate:
-    if not may_assign(by, template.community_id):
+    if not may_assign(by, template):
         raise DomainError(_("Only who assigns tasks in this community may stop a recurring duty."))
     template = TaskTemplate.objects.select_for_update().get(pk=template.pk)
     if not template.active:

@@ -1,5 +1,7 @@
-"""The record a task was made from (an alert, a gate stop, an urgent report; later an
-inspection finding), kept as (kind, id) on the task and resolved here into a label and a link.
+"""The record a task was made from (an alert, a gate stop, an urgent report, an inspection
+finding), kept as (kind, id) on the task and resolved here into a label and a link. An
+inspection finding belongs to a higher app: it is resolved by the answer that app provides to
+`INSPECTION_FINDING` (`inspections/panels.py`), so tasks does not import it.
 
 Each reader takes the record through the user's own scope (`visible_to`), so nobody makes a
 task from, or sees the label of, a record they may not see. Labels name the record by its
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.checkpoints.models import GateEntry, Verdict
 from fangkong.core.models import User
+from fangkong.core.registry import answer_to
 from fangkong.health.models import Alert
 from fangkong.urgent.models import UrgentReport
 
@@ -95,10 +98,24 @@ def _urgent(user: User, pk: int) -> Source | None:
     )
 
 
+#: the question whose answer (user, finding id) -> Source | None reads an inspection finding
+INSPECTION_FINDING = "tasks.inspection_finding"
+
+
+def _inspection(user: User, pk: int) -> Source | None:
+    try:
+        reader = answer_to(INSPECTION_FINDING)
+    except LookupError:
+        return None
+    found: Source | None = reader(user, pk)
+    return found
+
+
 _READERS = {
     SourceKind.ALERT: _alert,
     SourceKind.GATE_STOP: _gate_stop,
     SourceKind.URGENT: _urgent,
+    SourceKind.INSPECTION: _inspection,
 }
 
 

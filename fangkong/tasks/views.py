@@ -181,7 +181,7 @@ def _detail(request: HttpRequest, task: Task, status: int = 200, **forms: Any) -
             "task": task,
             "overdue": task.is_overdue(),
             "may_work": actions.may_work(user, task),
-            "may_assign": actions.may_assign(user, task.community_id),
+            "may_assign": actions.may_assign(user, task),
             "source": source,
             "source_label": source.label
             if source

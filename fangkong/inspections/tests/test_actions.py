@@ -185,3 +185,31 @@ def test_a_decision_is_refused(world, by, community, kw, message):
     with pytest.raises(DomainError, match=message):
         _merit(world, by=by, community=community, **kw)
     assert not Merit.objects.exists()
+
+
+def test_a_finding_is_its_owners_task_done_on_rectification_and_renewed_when_sent_back(world):
+    from fangkong.tasks import sources
+    from fangkong.tasks.models import SourceKind, Status, Task
+
+    finding = a_finding(world)
+    task = finding.task
+    assert task is not None
+    assert (task.assignee, task.due_date, task.source_kind, task.source_id) == (
+        world.user("grid_g1"),
+        finding.deadline,
+        SourceKind.INSPECTION,
+        finding.pk,
+    )
+    source = sources.resolve(world.user("grid_g1"), SourceKind.INSPECTION, finding.pk)
+    assert source is not None and source.url.endswith(f"/inspections/findings/{finding.pk}/")
+    assert sources.resolve(world.user("leader_a2"), SourceKind.INSPECTION, finding.pk) is None
+    actions.rectify(world.user("grid_g1"), finding, evidence="已整改")
+    task.refresh_from_db()
+    assert task.status == Status.DONE
+    later = TODAY() + dt.timedelta(days=3)
+    back = actions.verify(
+        world.user("leader_a1"), finding, accepted=False, note="仍未张贴", new_deadline=later
+    )
+    assert back.task is not None and back.task != task and back.task.due_date == later
+    assert back.task.status == Status.OPEN
+    assert Task.objects.filter(source_kind=SourceKind.INSPECTION, source_id=finding.pk).count() == 2

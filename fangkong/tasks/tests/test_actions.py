@@ -60,6 +60,15 @@ def test_a_task_for_another_community_is_refused(world) -> None:
     assert not Task.objects.exists()
 
 
+def test_the_township_assigns_in_its_own_communities_only(world) -> None:
+    made = task(world, by="admin_a", assignee=world.user("grid_g1"))
+    assert made.community == world.community_a1 and made.assignee == world.user("grid_g1")
+    assert actions.may_assign(world.user("admin_a"), made)
+    with pytest.raises(DomainError):
+        task(world, by="admin_b", assignee=world.user("grid_g1"))
+    assert Task.objects.count() == 1
+
+
 def test_a_group_of_another_community_is_refused(world) -> None:
     org2 = organisation.create_default_structure(world.user("leader_a2"), world.community_a2)
     with pytest.raises(DomainError):
