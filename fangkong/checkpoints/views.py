@@ -36,6 +36,7 @@ from fangkong.core.masking import mask_document
 from fangkong.core.models import Building, BuildingQuerySet, User
 from fangkong.core.paging import page_of
 from fangkong.core.redirects import next_url
+from fangkong.core.registry import my_work_of
 from fangkong.people.capabilities import PeopleCapability
 from fangkong.people.models import Resident
 
@@ -134,6 +135,7 @@ def _gate_page(
         "recent": _recent(user, gate),
         "gates": list(entries.gates_for(user)),
         "on_duty": duty.on_duty(gate.pk),
+        "my_work": my_work_of(request.user),
     }
     return render(request, "checkpoints/gate.html", context, status=status)
 
@@ -145,7 +147,11 @@ def gate_home(request: HttpRequest) -> HttpResponse:
     gate = _gate_of_session(request, user)
     if gate is None:
         gates = list(entries.gates_for(user))
-        return render(request, "checkpoints/gate_pick.html", {"gates": gates})
+        return render(
+            request,
+            "checkpoints/gate_pick.html",
+            {"gates": gates, "my_work": my_work_of(user)},
+        )
     tab = request.GET.get("tab", "scan")
     if tab not in ("scan", "visitor", "vehicle"):
         tab = "scan"

@@ -395,3 +395,29 @@ def follow_ups_for(user: Any, obj: Any) -> list[tuple[Any, str]]:
         for f in registered
         if user.can(f.capability) and (f.applies is None or f.applies(obj))
     ]
+
+
+@dataclass(frozen=True)
+class WorkLine:
+    """One line of "my work" on a person's phone pages (the guard's gate page, the
+    volunteer's deliveries): what is theirs to do, where to see it, whether it is late."""
+
+    text: str
+    url: str
+    late: bool = False
+
+
+#: Functions (user) → list[WorkLine], registered by the apps that hold a person's work (their
+#: shifts, their tasks), so pages of lower apps show it without importing them.
+my_work = Registry()
+
+
+def register_my_work(
+    name: str, lines: Callable[[Any], list[WorkLine]], *, order: int = 100
+) -> None:
+    my_work.add(name, lines, order=order)
+
+
+def my_work_of(user: Any) -> list[WorkLine]:
+    """Every registered app's lines of `user`'s own work, in order."""
+    return [line for lines in my_work for line in lines(user)]

@@ -27,6 +27,7 @@ from fangkong.core.errors import DomainError
 from fangkong.core.forms import add_domain_errors
 from fangkong.core.models import User
 from fangkong.core.redirects import next_url
+from fangkong.core.registry import my_work_of
 from fangkong.core.rendering import page_or_partial
 from fangkong.health import actions as health_actions
 from fangkong.health.views import _no_trace
@@ -487,7 +488,8 @@ def my_deliveries(request: HttpRequest) -> HttpResponse:
     """The volunteer's assigned deliveries: vulnerable households first, then urgent, then
     the oldest; the ones delivered today below."""
     user = require(request.user, LockdownCapability.DELIVER_SUPPLIES)
-    return render(request, "lockdown/my_deliveries.html", _deliveries_context(user))
+    context = {**_deliveries_context(user), "my_work": my_work_of(user)}
+    return render(request, "lockdown/my_deliveries.html", context)
 
 
 def _deliveries_context(user: User, *, phones: dict[int, str] | None = None) -> dict[str, Any]:

@@ -9,13 +9,22 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.checkpoints import duty as gate_duty
 from fangkong.core.access import can
 from fangkong.core.models import Community
-from fangkong.core.registry import Panel, provide, register_nav, register_panel
+from fangkong.core.registry import (
+    Panel,
+    WorkLine,
+    provide,
+    register_my_work,
+    register_nav,
+    register_panel,
+)
 
 from . import daily_report as _daily_report  # noqa: F401 (registers the report section)
 from . import queries
@@ -65,7 +74,35 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def _my_work(user: Any) -> list[WorkLine]:
+    """The person's current or next shift, on their phone pages (the gate, the deliveries)."""
+    if not can(user, RosterCapability.VIEW_ROSTER):
+        return []
+    now = timezone.now()
+    duty = (
+        Duty.objects.filter(person_id=user.pk, end__gt=now)
+        .select_related("post")
+        .order_by("start")
+        .first()
+    )
+    if duty is None:
+        return []
+    start, end = timezone.localtime(duty.start), timezone.localtime(duty.end)
+    values = {
+        "post": duty.post.name,
+        "start": start.strftime("%m-%d %H:%M"),
+        "end": end.strftime("%H:%M"),
+    }
+    text = (
+        gettext("On duty now: %(post)s until %(end)s") % values
+        if duty.start <= now
+        else gettext("My next shift: %(post)s %(start)s–%(end)s") % values
+    )
+    return [WorkLine(text, reverse("roster:mine"))]
+
+
 register_panel("roster", Panel("roster/_panel.html", _panel), order=35)
+register_my_work("roster", _my_work, order=10)
 register_nav(
     "roster",
     "roster:week",

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Window
+from django.db.models import Count, Q, Window
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.access import can
 from fangkong.core.models import Community
-from fangkong.core.registry import Panel, register_follow_up, register_nav, register_panel
+from fangkong.core.registry import (
+    Panel,
+    WorkLine,
+    register_follow_up,
+    register_my_work,
+    register_nav,
+    register_panel,
+)
 
 from . import actions
 from . import daily_report as daily_report
@@ -61,7 +69,30 @@ def _panel(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def _my_work(user: Any) -> list[WorkLine]:
+    """The person's unfinished tasks, on their phone pages (the gate, the deliveries)."""
+    if not can(user, TasksCapability.VIEW_TASKS):
+        return []
+    today = timezone.localdate()
+    counts = (
+        Task.objects.visible_to(user)
+        .unfinished()
+        .of(user)
+        .aggregate(open=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+    )
+    if not counts["open"]:
+        return []
+    values = {"n": counts["open"], "late": counts["late"]}
+    text = (
+        gettext("My tasks: %(n)d not finished, %(late)d of them overdue") % values
+        if counts["late"]
+        else gettext("My tasks: %(n)d not finished") % values
+    )
+    return [WorkLine(text, reverse("tasks:list"), late=bool(counts["late"]))]
+
+
 register_panel("tasks", Panel("tasks/_panel.html", _panel), order=12)
+register_my_work("tasks", _my_work, order=20)
 register_nav(
     "tasks",
     "tasks:list",
